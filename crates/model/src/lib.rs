@@ -1,0 +1,290 @@
+//! Domain types of corroborate: what the pipeline passes on and what the dossier says.
+//!
+//! This crate owns the output contract (dossier JSON, `schema_version` 1, described by
+//! `schema/dossier.v1.schema.json`). It has no I/O and no logic beyond small helpers on
+//! the types, so every other crate can depend on it.
+//!
+//! ```
+//! use corroborate_model::{Article, Span};
+//! let article = Article::new("a1", "inline", "Syria joined the coalition.");
+//! let span = Span::new(0, 5);
+//! assert_eq!(article.slice(span), Some("Syria"));
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the dossier JSON layout. Bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A half-open byte range `[start, end)` into an article's `text`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// One news article as the readers deliver it and the dossier reports it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Given by the input (`id` field, or the file stem of a `.txt`/`.html` file) or derived
+    /// from the content hash. Unique within a dossier.
+    pub id: String,
+    /// Where it came from: a path, `path#line` for JSONL, `path#index` for JSON arrays.
+    pub source: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    /// Publisher, given or inferred from self-attribution such as "..., writes UNN".
+    pub outlet: Option<String>,
+    /// Publication date, ISO 8601 (`YYYY-MM-DD`, or a full timestamp when given).
+    pub published: Option<String>,
+    /// BCP 47 language tag when given or detected.
+    pub language: Option<String>,
+    /// The article body. Every span in the dossier indexes into this string.
+    pub text: String,
+}
+
+impl Article {
+    pub fn new(id: impl Into<String>, source: impl Into<String>, text: impl Into<String>) -> Self {
+        Article {
+            id: id.into(),
+            source: source.into(),
+            url: None,
+            title: None,
+            outlet: None,
+            published: None,
+            language: None,
+            text: text.into(),
+        }
+    }
+
+    /// The text under `span`, or `None` when the span is out of range or not on char
+    /// boundaries.
+    pub fn slice(&self, span: Span) -> Option<&str> {
+        self.text.get(span.start..span.end)
+    }
+}
+
+/// How one article repeats another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CopyKind {
+    /// The same text, give or take boilerplate and small edits.
+    Duplicate,
+    /// The same sentences in the same order, reworded.
+    Rewrite,
+}
+
+/// How the direction of a copy (`article` copies `of`) was decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CopyBasis {
+    /// `article` names the other's outlet, or attributes itself to another outlet.
+    Attribution,
+    /// `article` was published later than `of`.
+    EarlierDate,
+    /// Nothing tells; `of` is the longer (or, tied, the first-read) article.
+    Undetermined,
+}
+
+/// `article` is a copy of `of`. A copy is never evidence of independence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Copy {
+    pub article: String,
+    pub of: String,
+    pub kind: CopyKind,
+    /// Share of the copy's prose sentences that align with `of`, in `[0, 1]`.
+    pub similarity: f64,
+    pub basis: CopyBasis,
+}
+
+/// A dated entry of a story's timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as precise as the text allows.
+    pub date: String,
+    pub fact: String,
+    pub statement: String,
+}
+
+/// Articles that report the same story.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Story {
+    pub id: String,
+    pub title: String,
+    pub articles: Vec<String>,
+    /// A short lead made of the story's best-corroborated facts.
+    pub brief: String,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Person,
+    Organization,
+    Place,
+    /// A name the tool could not type with confidence.
+    Other,
+}
+
+/// A person, organisation or place, with every spelling seen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    pub id: String,
+    /// The most complete common spelling.
+    pub name: String,
+    pub kind: EntityKind,
+    /// Every surface form seen, sorted.
+    pub aliases: Vec<String>,
+    pub articles: Vec<String>,
+    pub mentions: usize,
+}
+
+/// What an article does with a claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stance {
+    /// States it in its own voice.
+    Asserts,
+    /// Attributes it to someone else, or hedges it ("reportedly").
+    Reports,
+    /// Says it is false.
+    Denies,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// At least two independent origins carry it and nothing contradicts it.
+    Corroborated,
+    /// One origin only, after folding copies, outlets and shared attributions.
+    SingleSource,
+    /// A conflicting or denying fact exists.
+    Contested,
+}
+
+/// One quote backing a fact.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub article: String,
+    /// Exactly `text[start..end]` of that article.
+    pub quote: String,
+    pub start: usize,
+    pub end: usize,
+    pub stance: Stance,
+    /// Who the article attributes the claim to, when it names someone.
+    pub attributed_to: Option<String>,
+}
+
+/// A statement made by one or more articles, with who carries it and how independently.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fact {
+    pub id: String,
+    pub story: String,
+    pub statement: String,
+    pub status: Status,
+    pub articles: Vec<String>,
+    pub independent_sources: usize,
+    /// The distinct origins counted in `independent_sources`.
+    pub origins: Vec<String>,
+    /// Normalised date the fact is about, when it names one.
+    pub date: Option<String>,
+    pub entities: Vec<String>,
+    pub evidence: Vec<Evidence>,
+    /// Facts that contradict this one (a different value for the same slot, or a denial).
+    pub conflicts: Vec<String>,
+}
+
+/// The whole result of an analysis: the JSON output contract.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dossier {
+    pub schema_version: u32,
+    pub articles: Vec<Article>,
+    pub copies: Vec<Copy>,
+    pub stories: Vec<Story>,
+    pub entities: Vec<Entity>,
+    pub facts: Vec<Fact>,
+}
+
+impl Dossier {
+    pub fn article(&self, id: &str) -> Option<&Article> {
+        self.articles.iter().find(|a| a.id == id)
+    }
+}
+
+/// A problem with one input document. The run goes on without it (errors) or with a
+/// best-effort reading (warnings).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// The input: a path, or `path#record`.
+    pub input: String,
+    pub severity: Severity,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let level = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{level}: {}: {}", self.input, self.message)
+    }
+}
+
+/// Stable 64-bit FNV-1a hash, used for content-derived ids. Never changes across
+/// versions or platforms, unlike `std`'s hasher.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// `prefix` followed by 12 hex digits of [`stable_hash`] of `parts` joined by NUL.
+pub fn stable_id(prefix: &str, parts: &[&str]) -> String {
+    let joined = parts.join("\u{0}");
+    format!("{prefix}{:012x}", stable_hash(joined.as_bytes()) >> 16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_hash_is_fixed() {
+        // FNV-1a test vector: a change here would rename every id users have stored.
+        assert_eq!(stable_hash(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(stable_id("s-", &["x"]).len(), 14);
+    }
+
+    #[test]
+    fn slice_rejects_bad_spans() {
+        let a = Article::new("a", "s", "héllo");
+        assert_eq!(a.slice(Span::new(0, 2)), None);
+        assert_eq!(a.slice(Span::new(0, 3)), Some("hé"));
+        assert_eq!(a.slice(Span::new(0, 99)), None);
+    }
+}

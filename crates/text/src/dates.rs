@@ -1,0 +1,303 @@
+//! Dates as news writes them, normalised to one comparable value.
+//!
+//! Absolute forms (`2025-11-11T08:00:00Z`, `November 11, 2025`, `11 Nov 2025`) parse alone;
+//! relative ones (`in December`, `on Monday`, `earlier this year`, `at the close of 2024`)
+//! resolve against a reference date, normally the article's publication date. A month
+//! without a year is its latest occurrence not after the reference, so `in December` in an
+//! article of November 2025 is December 2024.
+
+use std::fmt;
+
+use crate::lexicon;
+use crate::token::{tokenize, TokenKind};
+
+/// A calendar date known to year, month or day precision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateValue {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+impl DateValue {
+    pub fn ymd(year: i32, month: u8, day: u8) -> Self {
+        DateValue { year, month: Some(month), day: Some(day) }
+    }
+    pub fn ym(year: i32, month: u8) -> Self {
+        DateValue { year, month: Some(month), day: None }
+    }
+    pub fn y(year: i32) -> Self {
+        DateValue { year, month: None, day: None }
+    }
+
+    /// Two dates agree when they are equal at the precision both have.
+    pub fn agrees_with(&self, other: &DateValue) -> bool {
+        self.year == other.year
+            && (self.month.is_none() || other.month.is_none() || self.month == other.month)
+            && (self.day.is_none() || other.day.is_none() || self.day == other.day)
+    }
+
+    /// Day of the week, 0 = Monday, for a full date.
+    pub fn weekday(&self) -> Option<u8> {
+        let (m, d) = (self.month?, self.day?);
+        let days = days_from_civil(self.year, m, d);
+        Some(((days + 3).rem_euclid(7)) as u8) // 1970-01-01 was a Thursday (3)
+    }
+
+    fn minus_days(&self, n: i64) -> DateValue {
+        let days = days_from_civil(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1)) - n;
+        let (y, m, d) = civil_from_days(days);
+        DateValue::ymd(y, m, d)
+    }
+}
+
+impl fmt::Display for DateValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => write!(f, "{:04}-{m:02}-{d:02}", self.year),
+            (Some(m), None) => write!(f, "{:04}-{m:02}", self.year),
+            _ => write!(f, "{:04}", self.year),
+        }
+    }
+}
+
+// Howard Hinnant's days-from-civil algorithms.
+fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i32, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    ((yoe + era * 400 + i64::from(m <= 2)) as i32, m, d)
+}
+
+fn days_in_month(y: i32, m: u8) -> u8 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+fn valid(y: i32, m: u8, d: u8) -> bool {
+    (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)
+}
+
+/// Month number of an English month name or abbreviation (`Nov`, `Nov.`, `November`).
+pub fn month_number(word: &str) -> Option<u8> {
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    const NAMES: [&str; 12] = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december",
+    ];
+    if let Some(i) = NAMES.iter().position(|n| *n == w) {
+        return Some(i as u8 + 1);
+    }
+    const SHORT: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let w = if w == "sept" { "sep" } else { w.as_str() };
+    SHORT.iter().position(|n| *n == w).map(|i| i as u8 + 1)
+}
+
+fn weekday_number(word: &str) -> Option<u8> {
+    let w = word.to_ascii_lowercase();
+    lexicon::WEEKDAYS.iter().position(|d| *d == w).map(|i| i as u8)
+}
+
+/// `YYYY-MM-DD`, optionally followed by a time (`T08:00:00Z`), or `YYYY-MM` / `YYYY`.
+pub fn parse_iso(s: &str) -> Option<DateValue> {
+    let s = s.trim();
+    let date = s.split(['T', ' ']).next()?;
+    let mut parts = date.split('-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    if !(1000..=9999).contains(&y) {
+        return None;
+    }
+    let Some(m) = parts.next() else { return Some(DateValue::y(y)) };
+    let m: u8 = m.parse().ok()?;
+    let Some(d) = parts.next() else { return (1..=12).contains(&m).then(|| DateValue::ym(y, m)) };
+    let d: u8 = d.get(..2.min(d.len()))?.parse().ok()?;
+    valid(y, m, d).then(|| DateValue::ymd(y, m, d))
+}
+
+/// A written date anywhere in `s` (`Published on November 11, 2025` → 2025-11-11),
+/// or an ISO one.
+pub fn parse_written(s: &str) -> Option<DateValue> {
+    if let Some(d) = parse_iso(s) {
+        return Some(d);
+    }
+    find_dates(s, None).into_iter().map(|f| f.value).find(|d| d.day.is_some())
+}
+
+/// A date expression found in a text, with its byte range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FoundDate {
+    pub start: usize,
+    pub end: usize,
+    pub value: DateValue,
+}
+
+fn year_of(word: &str) -> Option<i32> {
+    if word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()) {
+        let y: i32 = word.parse().ok()?;
+        return (1900..=2100).contains(&y).then_some(y);
+    }
+    None
+}
+
+/// Every date expression in `text`, resolved against `reference` where relative.
+/// Relative expressions are skipped when there is no reference.
+pub fn find_dates(text: &str, reference: Option<DateValue>) -> Vec<FoundDate> {
+    let toks: Vec<_> = tokenize(text).into_iter().filter(|t| t.kind != TokenKind::Punct || t.text(text) == "(").collect();
+    let words: Vec<String> = toks.iter().map(|t| t.text(text).trim_end_matches('.').to_ascii_lowercase()).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let push = |out: &mut Vec<FoundDate>, a: usize, b: usize, value: DateValue| {
+        out.push(FoundDate { start: toks[a].start, end: toks[b].end, value });
+    };
+    while i < toks.len() {
+        let w = words[i].as_str();
+        let next = |k: usize| words.get(i + k).map(String::as_str).unwrap_or("");
+        // Month [day][,] [year]
+        if let Some(m) = month_number(w).filter(|_| w != "may" || year_of(next(1)).is_some() || next(1).parse::<u8>().is_ok()) {
+            let day = next(1).parse::<u8>().ok().filter(|d| (1..=31).contains(d));
+            let year_at = if day.is_some() { 2 } else { 1 };
+            let year = year_of(next(year_at));
+            let end = i + if year.is_some() { year_at } else { year_at - 1 };
+            let value = match (year, day) {
+                (Some(y), Some(d)) if valid(y, m, d) => Some(DateValue::ymd(y, m, d)),
+                (Some(y), None) => Some(DateValue::ym(y, m)),
+                (None, d) => reference.map(|r| {
+                    let ref_month = r.month.unwrap_or(12);
+                    let y = if m > ref_month { r.year - 1 } else { r.year };
+                    match d {
+                        Some(d) if valid(y, m, d) => DateValue::ymd(y, m, d),
+                        _ => DateValue::ym(y, m),
+                    }
+                }),
+                _ => None,
+            };
+            if let Some(v) = value {
+                push(&mut out, i, end, v);
+                i = end + 1;
+                continue;
+            }
+        }
+        // day Month [year]
+        if let (Ok(d), Some(m)) = (w.parse::<u8>(), month_number(next(1))) {
+            if let Some(y) = year_of(next(2)).or(reference.map(|r| r.year)) {
+                if valid(y, m, d) {
+                    let end = if year_of(next(2)).is_some() { i + 2 } else { i + 1 };
+                    push(&mut out, i, end, DateValue::ymd(y, m, d));
+                    i = end + 1;
+                    continue;
+                }
+            }
+        }
+        // the close / end / beginning / start of YEAR
+        if matches!(w, "close" | "end" | "beginning" | "start") && next(1) == "of" {
+            if let Some(y) = year_of(next(2)) {
+                let m = if matches!(w, "close" | "end") { 12 } else { 1 };
+                push(&mut out, i, i + 2, DateValue::ym(y, m));
+                i += 3;
+                continue;
+            }
+        }
+        // weekday, against the reference
+        if let (Some(wd), Some(r)) = (weekday_number(w), reference) {
+            if let Some(rw) = r.weekday() {
+                let back = (i64::from(rw) - i64::from(wd)).rem_euclid(7);
+                push(&mut out, i, i, r.minus_days(back));
+                i += 1;
+                continue;
+            }
+        }
+        // this / last year, this / last month
+        if let (Some(r), true) = (reference, matches!(w, "this" | "last")) {
+            let last = w == "last";
+            match next(1) {
+                "year" => {
+                    push(&mut out, i, i + 1, DateValue::y(if last { r.year - 1 } else { r.year }));
+                    i += 2;
+                    continue;
+                }
+                "month" if r.month.is_some() => {
+                    let m = r.month.unwrap_or(1);
+                    let v = if !last {
+                        DateValue::ym(r.year, m)
+                    } else if m == 1 {
+                        DateValue::ym(r.year - 1, 12)
+                    } else {
+                        DateValue::ym(r.year, m - 1)
+                    };
+                    push(&mut out, i, i + 1, v);
+                    i += 2;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        // a bare year after a preposition: in 2019, since 2016
+        if let Some(y) = year_of(w) {
+            let prev = if i > 0 { words[i - 1].as_str() } else { "" };
+            if matches!(prev, "in" | "since" | "by" | "of" | "during" | "until" | "from" | "early" | "late" | "mid" | "throughout" | "before" | "after") {
+                push(&mut out, i, i, DateValue::y(y));
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, reference: Option<&str>, expected: &[&str]) {
+        let r = reference.and_then(parse_iso);
+        let got: Vec<String> = find_dates(text, r).iter().map(|f| f.value.to_string()).collect();
+        assert_eq!(got, expected, "{text}");
+    }
+
+    #[test]
+    fn absolute_and_relative_dates() {
+        check("Published on November 11, 2025", None, &["2025-11-11"]);
+        check("on 11 Nov 2025 at noon", None, &["2025-11-11"]);
+        check("overthrew Assad in December", Some("2025-11-11"), &["2024-12"]);
+        check("overthrew Assad at the close of 2024", None, &["2024-12"]);
+        check("would sign an agreement today (Monday)", Some("2025-11-10"), &["2025-11-10"]);
+        check("announced on Saturday", Some("2025-11-11"), &["2025-11-08"]);
+        check("defeat in 2019 and 14 years of war", None, &["2019"]);
+        check("detected in late October", Some("2025-11-10"), &["2025-10"]);
+        check("it may rain", Some("2025-11-10"), &[]);
+        check("in December", None, &[]);
+    }
+
+    #[test]
+    fn december_agrees_with_close_of_year() {
+        let a = find_dates("in December", parse_iso("2025-11-11"))[0].value;
+        let b = find_dates("at the close of 2024", None)[0].value;
+        assert!(a.agrees_with(&b));
+        assert!(!a.agrees_with(&DateValue::ym(2025, 12)));
+    }
+
+    #[test]
+    fn iso_forms() {
+        assert_eq!(parse_iso("2025-11-11T08:00:00Z"), Some(DateValue::ymd(2025, 11, 11)));
+        assert_eq!(parse_iso("2025-02-30"), None);
+        assert_eq!(DateValue::ymd(2025, 11, 10).weekday(), Some(0));
+    }
+}

@@ -1,0 +1,123 @@
+//! Keys that fold the spellings of one name together: case, diacritics, Arabic article
+//! prefixes (`al-`, `ash-`, `el `), doubled letters and hyphens. `al-Shara`, `al Sharaa`,
+//! `ash-Sharaa` and `Sharaa` share the key `shara`; `Deir ez Zor` and `Deir al-Zor` share
+//! `deir zor`.
+
+/// Arabic (and a few other) name particles that transliterations write in many ways.
+const PARTICLES: &[&str] = &[
+    "al", "el", "al-", "el-", "ash", "as", "ad", "ar", "at", "az", "an", "ath", "adh", "ez", "es", "ed", "er", "et", "en",
+    "ul", "il",
+];
+
+/// Removes a leading `al-`/`ash-`/`el-`… article written with a hyphen (`al-Sharaa` →
+/// `Sharaa`). A word without one is returned unchanged.
+pub fn strip_article_prefix(word: &str) -> &str {
+    for sep in ['-', '‐', '‑'] {
+        if let Some(pos) = word.find(sep) {
+            let head = &word[..pos];
+            let lower = head.to_ascii_lowercase();
+            if PARTICLES.contains(&lower.as_str()) {
+                let rest = &word[pos + sep.len_utf8()..];
+                if !rest.is_empty() {
+                    return rest;
+                }
+            }
+            break;
+        }
+    }
+    word
+}
+
+pub fn is_particle(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    PARTICLES.contains(&lower.as_str())
+}
+
+/// The folded key of one name part: ASCII, lower case, apostrophes and possessive gone,
+/// runs of one letter collapsed (`sharaa` → `shara`).
+pub fn fold_part(part: &str) -> String {
+    let ascii = if part.is_ascii() { part.to_string() } else { deunicode::deunicode(part) };
+    let mut lower = ascii.to_ascii_lowercase();
+    for suffix in ["'s", "’s"] {
+        if lower.ends_with(suffix) {
+            lower.truncate(lower.len() - suffix.len());
+        }
+    }
+    let mut out = String::with_capacity(lower.len());
+    let mut prev = '\0';
+    for c in lower.chars() {
+        if !c.is_ascii_alphanumeric() {
+            continue;
+        }
+        if c != prev {
+            out.push(c);
+        }
+        prev = c;
+    }
+    out
+}
+
+/// The parts of a name after splitting on spaces and hyphens and dropping particles and
+/// dots, each folded with [`fold_part`].
+pub fn name_parts(name: &str) -> Vec<String> {
+    name.split(|c: char| c.is_whitespace() || matches!(c, '-' | '‐' | '‑'))
+        .filter(|p| !p.is_empty() && !is_particle(p))
+        .map(fold_part)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The folded key of a whole name: its parts joined by one space.
+pub fn name_key(name: &str) -> String {
+    name_parts(name).join(" ")
+}
+
+/// Consonant skeleton of a folded part, for given names whose vowels vary across
+/// transliterations (`ahmed`/`ahmad` → `hmd`, `mohammed`/`muhammad` → `mhmd`).
+pub fn skeleton(part: &str) -> String {
+    let mut out = String::new();
+    let mut prev = '\0';
+    for c in part.chars() {
+        if matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w') {
+            continue;
+        }
+        if c != prev {
+            out.push(c);
+        }
+        prev = c;
+    }
+    out
+}
+
+/// Initials of a name's capitalised words, skipping short function words
+/// (`Islamic State` → `IS`, `Syrian Democratic Forces` → `SDF`).
+pub fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "of" | "the" | "and" | "for" | "in" | "on"))
+        .filter_map(|w| strip_article_prefix(w).chars().next())
+        .filter(|c| c.is_alphabetic())
+        .flat_map(|c| c.to_uppercase())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transliterations_share_a_key() {
+        for n in ["al-Shara", "al Sharaa", "ash-Sharaa", "al-Sharaa", "Sharaa", "Sharaa’s"] {
+            assert_eq!(name_key(n), "shara", "{n}");
+        }
+        assert_eq!(name_key("Deir ez Zor"), name_key("Deir al-Zor"));
+        assert_eq!(skeleton("ahmed"), skeleton("ahmad"));
+        assert_ne!(name_key("Bashar al-Assad"), name_key("Ahmed al-Sharaa"));
+    }
+
+    #[test]
+    fn initials_skip_function_words() {
+        assert_eq!(initials("Islamic State"), "IS");
+        assert_eq!(initials("Syrian Democratic Forces"), "SDF");
+        assert_eq!(initials("Islamic State of Iraq and Syria"), "ISIS");
+    }
+}
