@@ -1,1 +1,275 @@
-//! placeholder
+//! Readers: the only code in corroborate that opens input files.
+//!
+//! Owns turning paths (files or directories, walked recursively in sorted order) into
+//! [`Article`]s: `.txt`, `.json` (one article or an array), `.jsonl`, `.html`/`.htm`, each
+//! optionally gzipped (`.gz`). Every document that cannot be read becomes a
+//! [`Diagnostic`] naming it; the others are still returned.
+//!
+//! Architecture invariant: no analysis happens here beyond what a document says about
+//! itself (its id, title, date, outlet, language and text). Text is NFC-normalised once,
+//! here, and never changed afterwards, so byte offsets computed later stay valid.
+//!
+//! ```no_run
+//! use corroborate_ingest::{read_paths, Limits};
+//! let read = read_paths(&["examples/syria-2025-11".into()], &Limits::default());
+//! for d in &read.diagnostics { eprintln!("{d}"); }
+//! println!("{} articles", read.articles.len());
+//! ```
+
+mod decode;
+mod html;
+mod json;
+mod txt;
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use corroborate_model::{stable_id, Article, Diagnostic, Severity};
+
+pub use decode::decode_text;
+
+/// Input size limits. A file over a limit is reported and skipped, never truncated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input file read, in bytes (compressed size for `.gz`).
+    pub max_file_bytes: u64,
+    /// Largest decompressed size of a `.gz` file, in bytes.
+    pub max_decompressed_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_file_bytes: 64 << 20, max_decompressed_bytes: 256 << 20 }
+    }
+}
+
+/// Why one document could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("no such file or directory")]
+    Missing,
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("file is {size} bytes, over the limit of {limit} bytes")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("empty file")]
+    Empty,
+    #[error("not valid gzip: {0}")]
+    Gzip(std::io::Error),
+    #[error("malformed JSON: {0}")]
+    Json(String),
+    #[error("no article text: {0}")]
+    NoText(String),
+    #[error("cannot extract an article from this HTML: {0}")]
+    Html(String),
+    #[error("unsupported file type (expected .txt, .json, .jsonl, .html, .htm, optionally .gz)")]
+    Unsupported,
+    #[error("undecodable text: {0}")]
+    Encoding(String),
+}
+
+/// What the readers delivered: the articles in input order, and one diagnostic per
+/// problem.
+#[derive(Debug, Default)]
+pub struct ReadOutcome {
+    pub articles: Vec<Article>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files skipped inside directories because their type is not an article format.
+    pub skipped: usize,
+}
+
+impl ReadOutcome {
+    pub fn failed(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+    fn error(&mut self, input: &str, e: ReadError) {
+        self.diagnostics.push(Diagnostic { input: input.to_string(), severity: Severity::Error, message: e.to_string() });
+    }
+    fn warn(&mut self, input: &str, message: String) {
+        self.diagnostics.push(Diagnostic { input: input.to_string(), severity: Severity::Warning, message });
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Txt,
+    Json,
+    Jsonl,
+    Html,
+}
+
+/// Format of a file name (after removing `.gz`), and whether it is gzipped.
+fn format_of(path: &Path) -> Option<(Format, bool)> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let (name, gz) = match name.strip_suffix(".gz") {
+        Some(n) => (n.to_string(), true),
+        None => (name, false),
+    };
+    let ext = name.rsplit_once('.')?.1;
+    let f = match ext {
+        "txt" | "text" => Format::Txt,
+        "json" => Format::Json,
+        "jsonl" | "ndjson" => Format::Jsonl,
+        "html" | "htm" | "xhtml" => Format::Html,
+        _ => return None,
+    };
+    Some((f, gz))
+}
+
+/// The file name without its format extensions: `004_e1e0.txt.gz` → `004_e1e0`.
+fn stem_of(path: &Path) -> String {
+    let mut name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for _ in 0..2 {
+        if let Some((head, ext)) = name.rsplit_once('.') {
+            if matches!(ext.to_ascii_lowercase().as_str(), "gz" | "txt" | "text" | "html" | "htm" | "xhtml") {
+                name = head.to_string();
+            }
+        }
+    }
+    name
+}
+
+fn walk(path: &Path, out: &mut Vec<PathBuf>, skipped: &mut usize) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        let hidden = p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out, skipped)?;
+        } else if format_of(&p).is_some() {
+            out.push(p);
+        } else {
+            *skipped += 1;
+        }
+    }
+    Ok(())
+}
+
+fn read_bytes(path: &Path, gz: bool, limits: &Limits) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::Missing,
+        _ => ReadError::Io(e),
+    })?;
+    if meta.len() > limits.max_file_bytes {
+        return Err(ReadError::TooLarge { size: meta.len(), limit: limits.max_file_bytes });
+    }
+    let raw = std::fs::read(path)?;
+    if raw.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    if !gz {
+        return Ok(raw);
+    }
+    let mut out = Vec::new();
+    let mut decoder = flate2::read::MultiGzDecoder::new(&raw[..]).take(limits.max_decompressed_bytes + 1);
+    decoder.read_to_end(&mut out).map_err(ReadError::Gzip)?;
+    if out.len() as u64 > limits.max_decompressed_bytes {
+        return Err(ReadError::TooLarge { size: out.len() as u64, limit: limits.max_decompressed_bytes });
+    }
+    if out.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    Ok(out)
+}
+
+/// Reads one file into `outcome`.
+fn read_file(path: &Path, explicit: bool, limits: &Limits, outcome: &mut ReadOutcome) {
+    let name = path.display().to_string();
+    let Some((format, gz)) = format_of(path) else {
+        if explicit {
+            outcome.error(&name, ReadError::Unsupported);
+        } else {
+            outcome.skipped += 1;
+        }
+        return;
+    };
+    let bytes = match read_bytes(path, gz, limits) {
+        Ok(b) => b,
+        Err(e) => return outcome.error(&name, e),
+    };
+    match format {
+        Format::Txt | Format::Html => {
+            let (text, warning) = match decode_text(&bytes) {
+                Ok(t) => t,
+                Err(e) => return outcome.error(&name, e),
+            };
+            if let Some(w) = warning {
+                outcome.warn(&name, w);
+            }
+            let parsed = if format == Format::Txt { txt::parse(&text) } else { html::parse(&text) };
+            match parsed {
+                Ok(mut article) => {
+                    article.id = stem_of(path);
+                    article.source = name;
+                    outcome.articles.push(article);
+                }
+                Err(e) => outcome.error(&name, e),
+            }
+        }
+        Format::Json => json::parse_json(&bytes, &name, outcome),
+        Format::Jsonl => json::parse_jsonl(&bytes, &name, outcome),
+    }
+}
+
+/// Reads every path (files, or directories walked recursively). Never fails as a whole:
+/// problems are diagnostics on the outcome.
+pub fn read_paths(paths: &[PathBuf], limits: &Limits) -> ReadOutcome {
+    let mut outcome = ReadOutcome::default();
+    for path in paths {
+        if path.is_dir() {
+            let mut files = Vec::new();
+            if let Err(e) = walk(path, &mut files, &mut outcome.skipped) {
+                outcome.error(&path.display().to_string(), ReadError::Io(e));
+            }
+            for f in files {
+                read_file(&f, false, limits, &mut outcome);
+            }
+        } else {
+            read_file(path, true, limits, &mut outcome);
+        }
+    }
+    make_ids_unique(&mut outcome);
+    outcome
+}
+
+/// Articles from in-memory JSON values (the same fields as `.json` input), for callers that
+/// receive articles over an API rather than from files.
+pub fn read_json_str(input: &str, name: &str) -> ReadOutcome {
+    let mut outcome = ReadOutcome::default();
+    json::parse_json(input.as_bytes(), name, &mut outcome);
+    make_ids_unique(&mut outcome);
+    outcome
+}
+
+/// Two inputs with the same id (same file stem in two folders, or a repeated JSON id) keep
+/// the first as is; later ones get the content hash appended and a warning.
+fn make_ids_unique(outcome: &mut ReadOutcome) {
+    let mut seen = HashSet::new();
+    let mut warnings = Vec::new();
+    for a in &mut outcome.articles {
+        if !seen.insert(a.id.clone()) {
+            let new_id = format!("{}-{}", a.id, &stable_id("", &[&a.text])[..8]);
+            warnings.push((a.source.clone(), format!("id {:?} already used by another input; renamed {:?}", a.id, new_id)));
+            a.id = new_id;
+            seen.insert(a.id.clone());
+        }
+    }
+    for (input, message) in warnings {
+        outcome.warn(&input, message);
+    }
+}
+
+/// NFC-normalises text and removes a BOM; the one place text is ever changed.
+pub(crate) fn clean_text(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let t = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let t = t.replace("\r\n", "\n").replace('\r', "\n");
+    t.nfc().collect::<String>().trim().to_string()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,87 @@
+use std::path::PathBuf;
+
+use super::*;
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn tempdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("corroborate-ingest-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn reads_the_example_corpus() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/syria-2025-11");
+    let out = read_paths(&[root], &Limits::default());
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let ids: Vec<&str> = out.articles.iter().map(|a| &a.id[..3]).collect();
+    assert_eq!(ids, ["000", "001", "002", "003", "004"]);
+    assert_eq!(out.articles[0].published.as_deref(), Some("2025-11-10"));
+    assert_eq!(out.articles[1].title.as_deref(), Some("Syria foils Islamic State plots on President Sharaa’s life"));
+    assert_eq!(out.articles[4].published.as_deref(), Some("2025-11-11"));
+}
+
+#[test]
+fn bad_inputs_are_named_and_the_rest_is_read() {
+    let d = tempdir("bad");
+    write(&d, "good.txt", b"Syria joined the coalition on Monday.");
+    write(&d, "empty.txt", b"");
+    write(&d, "broken.json", b"{\"text\": ");
+    write(&d, "notext.json", b"{\"title\": \"x\"}");
+    write(&d, "bad.html.gz", b"not gzip at all");
+    write(&d, "lines.jsonl", b"{\"id\": \"a\", \"text\": \"One.\"}\nnot json\n{\"id\": 7, \"maintext\": \"Two.\", \"date_publish\": \"2025-11-11 08:00:00\"}\n");
+    write(&d, "binary.txt", &[0u8, 1, 0, 2, 0, 3, 0, 0]);
+    write(&d, "picture.png", b"\x89PNG");
+    let out = read_paths(&[d.clone(), d.join("missing.txt")], &Limits::default());
+    let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["good", "a", "7"]);
+    assert_eq!(out.articles[2].published.as_deref(), Some("2025-11-11"));
+    let errors: Vec<String> = out.diagnostics.iter().map(|d| d.to_string()).collect();
+    for needle in ["empty.txt: empty file", "broken.json: malformed JSON", "notext.json: no article text", "bad.html.gz: not valid gzip", "lines.jsonl#2: malformed JSON", "binary.txt: undecodable", "missing.txt: no such file"] {
+        assert!(errors.iter().any(|e| e.contains(needle)), "{needle} not in {errors:#?}");
+    }
+    assert_eq!(out.skipped, 1);
+    assert_eq!(out.failed(), 7);
+}
+
+#[test]
+fn limits_and_encodings() {
+    let d = tempdir("limits");
+    let big = write(&d, "big.txt", &vec![b'a'; 2048]);
+    let out = read_paths(&[big], &Limits { max_file_bytes: 1024, ..Limits::default() });
+    assert!(out.diagnostics[0].message.contains("over the limit"));
+    let latin = write(&d, "latin.txt", b"Caf\xe9 \x93quoted\x94 text.");
+    let out = read_paths(&[latin], &Limits::default());
+    assert_eq!(out.articles[0].text, "Café “quoted” text.");
+    assert_eq!(out.diagnostics[0].severity, corroborate_model::Severity::Warning);
+}
+
+#[test]
+fn duplicate_ids_are_renamed() {
+    let d = tempdir("dupes");
+    std::fs::create_dir_all(d.join("x")).unwrap();
+    write(&d, "a.txt", b"First text.");
+    write(&d.join("x"), "a.txt", b"Second text.");
+    let out = read_paths(&[d], &Limits::default());
+    assert_eq!(out.articles[0].id, "a");
+    assert_ne!(out.articles[1].id, "a");
+    assert!(out.articles[1].id.starts_with("a-"));
+}
+
+#[test]
+fn gzipped_text_is_read() {
+    use std::io::Write;
+    let d = tempdir("gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(b"Headline here\n\nBody sentence one.").unwrap();
+    let p = write(&d, "story.txt.gz", &enc.finish().unwrap());
+    let out = read_paths(&[p], &Limits::default());
+    assert_eq!(out.articles[0].id, "story");
+    assert_eq!(out.articles[0].title.as_deref(), Some("Headline here"));
+}
