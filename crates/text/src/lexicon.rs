@@ -79,7 +79,7 @@ pub const TITLES: &[&str] = &[
     "mrs.", "ms", "ms.", "dr", "dr.", "sen.", "senator", "rep.", "representative", "gov.", "governor", "judge",
     "justice", "chief", "commander", "spokesman", "spokeswoman", "spokesperson", "leader", "pope", "former",
     "acting", "deputy", "crown", "emir", "sultan", "chancellor", "mayor", "ambassador", "foreign", "defense",
-    "defence", "interior", "information", "finance", "health", "justice", "economy", "state", "assistant", "senior",
+    "defence", "interior", "information", "finance", "health", "justice", "economy", "assistant", "senior",
     "top", "ceo", "chairman", "chairwoman", "director", "founder", "imam", "cleric", "officer", "sergeant",
     "premier", "speaker", "attorney",
 ];

@@ -1,0 +1,234 @@
+//! Assessment: for each fact, who carries it, how independently, and whether anything
+//! contradicts it; for each story, its title, brief and timeline.
+//!
+//! Independence folds three things: copies (an article and what it copies are one
+//! origin), outlets (two articles of one publisher are one origin; an article that credits
+//! another outlet counts as that outlet) and shared named attributions (two articles
+//! quoting Reuters are one origin: Reuters).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use corroborate_model::{stable_id, Copy, EntityKind, Evidence, Fact, Stance, Status, Story, TimelineEntry};
+use corroborate_text::fold;
+
+use crate::claims::{Claim, FactDraft};
+use crate::config::AssessConfig;
+use crate::doc::Doc;
+use crate::entities::EntityIndex;
+
+/// Where each document's own statements come from, after folding copies and outlets.
+pub fn document_origins(docs: &[Doc], copies: &[Copy]) -> (Vec<String>, Vec<usize>) {
+    let pos: HashMap<&str, usize> = docs.iter().enumerate().map(|(i, d)| (d.article.id.as_str(), i)).collect();
+    let mut root: Vec<usize> = (0..docs.len()).collect();
+    fn find(root: &mut [usize], mut x: usize) -> usize {
+        while root[x] != x {
+            root[x] = root[root[x]];
+            x = root[x];
+        }
+        x
+    }
+    for c in copies {
+        if let (Some(&a), Some(&b)) = (pos.get(c.article.as_str()), pos.get(c.of.as_str())) {
+            let (ra, rb) = (find(&mut root, a), find(&mut root, b));
+            if ra != rb {
+                root[ra.max(rb)] = ra.min(rb);
+            }
+        }
+    }
+    // a group of copies takes the outlet of any member that credits or names one
+    let mut group_outlet: HashMap<usize, String> = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        let r = find(&mut root, i);
+        if let Some(o) = d.credited_source.as_ref().or(d.article.outlet.as_ref()) {
+            let key = format!("source:{o}");
+            let slot = group_outlet.entry(r).or_insert_with(|| key.clone());
+            if d.credited_source.is_some() {
+                *slot = key; // the credited original outranks the re-publisher
+            }
+        }
+    }
+    let roots: Vec<usize> = (0..docs.len()).map(|i| find(&mut root, i)).collect();
+    let origins = roots.iter().map(|r| group_outlet.get(r).cloned().unwrap_or_else(|| format!("article:{}", docs[*r].article.id))).collect();
+    (origins, roots)
+}
+
+fn origin_of(claim: &Claim, doc_origin: &str, ents: &EntityIndex) -> String {
+    if let Some(e) = claim.attribution.as_ref().and_then(|a| a.entity) {
+        let entity = &ents.entities[e];
+        if matches!(entity.kind, EntityKind::Organization | EntityKind::Person | EntityKind::Other) {
+            return format!("source:{}", entity.name);
+        }
+    }
+    doc_origin.to_string()
+}
+
+/// Comparison key of an origin: "source:Reuters" and "source:the Reuters" are one.
+fn origin_key(origin: &str) -> String {
+    match origin.split_once(':') {
+        Some(("source", name)) => format!("source:{}", fold::name_key(name)),
+        _ => origin.to_string(),
+    }
+}
+
+/// The distinct origins of a fact's claims. Each group of copies contributes one origin
+/// (its original's, when the original carries the fact), and each article one: several
+/// sentences of one article are one telling, however many names they quote.
+fn fact_origins(members: &[&Claim], doc_origins: &[String], roots: &[usize], ents: &EntityIndex) -> Vec<String> {
+    let mut by_group: BTreeMap<usize, &Claim> = BTreeMap::new();
+    for c in members {
+        let root = roots[c.doc];
+        let replace = match by_group.get(&root) {
+            None => true,
+            Some(prev) => prev.doc != root && c.doc == root,
+        };
+        if replace {
+            by_group.insert(root, c);
+        }
+    }
+    let mut seen = BTreeMap::new();
+    for c in by_group.values() {
+        let o = origin_of(c, &doc_origins[c.doc], ents);
+        seen.entry(origin_key(&o)).or_insert(o);
+    }
+    seen.into_values().collect()
+}
+
+fn stance_rank(s: Stance) -> u8 {
+    match s {
+        Stance::Asserts => 0,
+        Stance::Reports => 1,
+        Stance::Denies => 2,
+    }
+}
+
+/// The facts and story record of one story.
+#[allow(clippy::too_many_arguments)]
+pub fn assess_story(
+    docs: &[Doc],
+    story_docs: &[usize],
+    claims: &[Claim],
+    drafts: &[FactDraft],
+    ents: &EntityIndex,
+    origins: &[String],
+    roots: &[usize],
+    copied: &BTreeSet<usize>,
+    cfg: &AssessConfig,
+) -> (Story, Vec<Fact>) {
+    let story_id = stable_id("s-", &[&docs[story_docs[0]].article.id]);
+    let ids: Vec<String> = drafts
+        .iter()
+        .map(|d| {
+            let c = &claims[d.claims[0]];
+            stable_id("f-", &[&story_id, &docs[c.doc].article.id, &c.start.to_string()])
+        })
+        .collect();
+    let mut facts: Vec<Fact> = Vec::with_capacity(drafts.len());
+    for (fi, draft) in drafts.iter().enumerate() {
+        let members: Vec<&Claim> = draft.claims.iter().map(|&c| &claims[c]).collect();
+        let rep = members
+            .iter()
+            .min_by_key(|c| (copied.contains(&c.doc), stance_rank(c.stance), story_docs.iter().position(|&d| d == c.doc), c.start))
+            .copied()
+            .unwrap_or(members[0]);
+        let evidence: Vec<Evidence> = members
+            .iter()
+            .map(|c| {
+                let text = docs[c.doc].text();
+                Evidence {
+                    article: docs[c.doc].article.id.clone(),
+                    quote: text[c.start..c.end].to_string(),
+                    start: c.start,
+                    end: c.end,
+                    stance: c.stance,
+                    attributed_to: c.attribution.as_ref().map(|a| a.name.clone()),
+                }
+            })
+            .collect();
+        let fact_origins = fact_origins(&members, origins, roots, ents);
+        let mut articles: Vec<String> = Vec::new();
+        for c in &members {
+            let id = &docs[c.doc].article.id;
+            if !articles.contains(id) {
+                articles.push(id.clone());
+            }
+        }
+        articles.sort();
+        let entities: BTreeSet<String> = members.iter().flat_map(|c| c.entities.iter().map(|&e| ents.entities[e].id.clone())).collect();
+        let conflicts: Vec<String> = {
+            let mut v: Vec<String> = draft.conflicts.iter().map(|&g| ids[g].clone()).collect();
+            v.sort();
+            v
+        };
+        let independent = fact_origins.len();
+        let status = if !conflicts.is_empty() {
+            Status::Contested
+        } else if independent >= cfg.corroboration {
+            Status::Corroborated
+        } else {
+            Status::SingleSource
+        };
+        facts.push(Fact {
+            id: ids[fi].clone(),
+            story: story_id.clone(),
+            statement: docs[rep.doc].text()[rep.start..rep.end].to_string(),
+            status,
+            articles,
+            independent_sources: independent,
+            origins: fact_origins.into_iter().collect(),
+            date: rep.dates.first().or_else(|| members.iter().find_map(|c| c.dates.first())).map(|d| d.to_string()),
+            entities: entities.into_iter().collect(),
+            evidence,
+            conflicts,
+        });
+    }
+    // best supported first; ties keep reading order
+    let first_pos: HashMap<String, (usize, usize)> = drafts
+        .iter()
+        .zip(&ids)
+        .map(|(d, id)| {
+            let c = &claims[d.claims[0]];
+            (id.clone(), (story_docs.iter().position(|&x| x == c.doc).unwrap_or(0), c.start))
+        })
+        .collect();
+    facts.sort_by(|a, b| {
+        b.independent_sources
+            .cmp(&a.independent_sources)
+            .then(b.articles.len().cmp(&a.articles.len()))
+            .then(first_pos[&a.id].cmp(&first_pos[&b.id]))
+    });
+    let brief_facts: Vec<&Fact> = facts.iter().filter(|f| f.status == Status::Corroborated).take(cfg.brief_facts).collect();
+    let brief = if brief_facts.is_empty() {
+        "No fact in this story is carried by two independent sources yet.".to_string()
+    } else {
+        brief_facts
+            .iter()
+            .map(|f| format!("{} ({} independent sources.)", f.statement.trim_end_matches('.'), f.independent_sources))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut timeline: Vec<TimelineEntry> = facts
+        .iter()
+        .filter_map(|f| Some(TimelineEntry { date: f.date.clone()?, fact: f.id.clone(), statement: f.statement.clone() }))
+        .collect();
+    timeline.sort_by(|a, b| a.date.cmp(&b.date).then(a.fact.cmp(&b.fact)));
+    // title: the headline of the article carrying most of the story's facts
+    let mut weight: HashMap<usize, usize> = HashMap::new();
+    for c in claims {
+        *weight.entry(c.doc).or_default() += 1;
+    }
+    let title = story_docs
+        .iter()
+        .filter(|&&d| docs[d].article.title.is_some())
+        .max_by_key(|&&d| (weight.get(&d).copied().unwrap_or(0), std::cmp::Reverse(d)))
+        .and_then(|&d| docs[d].article.title.clone())
+        .or_else(|| facts.first().map(|f| f.statement.clone()))
+        .unwrap_or_else(|| docs[story_docs[0]].text().chars().take(120).collect());
+    let story = Story {
+        id: story_id,
+        title,
+        articles: story_docs.iter().map(|&d| docs[d].article.id.clone()).collect(),
+        brief,
+        timeline,
+    };
+    (story, facts)
+}

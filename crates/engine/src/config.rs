@@ -1,0 +1,103 @@
+//! Configuration of every stage: thresholds and weights live here, not in literals.
+//! Every field has a documented default; unknown fields are rejected so a typo in a
+//! config file is an error, not a silently ignored setting.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub dedupe: DedupeConfig,
+    pub cluster: ClusterConfig,
+    pub claims: ClaimsConfig,
+    pub assess: AssessConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            dedupe: DedupeConfig::default(),
+            cluster: ClusterConfig::default(),
+            claims: ClaimsConfig::default(),
+            assess: AssessConfig::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DedupeConfig {
+    /// Term-set Jaccard at which two sentences count as the same sentence reworded.
+    pub sentence_match: f64,
+    /// Share of the copy's prose sentences that must align, in order, with the other
+    /// article for it to be a rewrite.
+    pub rewrite_coverage: f64,
+    /// Alignment coverage and mean sentence similarity above which a copy is a duplicate.
+    pub duplicate_similarity: f64,
+    /// Sentences with fewer content terms than this are too short to signal copying.
+    pub min_sentence_terms: usize,
+    /// LSH buckets holding more articles than this are ignored (shared boilerplate).
+    pub max_bucket: usize,
+}
+
+impl Default for DedupeConfig {
+    fn default() -> Self {
+        DedupeConfig { sentence_match: 0.4, rewrite_coverage: 0.5, duplicate_similarity: 0.9, min_sentence_terms: 4, max_bucket: 64 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClusterConfig {
+    /// Cosine between an article and a story centroid needed to join the story.
+    pub join_threshold: f64,
+    /// Terms kept per article vector.
+    pub article_terms: usize,
+    /// Terms kept per story centroid (and indexed for candidate lookup).
+    pub story_terms: usize,
+    /// Weight of an entity relative to a plain term.
+    pub entity_weight: f64,
+    /// Articles whose titles share this cosine are pulled toward the same story.
+    pub title_weight: f64,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig { join_threshold: 0.22, article_terms: 100, story_terms: 200, entity_weight: 1.5, title_weight: 1.0 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClaimsConfig {
+    /// Sentences with fewer words are not claims.
+    pub min_words: usize,
+    /// Similarity at which claims of different articles state the same fact.
+    pub align_threshold: f64,
+    /// Similarity (of a denial's content to a fact) at which the denial contradicts it.
+    pub conflict_threshold: f64,
+    /// Similarity above which two claims with different values for the same quantity are a
+    /// numeric conflict.
+    pub numeric_conflict_threshold: f64,
+}
+
+impl Default for ClaimsConfig {
+    fn default() -> Self {
+        ClaimsConfig { min_words: 6, align_threshold: 0.42, conflict_threshold: 0.2, numeric_conflict_threshold: 0.5 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssessConfig {
+    /// Independent origins needed for `corroborated`.
+    pub corroboration: usize,
+    /// Facts quoted in a story's brief.
+    pub brief_facts: usize,
+}
+
+impl Default for AssessConfig {
+    fn default() -> Self {
+        AssessConfig { corroboration: 2, brief_facts: 3 }
+    }
+}
