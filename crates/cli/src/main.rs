@@ -15,7 +15,11 @@ use corroborate_engine::{Config, Step};
 use corroborate_ingest::{read_paths, Limits, ReadOutcome};
 
 #[derive(Parser)]
-#[command(name = "corroborate", version, about = "Cross-check news articles: copies, stories, entities, and who supports each claim independently.")]
+#[command(
+    name = "corroborate",
+    version,
+    about = "Cross-check news articles: copies, stories, entities, and who supports each claim independently."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -71,12 +75,18 @@ struct Common {
 
 impl Common {
     fn config(&self) -> Result<Config> {
-        let Some(path) = &self.config else { return Ok(Config::default()) };
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config {}", path.display()))?;
+        let Some(path) = &self.config else {
+            return Ok(Config::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config {}", path.display()))?;
         serde_json::from_str(&text).with_context(|| format!("invalid config {}", path.display()))
     }
     fn limits(&self) -> Limits {
-        Limits { max_file_bytes: self.max_file_size, ..Limits::default() }
+        Limits {
+            max_file_bytes: self.max_file_size,
+            ..Limits::default()
+        }
     }
 }
 
@@ -86,7 +96,14 @@ fn read(paths: &[PathBuf], common: &Common) -> Result<ReadOutcome> {
         eprintln!("{d}");
     }
     if outcome.articles.is_empty() {
-        bail!("no readable article in {} (see the errors above)", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        bail!(
+            "no readable article in {} (see the errors above)",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     Ok(outcome)
 }
@@ -99,7 +116,12 @@ fn progress(quiet: bool) -> Option<indicatif::ProgressBar> {
     })
 }
 
-fn analyze(paths: &[PathBuf], format: Format, output: Option<&PathBuf>, common: &Common) -> Result<ExitCode> {
+fn analyze(
+    paths: &[PathBuf],
+    format: Format,
+    output: Option<&PathBuf>,
+    common: &Common,
+) -> Result<ExitCode> {
     let config = common.config()?;
     let outcome = read(paths, common)?;
     let failed = outcome.failed();
@@ -119,10 +141,13 @@ fn analyze(paths: &[PathBuf], format: Format, output: Option<&PathBuf>, common: 
         Format::Markdown => corroborate_report::to_markdown(&analysis.dossier),
     };
     match output {
-        Some(path) => std::fs::write(path, rendered).with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => std::fs::write(path, rendered)
+            .with_context(|| format!("cannot write {}", path.display()))?,
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(rendered.as_bytes()).and_then(|_| out.flush()).context("cannot write to stdout")?;
+            out.write_all(rendered.as_bytes())
+                .and_then(|_| out.flush())
+                .context("cannot write to stdout")?;
         }
     }
     if failed > 0 {
@@ -139,7 +164,12 @@ fn bench(paths: &[PathBuf], repeat: usize, common: &Common) -> Result<ExitCode> 
     let read_time = started.elapsed();
     let n = outcome.articles.len();
     let bytes: usize = outcome.articles.iter().map(|a| a.text.len()).sum();
-    println!("corpus: {n} articles, {:.1} MB of text, read in {:.3} s ({:.0} articles/s)", bytes as f64 / 1e6, read_time.as_secs_f64(), n as f64 / read_time.as_secs_f64());
+    println!(
+        "corpus: {n} articles, {:.1} MB of text, read in {:.3} s ({:.0} articles/s)",
+        bytes as f64 / 1e6,
+        read_time.as_secs_f64(),
+        n as f64 / read_time.as_secs_f64()
+    );
     let mut best: Option<(Duration, Vec<(Step, Duration)>)> = None;
     for _ in 0..repeat.max(1) {
         let articles = outcome.articles.clone();
@@ -153,20 +183,47 @@ fn bench(paths: &[PathBuf], repeat: usize, common: &Common) -> Result<ExitCode> 
     let (total, timings) = best.expect("at least one repetition");
     println!("{:<10} {:>10} {:>14}", "stage", "seconds", "articles/s");
     for (step, d) in &timings {
-        println!("{:<10} {:>10.4} {:>14.0}", step.name(), d.as_secs_f64(), n as f64 / d.as_secs_f64().max(1e-9));
+        println!(
+            "{:<10} {:>10.4} {:>14.0}",
+            step.name(),
+            d.as_secs_f64(),
+            n as f64 / d.as_secs_f64().max(1e-9)
+        );
     }
-    println!("{:<10} {:>10.4} {:>14.0}", "pipeline", total.as_secs_f64(), n as f64 / total.as_secs_f64());
+    println!(
+        "{:<10} {:>10.4} {:>14.0}",
+        "pipeline",
+        total.as_secs_f64(),
+        n as f64 / total.as_secs_f64()
+    );
     let end_to_end = total + read_time;
-    println!("{:<10} {:>10.4} {:>14.0}", "end-to-end", end_to_end.as_secs_f64(), n as f64 / end_to_end.as_secs_f64());
-    println!("threads: {}", std::thread::available_parallelism().map_or(1, |n| n.get()));
+    println!(
+        "{:<10} {:>10.4} {:>14.0}",
+        "end-to-end",
+        end_to_end.as_secs_f64(),
+        n as f64 / end_to_end.as_secs_f64()
+    );
+    println!(
+        "threads: {}",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Analyze { paths, format, output, common } => analyze(paths, *format, output.as_ref(), common),
-        Command::Bench { paths, repeat, common } => bench(paths, *repeat, common),
+        Command::Analyze {
+            paths,
+            format,
+            output,
+            common,
+        } => analyze(paths, *format, output.as_ref(), common),
+        Command::Bench {
+            paths,
+            repeat,
+            common,
+        } => bench(paths, *repeat, common),
     };
     match result {
         Ok(code) => code,

@@ -8,7 +8,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use corroborate_model::{stable_id, Copy, EntityKind, Evidence, Fact, Stance, Status, Story, TimelineEntry};
+use corroborate_model::{
+    stable_id, Copy, EntityKind, Evidence, Fact, Stance, Status, Story, TimelineEntry,
+};
 use corroborate_text::fold;
 
 use crate::claims::{Claim, FactDraft};
@@ -18,7 +20,11 @@ use crate::entities::EntityIndex;
 
 /// Where each document's own statements come from, after folding copies and outlets.
 pub fn document_origins(docs: &[Doc], copies: &[Copy]) -> (Vec<String>, Vec<usize>) {
-    let pos: HashMap<&str, usize> = docs.iter().enumerate().map(|(i, d)| (d.article.id.as_str(), i)).collect();
+    let pos: HashMap<&str, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.article.id.as_str(), i))
+        .collect();
     let mut root: Vec<usize> = (0..docs.len()).collect();
     fn find(root: &mut [usize], mut x: usize) -> usize {
         while root[x] != x {
@@ -48,14 +54,25 @@ pub fn document_origins(docs: &[Doc], copies: &[Copy]) -> (Vec<String>, Vec<usiz
         }
     }
     let roots: Vec<usize> = (0..docs.len()).map(|i| find(&mut root, i)).collect();
-    let origins = roots.iter().map(|r| group_outlet.get(r).cloned().unwrap_or_else(|| format!("article:{}", docs[*r].article.id))).collect();
+    let origins = roots
+        .iter()
+        .map(|r| {
+            group_outlet
+                .get(r)
+                .cloned()
+                .unwrap_or_else(|| format!("article:{}", docs[*r].article.id))
+        })
+        .collect();
     (origins, roots)
 }
 
 fn origin_of(claim: &Claim, doc_origin: &str, ents: &EntityIndex) -> String {
     if let Some(e) = claim.attribution.as_ref().and_then(|a| a.entity) {
         let entity = &ents.entities[e];
-        if matches!(entity.kind, EntityKind::Organization | EntityKind::Person | EntityKind::Other) {
+        if matches!(
+            entity.kind,
+            EntityKind::Organization | EntityKind::Person | EntityKind::Other
+        ) {
             return format!("source:{}", entity.name);
         }
     }
@@ -73,7 +90,12 @@ fn origin_key(origin: &str) -> String {
 /// The distinct origins of a fact's claims. Each group of copies contributes one origin
 /// (its original's, when the original carries the fact), and each article one: several
 /// sentences of one article are one telling, however many names they quote.
-fn fact_origins(members: &[&Claim], doc_origins: &[String], roots: &[usize], ents: &EntityIndex) -> Vec<String> {
+fn fact_origins(
+    members: &[&Claim],
+    doc_origins: &[String],
+    roots: &[usize],
+    ents: &EntityIndex,
+) -> Vec<String> {
     let mut by_group: BTreeMap<usize, &Claim> = BTreeMap::new();
     for c in members {
         let root = roots[c.doc];
@@ -119,7 +141,10 @@ pub fn assess_story(
         .iter()
         .map(|d| {
             let c = &claims[d.claims[0]];
-            stable_id("f-", &[&story_id, &docs[c.doc].article.id, &c.start.to_string()])
+            stable_id(
+                "f-",
+                &[&story_id, &docs[c.doc].article.id, &c.start.to_string()],
+            )
         })
         .collect();
     let mut facts: Vec<Fact> = Vec::with_capacity(drafts.len());
@@ -127,7 +152,14 @@ pub fn assess_story(
         let members: Vec<&Claim> = draft.claims.iter().map(|&c| &claims[c]).collect();
         let rep = members
             .iter()
-            .min_by_key(|c| (copied.contains(&c.doc), stance_rank(c.stance), story_docs.iter().position(|&d| d == c.doc), c.start))
+            .min_by_key(|c| {
+                (
+                    copied.contains(&c.doc),
+                    stance_rank(c.stance),
+                    story_docs.iter().position(|&d| d == c.doc),
+                    c.start,
+                )
+            })
             .copied()
             .unwrap_or(members[0]);
         let evidence: Vec<Evidence> = members
@@ -153,7 +185,10 @@ pub fn assess_story(
             }
         }
         articles.sort();
-        let entities: BTreeSet<String> = members.iter().flat_map(|c| c.entities.iter().map(|&e| ents.entities[e].id.clone())).collect();
+        let entities: BTreeSet<String> = members
+            .iter()
+            .flat_map(|c| c.entities.iter().map(|&e| ents.entities[e].id.clone()))
+            .collect();
         let conflicts: Vec<String> = {
             let mut v: Vec<String> = draft.conflicts.iter().map(|&g| ids[g].clone()).collect();
             v.sort();
@@ -175,7 +210,11 @@ pub fn assess_story(
             articles,
             independent_sources: independent,
             origins: fact_origins.into_iter().collect(),
-            date: rep.dates.first().or_else(|| members.iter().find_map(|c| c.dates.first())).map(|d| d.to_string()),
+            date: rep
+                .dates
+                .first()
+                .or_else(|| members.iter().find_map(|c| c.dates.first()))
+                .map(|d| d.to_string()),
             entities: entities.into_iter().collect(),
             evidence,
             conflicts,
@@ -187,7 +226,13 @@ pub fn assess_story(
         .zip(&ids)
         .map(|(d, id)| {
             let c = &claims[d.claims[0]];
-            (id.clone(), (story_docs.iter().position(|&x| x == c.doc).unwrap_or(0), c.start))
+            (
+                id.clone(),
+                (
+                    story_docs.iter().position(|&x| x == c.doc).unwrap_or(0),
+                    c.start,
+                ),
+            )
         })
         .collect();
     facts.sort_by(|a, b| {
@@ -196,19 +241,35 @@ pub fn assess_story(
             .then(b.articles.len().cmp(&a.articles.len()))
             .then(first_pos[&a.id].cmp(&first_pos[&b.id]))
     });
-    let brief_facts: Vec<&Fact> = facts.iter().filter(|f| f.status == Status::Corroborated).take(cfg.brief_facts).collect();
+    let brief_facts: Vec<&Fact> = facts
+        .iter()
+        .filter(|f| f.status == Status::Corroborated)
+        .take(cfg.brief_facts)
+        .collect();
     let brief = if brief_facts.is_empty() {
         "No fact in this story is carried by two independent sources yet.".to_string()
     } else {
         brief_facts
             .iter()
-            .map(|f| format!("{} ({} independent sources.)", f.statement.trim_end_matches('.'), f.independent_sources))
+            .map(|f| {
+                format!(
+                    "{} ({} independent sources.)",
+                    f.statement.trim_end_matches('.'),
+                    f.independent_sources
+                )
+            })
             .collect::<Vec<_>>()
             .join(" ")
     };
     let mut timeline: Vec<TimelineEntry> = facts
         .iter()
-        .filter_map(|f| Some(TimelineEntry { date: f.date.clone()?, fact: f.id.clone(), statement: f.statement.clone() }))
+        .filter_map(|f| {
+            Some(TimelineEntry {
+                date: f.date.clone()?,
+                fact: f.id.clone(),
+                statement: f.statement.clone(),
+            })
+        })
         .collect();
     timeline.sort_by(|a, b| a.date.cmp(&b.date).then(a.fact.cmp(&b.fact)));
     // title: the headline of the article carrying most of the story's facts
@@ -226,7 +287,10 @@ pub fn assess_story(
     let story = Story {
         id: story_id,
         title,
-        articles: story_docs.iter().map(|&d| docs[d].article.id.clone()).collect(),
+        articles: story_docs
+            .iter()
+            .map(|&d| docs[d].article.id.clone())
+            .collect(),
         brief,
         timeline,
     };

@@ -53,9 +53,39 @@ impl Claim {
 }
 
 const SUBJECT_VERBS: &[&str] = &[
-    "said", "says", "say", "stated", "states", "reported", "reports", "report", "told", "tells", "announced", "revealed",
-    "claimed", "claims", "cited", "citing", "quoted", "quoting", "confirmed", "noted", "notes", "wrote", "writes",
-    "predicted", "added", "denied", "denies", "rejected", "dismissed", "insisted", "warned", "explained", "declared",
+    "said",
+    "says",
+    "say",
+    "stated",
+    "states",
+    "reported",
+    "reports",
+    "report",
+    "told",
+    "tells",
+    "announced",
+    "revealed",
+    "claimed",
+    "claims",
+    "cited",
+    "citing",
+    "quoted",
+    "quoting",
+    "confirmed",
+    "noted",
+    "notes",
+    "wrote",
+    "writes",
+    "predicted",
+    "added",
+    "denied",
+    "denies",
+    "rejected",
+    "dismissed",
+    "insisted",
+    "warned",
+    "explained",
+    "declared",
 ];
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we"];
 
@@ -66,13 +96,24 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
     let mut out: Vec<Claim> = Vec::new();
     let mut last_attribution: Option<Attribution> = None;
     for (si, s) in doc.prose() {
-        let word_count = s.words.iter().filter(|w| w.kind != TokenKind::Punct).count();
+        let word_count = s
+            .words
+            .iter()
+            .filter(|w| w.kind != TokenKind::Punct)
+            .count();
         if word_count < cfg.min_words {
             continue;
         }
         let in_sentence: Vec<_> = mentions.iter().filter(|m| m.sentence == si).collect();
-        let entity_at = |pos: usize| in_sentence.iter().find(|m| pos >= m.start && pos < m.end).map(|m| m.entity);
-        let denial = s.words.iter().any(|w| lexicon::is_denial(&w.norm)) || has_phrase(&s.words, &["not", "true"]) || has_phrase(&s.words, &["no", "truth"]);
+        let entity_at = |pos: usize| {
+            in_sentence
+                .iter()
+                .find(|m| pos >= m.start && pos < m.end)
+                .map(|m| m.entity)
+        };
+        let denial = s.words.iter().any(|w| lexicon::is_denial(&w.norm))
+            || has_phrase(&s.words, &["not", "true"])
+            || has_phrase(&s.words, &["no", "truth"]);
         let hedged = s.words.iter().any(|w| lexicon::is_hedge(&w.norm));
         // attribution: "according to X", or the subject of a reporting verb
         let mut attribution = None;
@@ -90,7 +131,9 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
             }
             if SUBJECT_VERBS.contains(&w.norm.as_str()) {
                 attribution = source_before(text, &s.words[..wi], &entity_at);
-                if matches!(w.norm.as_str(), "citing" | "quoting" | "cited" | "quoted") && attribution.is_none() {
+                if matches!(w.norm.as_str(), "citing" | "quoting" | "cited" | "quoted")
+                    && attribution.is_none()
+                {
                     attribution = source_after(text, &s.words[wi + 1..], &entity_at);
                 }
                 if attribution.is_some() {
@@ -124,7 +167,11 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
                 }
                 continue;
             }
-            if w.term.is_empty() || lexicon::is_denial(&w.norm) || lexicon::is_hedge(&w.norm) || w.kind == TokenKind::Number {
+            if w.term.is_empty()
+                || lexicon::is_denial(&w.norm)
+                || lexicon::is_hedge(&w.norm)
+                || w.kind == TokenKind::Number
+            {
                 continue;
             }
             terms.insert(w.term.clone());
@@ -133,8 +180,18 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
             continue;
         }
         let sentence = &text[s.start..s.end];
-        let quantities = quantities(sentence).into_iter().map(|q| Quantity { start: q.start + s.start, end: q.end + s.start, ..q }).collect();
-        let dates = find_dates(sentence, doc.published).into_iter().map(|f| f.value).collect();
+        let quantities = quantities(sentence)
+            .into_iter()
+            .map(|q| Quantity {
+                start: q.start + s.start,
+                end: q.end + s.start,
+                ..q
+            })
+            .collect();
+        let dates = find_dates(sentence, doc.published)
+            .into_iter()
+            .map(|f| f.value)
+            .collect();
         out.push(Claim {
             doc: doc_idx,
             sentence: si,
@@ -152,11 +209,15 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
 }
 
 fn has_phrase(words: &[crate::doc::Word], phrase: &[&str]) -> bool {
-    words.windows(phrase.len()).any(|w| w.iter().zip(phrase).all(|(a, b)| a.norm == *b))
+    words
+        .windows(phrase.len())
+        .any(|w| w.iter().zip(phrase).all(|(a, b)| a.norm == *b))
 }
 
 fn clean_source(s: &str) -> String {
-    let s = s.trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '"' | '“' | '”' | ':'));
+    let s = s.trim_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | '.' | '"' | '“' | '”' | ':')
+    });
     let lower = s.to_lowercase();
     for det in ["the ", "a ", "an "] {
         if lower.starts_with(det) {
@@ -167,23 +228,49 @@ fn clean_source(s: &str) -> String {
 }
 
 /// The source named right after "according to" / "citing": up to the next comma.
-fn source_after(text: &str, words: &[crate::doc::Word], entity_at: &dyn Fn(usize) -> Option<usize>) -> Option<Attribution> {
-    let span: Vec<_> = words.iter().take_while(|w| !matches!(w.norm.as_str(), "," | "." | ";" | "that")).take(8).collect();
+fn source_after(
+    text: &str,
+    words: &[crate::doc::Word],
+    entity_at: &dyn Fn(usize) -> Option<usize>,
+) -> Option<Attribution> {
+    let span: Vec<_> = words
+        .iter()
+        .take_while(|w| !matches!(w.norm.as_str(), "," | "." | ";" | "that"))
+        .take(8)
+        .collect();
     let (first, last) = (span.first()?, span.last()?);
     let entity = span.iter().find_map(|w| entity_at(w.start));
-    Some(Attribution { name: clean_source(&text[first.start..last.end]), entity })
+    Some(Attribution {
+        name: clean_source(&text[first.start..last.end]),
+        entity,
+    })
 }
 
 /// The subject of a reporting verb: the named entity nearest before it in its clause, or
 /// the noun phrase ("two senior officials").
-fn source_before(text: &str, words: &[crate::doc::Word], entity_at: &dyn Fn(usize) -> Option<usize>) -> Option<Attribution> {
-    let clause_start = words.iter().rposition(|w| matches!(w.norm.as_str(), "," | ";" | "that" | "”" | "\"" | ":" | "(" | ")")).map_or(0, |p| p + 1);
+fn source_before(
+    text: &str,
+    words: &[crate::doc::Word],
+    entity_at: &dyn Fn(usize) -> Option<usize>,
+) -> Option<Attribution> {
+    let clause_start = words
+        .iter()
+        .rposition(|w| {
+            matches!(
+                w.norm.as_str(),
+                "," | ";" | "that" | "”" | "\"" | ":" | "(" | ")"
+            )
+        })
+        .map_or(0, |p| p + 1);
     let mut clause = &words[clause_start..];
     if clause.is_empty() && clause_start > 0 {
         // "…,” the official said" has the subject after the closing quote; "X, citing Y,
         // stated" has it before the comma
         let before = &words[..clause_start - 1];
-        let start = before.iter().rposition(|w| matches!(w.norm.as_str(), "," | ";" | "that" | "”" | "\"")).map_or(0, |p| p + 1);
+        let start = before
+            .iter()
+            .rposition(|w| matches!(w.norm.as_str(), "," | ";" | "that" | "”" | "\""))
+            .map_or(0, |p| p + 1);
         clause = &before[start..];
     }
     if clause.is_empty() || clause.len() > 10 {
@@ -192,10 +279,19 @@ fn source_before(text: &str, words: &[crate::doc::Word], entity_at: &dyn Fn(usiz
     if let Some(w) = clause.iter().rev().find(|w| entity_at(w.start).is_some()) {
         let e = entity_at(w.start);
         let span: Vec<_> = clause.iter().filter(|x| entity_at(x.start) == e).collect();
-        return Some(Attribution { name: clean_source(&text[span[0].start..span[span.len() - 1].end]), entity: e });
+        return Some(Attribution {
+            name: clean_source(&text[span[0].start..span[span.len() - 1].end]),
+            entity: e,
+        });
     }
-    let content = clause.iter().any(|w| w.kind == TokenKind::Word && !lexicon::is_stopword(&w.norm) || PRONOUNS.contains(&w.norm.as_str()));
-    content.then(|| Attribution { name: clean_source(&text[clause[0].start..clause[clause.len() - 1].end]), entity: None })
+    let content = clause.iter().any(|w| {
+        w.kind == TokenKind::Word && !lexicon::is_stopword(&w.norm)
+            || PRONOUNS.contains(&w.norm.as_str())
+    });
+    content.then(|| Attribution {
+        name: clean_source(&text[clause[0].start..clause[clause.len() - 1].end]),
+        entity: None,
+    })
 }
 
 /// A fact under construction: the claims (indices into the story's claim list) it holds.
@@ -232,14 +328,20 @@ fn idf(claims: &[Claim]) -> HashMap<&str, f64> {
         }
     }
     let n = claims.len() as f64;
-    df.into_iter().map(|(t, d)| (t, (1.0 + n / d).ln())).collect()
+    df.into_iter()
+        .map(|(t, d)| (t, (1.0 + n / d).ln()))
+        .collect()
 }
 
 fn quantity_relation(a: &Claim, b: &Claim) -> (usize, bool) {
     let mut agree = 0;
     let mut clash = false;
     for qa in &a.quantities {
-        let same_unit: Vec<&Quantity> = b.quantities.iter().filter(|qb| qb.unit == qa.unit).collect();
+        let same_unit: Vec<&Quantity> = b
+            .quantities
+            .iter()
+            .filter(|qb| qb.unit == qa.unit)
+            .collect();
         if same_unit.iter().any(|qb| qa.agrees_with(qb)) {
             agree += 1;
         } else if !same_unit.is_empty() {
@@ -250,7 +352,11 @@ fn quantity_relation(a: &Claim, b: &Claim) -> (usize, bool) {
 }
 
 fn date_relation(a: &Claim, b: &Claim) -> (usize, bool) {
-    let agree = a.dates.iter().filter(|da| b.dates.iter().any(|db| da.agrees_with(db))).count();
+    let agree = a
+        .dates
+        .iter()
+        .filter(|da| b.dates.iter().any(|db| da.agrees_with(db)))
+        .count();
     let clash = agree == 0 && !a.dates.is_empty() && !b.dates.is_empty();
     (agree, clash)
 }
@@ -322,7 +428,9 @@ pub fn align(claims: &[Claim], cfg: &ClaimsConfig) -> Vec<FactDraft> {
         let mut best: Option<(f64, usize)> = None;
         for f in candidates {
             let members = &facts[f].claims;
-            if members.iter().any(|&m| claims[m].doc == c.doc) || claims[members[0]].is_denial() != c.is_denial() {
+            if members.iter().any(|&m| claims[m].doc == c.doc)
+                || claims[members[0]].is_denial() != c.is_denial()
+            {
                 continue;
             }
             let mut score: f64 = 0.0;
@@ -373,7 +481,9 @@ pub fn align(claims: &[Claim], cfg: &ClaimsConfig) -> Vec<FactDraft> {
 /// entity in the fact that the denial does not mention (a denial about the Daraa attempt
 /// says nothing about other plots).
 fn denial_conflicts(claims: &[Claim], facts: &mut [FactDraft], w: &Weights, cfg: &ClaimsConfig) {
-    let denials: Vec<usize> = (0..facts.len()).filter(|&f| claims[facts[f].claims[0]].is_denial()).collect();
+    let denials: Vec<usize> = (0..facts.len())
+        .filter(|&f| claims[facts[f].claims[0]].is_denial())
+        .collect();
     for d in denials {
         let mut prop = claims[facts[d].claims[0]].clone();
         for &m in &facts[d].claims[1..] {
@@ -382,18 +492,34 @@ fn denial_conflicts(claims: &[Claim], facts: &mut [FactDraft], w: &Weights, cfg:
             prop.terms = terms.into_iter().collect();
             prop.entities.extend(claims[m].entities.iter().copied());
         }
-        let allowed: BTreeSet<usize> = prop.entities.iter().copied().chain(facts[d].claims.iter().filter_map(|&m| claims[m].attribution.as_ref()?.entity)).collect();
+        let allowed: BTreeSet<usize> = prop
+            .entities
+            .iter()
+            .copied()
+            .chain(
+                facts[d]
+                    .claims
+                    .iter()
+                    .filter_map(|&m| claims[m].attribution.as_ref()?.entity),
+            )
+            .collect();
         for f in 0..facts.len() {
             if f == d || claims[facts[f].claims[0]].is_denial() {
                 continue;
             }
             // the denial as a whole, or any one of its sentences, must name the fact's content
-            let denial_parts: Vec<&Claim> = std::iter::once(&prop).chain(facts[d].claims.iter().map(|&m| &claims[m])).collect();
+            let denial_parts: Vec<&Claim> = std::iter::once(&prop)
+                .chain(facts[d].claims.iter().map(|&m| &claims[m]))
+                .collect();
             let hit = facts[f].claims.iter().any(|&m| {
                 let c = &claims[m];
                 c.entities.is_subset(&allowed)
                     && denial_parts.iter().any(|p| {
-                        let shared = c.terms.iter().filter(|t| p.terms.binary_search(t).is_ok()).count();
+                        let shared = c
+                            .terms
+                            .iter()
+                            .filter(|t| p.terms.binary_search(t).is_ok())
+                            .count();
                         shared >= 2 && similarity(p, c, w).0 >= cfg.conflict_threshold
                     })
             });
@@ -418,14 +544,22 @@ mod tests {
     use corroborate_model::Article;
 
     fn claims_of(texts: &[&str]) -> (Vec<Claim>, Vec<FactDraft>) {
-        let docs: Vec<Doc> = texts.iter().enumerate().map(|(i, t)| {
-            let mut a = Article::new(format!("d{i}"), "s", *t);
-            a.published = Some("2025-11-11".into());
-            analyze(a)
-        }).collect();
+        let docs: Vec<Doc> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut a = Article::new(format!("d{i}"), "s", *t);
+                a.published = Some("2025-11-11".into());
+                analyze(a)
+            })
+            .collect();
         let ents = resolve(&docs);
         let cfg = ClaimsConfig::default();
-        let claims: Vec<Claim> = docs.iter().enumerate().flat_map(|(i, d)| extract(i, d, &ents, &cfg)).collect();
+        let claims: Vec<Claim> = docs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, d)| extract(i, d, &ents, &cfg))
+            .collect();
         let facts = align(&claims, &cfg);
         (claims, facts)
     }
@@ -439,8 +573,19 @@ mod tests {
              ISIS overran large swathes of Syria and Iraq in 2014, proclaiming a caliphate.",
         ]);
         let stances: Vec<Stance> = claims.iter().map(|c| c.stance).collect();
-        assert_eq!(stances, [Stance::Reports, Stance::Denies, Stance::Reports, Stance::Asserts]);
-        assert_eq!(claims[0].attribution.as_ref().unwrap().name, "state-run Al-Ikhbariah television");
+        assert_eq!(
+            stances,
+            [
+                Stance::Reports,
+                Stance::Denies,
+                Stance::Reports,
+                Stance::Asserts
+            ]
+        );
+        assert_eq!(
+            claims[0].attribution.as_ref().unwrap().name,
+            "state-run Al-Ikhbariah television"
+        );
         assert!(claims[0].attribution.as_ref().unwrap().entity.is_some());
     }
 

@@ -28,22 +28,37 @@ impl Interner {
 }
 
 /// Raw term counts of one article (before IDF).
-fn term_counts(doc: &Doc, doc_idx: usize, ents: &EntityIndex, cfg: &ClusterConfig, terms: &mut Interner) -> HashMap<u32, f64> {
+fn term_counts(
+    doc: &Doc,
+    doc_idx: usize,
+    ents: &EntityIndex,
+    cfg: &ClusterConfig,
+    terms: &mut Interner,
+) -> HashMap<u32, f64> {
     let mut counts: HashMap<u32, f64> = HashMap::new();
     let mentions = &ents.mentions[doc_idx];
     for (si, s) in doc.sentences.iter().enumerate() {
-        if !matches!(s.kind, corroborate_text::ParaKind::Prose | corroborate_text::ParaKind::Headline) {
+        if !matches!(
+            s.kind,
+            corroborate_text::ParaKind::Prose | corroborate_text::ParaKind::Headline
+        ) {
             continue;
         }
         let in_sentence: Vec<_> = mentions.iter().filter(|m| m.sentence == si).collect();
         for w in &s.words {
-            if w.term.is_empty() || in_sentence.iter().any(|m| w.start >= m.start && w.end <= m.end) {
+            if w.term.is_empty()
+                || in_sentence
+                    .iter()
+                    .any(|m| w.start >= m.start && w.end <= m.end)
+            {
                 continue;
             }
             *counts.entry(terms.id(&w.term)).or_default() += 1.0;
         }
         for m in in_sentence {
-            *counts.entry(terms.id(&format!("\u{1}{}", m.entity))).or_default() += cfg.entity_weight;
+            *counts
+                .entry(terms.id(&format!("\u{1}{}", m.entity)))
+                .or_default() += cfg.entity_weight;
         }
     }
     if let Some(title) = &doc.article.title {
@@ -51,7 +66,11 @@ fn term_counts(doc: &Doc, doc_idx: usize, ents: &EntityIndex, cfg: &ClusterConfi
             if t.kind == TokenKind::Word {
                 let norm = normalize_word(t.text(title));
                 if !lexicon::is_stopword(&norm) && !lexicon::is_reporting(&norm) {
-                    let term = if t.text(title).chars().next().is_some_and(char::is_uppercase) { fold::name_key(t.text(title)) } else { lexicon::term(&norm) };
+                    let term = if t.text(title).chars().next().is_some_and(char::is_uppercase) {
+                        fold::name_key(t.text(title))
+                    } else {
+                        lexicon::term(&norm)
+                    };
                     *counts.entry(terms.id(&term)).or_default() += cfg.title_weight;
                 }
             }
@@ -85,7 +104,11 @@ struct StoryState {
 /// Groups documents into stories; each story lists its documents in input order.
 pub fn cluster(docs: &[Doc], ents: &EntityIndex, cfg: &ClusterConfig) -> Vec<Vec<usize>> {
     let mut terms = Interner::default();
-    let counts: Vec<HashMap<u32, f64>> = docs.iter().enumerate().map(|(i, d)| term_counts(d, i, ents, cfg, &mut terms)).collect();
+    let counts: Vec<HashMap<u32, f64>> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| term_counts(d, i, ents, cfg, &mut terms))
+        .collect();
     let mut df: HashMap<u32, f64> = HashMap::new();
     for c in &counts {
         for t in c.keys() {
@@ -97,7 +120,16 @@ pub fn cluster(docs: &[Doc], ents: &EntityIndex, cfg: &ClusterConfig) -> Vec<Vec
         .iter()
         .map(|c| {
             // a term no other article has can never match, it only dilutes the cosine
-            let v: Vector = c.iter().filter(|(t, _)| df[*t] >= 2.0).map(|(t, tf)| (*t, (1.0 + tf.ln()) * (((1.0 + n) / (1.0 + df[t])).ln() + 1.0))).collect();
+            let v: Vector = c
+                .iter()
+                .filter(|(t, _)| df[*t] >= 2.0)
+                .map(|(t, tf)| {
+                    (
+                        *t,
+                        (1.0 + tf.ln()) * (((1.0 + n) / (1.0 + df[t])).ln() + 1.0),
+                    )
+                })
+                .collect();
             let mut v = top(v, cfg.article_terms);
             normalize(&mut v);
             v
@@ -118,7 +150,10 @@ pub fn cluster(docs: &[Doc], ents: &EntityIndex, cfg: &ClusterConfig) -> Vec<Vec
         let mut best: Option<(f64, usize)> = None;
         for &s in &seen {
             let st = &stories[s as usize];
-            let dot: f64 = v.iter().map(|(t, w)| w * st.centroid.get(t).copied().unwrap_or(0.0)).sum();
+            let dot: f64 = v
+                .iter()
+                .map(|(t, w)| w * st.centroid.get(t).copied().unwrap_or(0.0))
+                .sum();
             let cos = if st.norm > 0.0 { dot / st.norm } else { 0.0 };
             if best.is_none_or(|(b, _)| cos > b) {
                 best = Some((cos, s as usize));
@@ -127,7 +162,12 @@ pub fn cluster(docs: &[Doc], ents: &EntityIndex, cfg: &ClusterConfig) -> Vec<Vec
         let target = match best {
             Some((cos, s)) if cos >= cfg.join_threshold => s,
             _ => {
-                stories.push(StoryState { members: Vec::new(), centroid: HashMap::new(), norm: 0.0, indexed: Vec::new() });
+                stories.push(StoryState {
+                    members: Vec::new(),
+                    centroid: HashMap::new(),
+                    norm: 0.0,
+                    indexed: Vec::new(),
+                });
                 stories.len() - 1
             }
         };
@@ -136,7 +176,10 @@ pub fn cluster(docs: &[Doc], ents: &EntityIndex, cfg: &ClusterConfig) -> Vec<Vec
         for (t, w) in v {
             *st.centroid.entry(*t).or_default() += w;
         }
-        let kept = top(st.centroid.iter().map(|(t, w)| (*t, *w)).collect(), cfg.story_terms);
+        let kept = top(
+            st.centroid.iter().map(|(t, w)| (*t, *w)).collect(),
+            cfg.story_terms,
+        );
         st.centroid = kept.iter().copied().collect();
         st.norm = kept.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
         for (t, _) in &kept {

@@ -4,24 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub dedupe: DedupeConfig,
     pub cluster: ClusterConfig,
     pub claims: ClaimsConfig,
     pub assess: AssessConfig,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            dedupe: DedupeConfig::default(),
-            cluster: ClusterConfig::default(),
-            claims: ClaimsConfig::default(),
-            assess: AssessConfig::default(),
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -42,7 +31,13 @@ pub struct DedupeConfig {
 
 impl Default for DedupeConfig {
     fn default() -> Self {
-        DedupeConfig { sentence_match: 0.4, rewrite_coverage: 0.5, duplicate_similarity: 0.9, min_sentence_terms: 4, max_bucket: 64 }
+        DedupeConfig {
+            sentence_match: 0.4,
+            rewrite_coverage: 0.5,
+            duplicate_similarity: 0.9,
+            min_sentence_terms: 4,
+            max_bucket: 64,
+        }
     }
 }
 
@@ -63,7 +58,13 @@ pub struct ClusterConfig {
 
 impl Default for ClusterConfig {
     fn default() -> Self {
-        ClusterConfig { join_threshold: 0.22, article_terms: 100, story_terms: 200, entity_weight: 1.5, title_weight: 1.0 }
+        ClusterConfig {
+            join_threshold: 0.22,
+            article_terms: 100,
+            story_terms: 200,
+            entity_weight: 1.5,
+            title_weight: 1.0,
+        }
     }
 }
 
@@ -83,7 +84,12 @@ pub struct ClaimsConfig {
 
 impl Default for ClaimsConfig {
     fn default() -> Self {
-        ClaimsConfig { min_words: 6, align_threshold: 0.42, conflict_threshold: 0.2, numeric_conflict_threshold: 0.5 }
+        ClaimsConfig {
+            min_words: 6,
+            align_threshold: 0.42,
+            conflict_threshold: 0.2,
+            numeric_conflict_threshold: 0.5,
+        }
     }
 }
 
@@ -98,6 +104,9 @@ pub struct AssessConfig {
 
 impl Default for AssessConfig {
     fn default() -> Self {
-        AssessConfig { corroboration: 2, brief_facts: 3 }
+        AssessConfig {
+            corroboration: 2,
+            brief_facts: 3,
+        }
     }
 }

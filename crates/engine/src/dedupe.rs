@@ -19,7 +19,11 @@ const ROWS: usize = 2;
 fn signatures(doc: &Doc, min_terms: usize) -> Vec<Vec<u64>> {
     doc.prose()
         .map(|(_, s)| {
-            let mut h: Vec<u64> = s.terms().iter().map(|t| stable_hash(t.as_bytes())).collect();
+            let mut h: Vec<u64> = s
+                .terms()
+                .iter()
+                .map(|t| stable_hash(t.as_bytes()))
+                .collect();
             h.sort_unstable();
             h.dedup();
             h
@@ -91,14 +95,22 @@ fn alignment(a: &[Vec<u64>], b: &[Vec<u64>], threshold: f64) -> (f64, f64) {
     let mut order = Vec::new();
     let mut sum = 0.0;
     for s in a {
-        let best = b.iter().enumerate().map(|(j, t)| (jaccard(s, t), j)).fold((0.0, 0), |m, x| if x.0 > m.0 { x } else { m });
+        let best = b
+            .iter()
+            .enumerate()
+            .map(|(j, t)| (jaccard(s, t), j))
+            .fold((0.0, 0), |m, x| if x.0 > m.0 { x } else { m });
         if best.0 >= threshold {
             order.push(best.1);
             sum += best.0;
         }
     }
     let aligned = lis(&order);
-    let mean = if order.is_empty() { 0.0 } else { sum / order.len() as f64 };
+    let mean = if order.is_empty() {
+        0.0
+    } else {
+        sum / order.len() as f64
+    };
     (aligned as f64 / a.len() as f64, mean)
 }
 
@@ -121,13 +133,19 @@ fn direction(docs: &[Doc], a: usize, b: usize) -> (usize, usize, CopyBasis) {
         return (b, a, CopyBasis::Attribution);
     }
     match (da.published, db.published) {
-        (Some(x), Some(y)) if x != y && x.agrees_with(&y) == false => {
-            return if x > y { (a, b, CopyBasis::EarlierDate) } else { (b, a, CopyBasis::EarlierDate) };
+        (Some(x), Some(y)) if !x.agrees_with(&y) => {
+            return if x > y {
+                (a, b, CopyBasis::EarlierDate)
+            } else {
+                (b, a, CopyBasis::EarlierDate)
+            };
         }
         _ => {}
     }
     // Nothing tells: the shorter one is taken as the copy; ties go to input order.
-    if da.sentences.len() < db.sentences.len() || (da.sentences.len() == db.sentences.len() && a > b) {
+    if da.sentences.len() < db.sentences.len()
+        || (da.sentences.len() == db.sentences.len() && a > b)
+    {
         (a, b, CopyBasis::Undetermined)
     } else {
         (b, a, CopyBasis::Undetermined)
@@ -136,7 +154,10 @@ fn direction(docs: &[Doc], a: usize, b: usize) -> (usize, usize, CopyBasis) {
 
 /// Finds every copy among `docs`. Deterministic: output sorted by (article, of).
 pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
-    let sigs: Vec<Vec<Vec<u64>>> = docs.iter().map(|d| signatures(d, cfg.min_sentence_terms)).collect();
+    let sigs: Vec<Vec<Vec<u64>>> = docs
+        .iter()
+        .map(|d| signatures(d, cfg.min_sentence_terms))
+        .collect();
     // bucket → (document, sentence) entries
     let mut buckets: HashMap<u64, Vec<(u32, u32)>> = HashMap::new();
     for (d, sentences) in sigs.iter().enumerate() {
@@ -164,7 +185,11 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
                 if a == b {
                     continue;
                 }
-                let (lo, hi, slo, shi) = if a < b { (a, b, sa, sb) } else { (b, a, sb, sa) };
+                let (lo, hi, slo, shi) = if a < b {
+                    (a, b, sa, sb)
+                } else {
+                    (b, a, sb, sa)
+                };
                 let entry = collided.entry((lo, hi)).or_default();
                 entry.0.insert(slo);
                 entry.1.insert(shi);
@@ -192,12 +217,17 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
         if coverage < cfg.rewrite_coverage {
             continue;
         }
-        let duplicate = cov_a.min(cov_b) >= cfg.duplicate_similarity && mean_a.min(mean_b) >= cfg.duplicate_similarity;
+        let duplicate = cov_a.min(cov_b) >= cfg.duplicate_similarity
+            && mean_a.min(mean_b) >= cfg.duplicate_similarity;
         let (copy, original, basis) = direction(docs, a, b);
         copies.push(Copy {
             article: docs[copy].article.id.clone(),
             of: docs[original].article.id.clone(),
-            kind: if duplicate { CopyKind::Duplicate } else { CopyKind::Rewrite },
+            kind: if duplicate {
+                CopyKind::Duplicate
+            } else {
+                CopyKind::Rewrite
+            },
             similarity: (coverage * 1000.0).round() / 1000.0,
             basis,
         });
@@ -232,7 +262,10 @@ mod tests {
         let docs = vec![doc("orig", ORIGINAL), doc("copy", rewrite), doc("other", "Heavy rain flooded the streets of Paris on Tuesday, closing three metro lines.\nThe mayor said crews were pumping water out of the tunnels all night long.")];
         let copies = find_copies(&docs, &DedupeConfig::default());
         assert_eq!(copies.len(), 1, "{copies:?}");
-        assert_eq!((copies[0].article.as_str(), copies[0].of.as_str()), ("copy", "orig"));
+        assert_eq!(
+            (copies[0].article.as_str(), copies[0].of.as_str()),
+            ("copy", "orig")
+        );
         assert_eq!(copies[0].kind, CopyKind::Rewrite);
         assert_eq!(copies[0].basis, CopyBasis::Attribution);
     }

@@ -4,7 +4,9 @@
 
 use corroborate_model::Article;
 use corroborate_text::dates::{parse_iso, DateValue};
-use corroborate_text::token::{is_all_caps, is_capitalized, normalize_word, tokenize_range, Token, TokenKind};
+use corroborate_text::token::{
+    is_all_caps, is_capitalized, normalize_word, tokenize_range, Token, TokenKind,
+};
 use corroborate_text::{fold, lexicon, segment, ParaKind};
 
 /// One word or number of a sentence.
@@ -36,7 +38,12 @@ impl SentenceInfo {
     }
     /// Distinct non-empty terms.
     pub fn terms(&self) -> Vec<&str> {
-        let mut t: Vec<&str> = self.words.iter().filter(|w| !w.term.is_empty()).map(|w| w.term.as_str()).collect();
+        let mut t: Vec<&str> = self
+            .words
+            .iter()
+            .filter(|w| !w.term.is_empty())
+            .map(|w| w.term.as_str())
+            .collect();
         t.sort_unstable();
         t.dedup();
         t
@@ -58,7 +65,10 @@ impl Doc {
         &self.article.text
     }
     pub fn prose(&self) -> impl Iterator<Item = (usize, &SentenceInfo)> {
-        self.sentences.iter().enumerate().filter(|(_, s)| s.is_prose())
+        self.sentences
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_prose())
     }
 }
 
@@ -70,7 +80,8 @@ fn word_term(raw: &str, norm: &str, capitalized: bool, sentence_initial: bool) -
     // when its form says so (all caps, or an article prefix such as `Al-`).
     let name_form = !sentence_initial || is_all_caps(raw) || fold::strip_article_prefix(raw) != raw;
     if capitalized && name_form {
-        if lexicon::demonym(norm).is_some() || lexicon::is_month(norm) || lexicon::is_weekday(norm) {
+        if lexicon::demonym(norm).is_some() || lexicon::is_month(norm) || lexicon::is_weekday(norm)
+        {
             return norm.to_string();
         }
         let key = fold::name_key(raw);
@@ -78,7 +89,10 @@ fn word_term(raw: &str, norm: &str, capitalized: bool, sentence_initial: bool) -
             return key;
         }
     }
-    if norm.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+    if norm
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
         return norm.replace(',', "");
     }
     lexicon::term(norm)
@@ -97,19 +111,44 @@ pub fn analyze(article: Article) -> Doc {
         for t in &toks {
             let raw = t.text(text);
             if t.kind == TokenKind::Punct {
-                words.push(Word { start: t.start, end: t.end, kind: t.kind, norm: raw.to_string(), term: String::new(), capitalized: false });
+                words.push(Word {
+                    start: t.start,
+                    end: t.end,
+                    kind: t.kind,
+                    norm: raw.to_string(),
+                    term: String::new(),
+                    capitalized: false,
+                });
                 continue;
             }
             let norm = normalize_word(raw);
             let capitalized = t.kind == TokenKind::Word && is_capitalized(raw);
             let term = word_term(raw, &norm, capitalized, first_word);
             first_word = false;
-            words.push(Word { start: t.start, end: t.end, kind: t.kind, norm, term, capitalized });
+            words.push(Word {
+                start: t.start,
+                end: t.end,
+                kind: t.kind,
+                norm,
+                term,
+                capitalized,
+            });
         }
-        sentences.push(SentenceInfo { start: s.start, end: s.end, para: s.para, kind: s.kind, words });
+        sentences.push(SentenceInfo {
+            start: s.start,
+            end: s.end,
+            para: s.para,
+            kind: s.kind,
+            words,
+        });
     }
     let published = article.published.as_deref().and_then(parse_iso);
-    let mut doc = Doc { article, published, sentences, credited_source: None };
+    let mut doc = Doc {
+        article,
+        published,
+        sentences,
+        credited_source: None,
+    };
     infer_provenance(&mut doc);
     doc
 }
@@ -117,7 +156,9 @@ pub fn analyze(article: Article) -> Doc {
 /// Reads self-attribution at the end of the lead sentence: "…, Al Jazeera reports, writes
 /// UNN." gives outlet UNN (when none was given) and credited source Al Jazeera.
 fn infer_provenance(doc: &mut Doc) {
-    let Some(lead) = doc.sentences.iter().find(|s| s.is_prose()) else { return };
+    let Some(lead) = doc.sentences.iter().find(|s| s.is_prose()) else {
+        return;
+    };
     let sentence = doc.article.text[lead.start..lead.end].trim_end_matches(['.', ' ']);
     let mut outlet = None;
     let mut rest = sentence;
@@ -152,7 +193,11 @@ fn infer_provenance(doc: &mut Doc) {
 /// One to four capitalised words: a plausible outlet name.
 fn is_short_name(s: &str) -> bool {
     let words: Vec<&str> = s.split_whitespace().collect();
-    !words.is_empty() && words.len() <= 4 && words.iter().all(|w| is_capitalized(w) || fold::is_particle(w))
+    !words.is_empty()
+        && words.len() <= 4
+        && words
+            .iter()
+            .all(|w| is_capitalized(w) || fold::is_particle(w))
 }
 
 #[cfg(test)]
@@ -161,16 +206,28 @@ mod tests {
 
     #[test]
     fn reads_self_attribution() {
-        let d = analyze(Article::new("a", "s", "Syria has joined the coalition, Al Jazeera reports, writes UNN.\n\nMore text here."));
+        let d = analyze(Article::new(
+            "a",
+            "s",
+            "Syria has joined the coalition, Al Jazeera reports, writes UNN.\n\nMore text here.",
+        ));
         assert_eq!(d.article.outlet.as_deref(), Some("UNN"));
         assert_eq!(d.credited_source.as_deref(), Some("Al Jazeera"));
-        let d = analyze(Article::new("a", "s", "Syria has joined the coalition, officials said."));
+        let d = analyze(Article::new(
+            "a",
+            "s",
+            "Syria has joined the coalition, officials said.",
+        ));
         assert_eq!(d.article.outlet, None);
     }
 
     #[test]
     fn names_fold_and_words_stem() {
-        let d = analyze(Article::new("a", "s", "Ahmed ash-Sharaa thwarted plots. Al-Sharaa foiled attempts."));
+        let d = analyze(Article::new(
+            "a",
+            "s",
+            "Ahmed ash-Sharaa thwarted plots. Al-Sharaa foiled attempts.",
+        ));
         let t0 = d.sentences[0].terms();
         let t1 = d.sentences[1].terms();
         assert!(t0.contains(&"shara") && t1.contains(&"shara"));

@@ -50,9 +50,18 @@ struct Candidate {
     sentence_initial: bool,
 }
 
-const CONNECTORS: &[&str] = &["al", "el", "bin", "ibn", "de", "del", "da", "di", "du", "la", "le", "van", "von", "der", "den", "ez", "ash", "of", "bint"];
-const SHORT_WORDS: &[&str] = &["is", "us", "it", "as", "at", "or", "in", "on", "no", "an", "am", "be", "do", "go", "he", "me", "my", "of", "so", "to", "up", "we", "if", "by"];
-const COMMON_SUFFIXES: &[&str] = &["ic", "al", "ly", "ing", "ed", "ive", "ous", "ity", "ment", "ness", "tion", "ers", "ists", "ies", "ful", "less", "able"];
+const CONNECTORS: &[&str] = &[
+    "al", "el", "bin", "ibn", "de", "del", "da", "di", "du", "la", "le", "van", "von", "der",
+    "den", "ez", "ash", "of", "bint",
+];
+const SHORT_WORDS: &[&str] = &[
+    "is", "us", "it", "as", "at", "or", "in", "on", "no", "an", "am", "be", "do", "go", "he", "me",
+    "my", "of", "so", "to", "up", "we", "if", "by",
+];
+const COMMON_SUFFIXES: &[&str] = &[
+    "ic", "al", "ly", "ing", "ed", "ive", "ous", "ity", "ment", "ness", "tion", "ers", "ists",
+    "ies", "ful", "less", "able",
+];
 
 fn is_quote(s: &str) -> bool {
     matches!(s, "\"" | "“" | "”" | "'" | "‘" | "’" | "«" | "»")
@@ -70,12 +79,20 @@ fn possessive_len(raw: &str) -> usize {
 fn name_word(w: &Word, text: &str) -> bool {
     w.kind == TokenKind::Word && w.capitalized && {
         let norm = w.norm.as_str();
-        !lexicon::is_month(norm) && !lexicon::is_weekday(norm) && text[w.start..w.end].chars().count() > 1
+        !lexicon::is_month(norm)
+            && !lexicon::is_weekday(norm)
+            && text[w.start..w.end].chars().count() > 1
     }
 }
 
 /// Runs of name words in one sentence.
-fn sentence_candidates(doc_idx: usize, doc: &Doc, sentence: usize, lower_vocab: &BTreeSet<String>, out: &mut Vec<Candidate>) {
+fn sentence_candidates(
+    doc_idx: usize,
+    doc: &Doc,
+    sentence: usize,
+    lower_vocab: &BTreeSet<String>,
+    out: &mut Vec<Candidate>,
+) {
     let text = doc.text();
     let words = &doc.sentences[sentence].words;
     let first_word = words.iter().position(|w| w.kind != TokenKind::Punct);
@@ -94,19 +111,42 @@ fn sentence_candidates(doc_idx: usize, doc: &Doc, sentence: usize, lower_vocab: 
                 if possessive_len(&text[w.start..w.end]) > 0 {
                     break;
                 }
-            } else if w.kind == TokenKind::Word && CONNECTORS.contains(&w.norm.as_str()) && j > i && j + 1 < n && name_word(&words[j + 1], text) {
+            } else if w.kind == TokenKind::Word
+                && CONNECTORS.contains(&w.norm.as_str())
+                && j > i
+                && j + 1 < n
+                && name_word(&words[j + 1], text)
+            {
                 j += 1;
             } else {
                 break;
             }
         }
-        make_candidate(doc_idx, doc, sentence, i, j, first_word == Some(i), lower_vocab, out);
+        make_candidate(
+            doc_idx,
+            doc,
+            sentence,
+            i,
+            j,
+            first_word == Some(i),
+            lower_vocab,
+            out,
+        );
         i = j.max(i + 1);
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn make_candidate(doc_idx: usize, doc: &Doc, sentence: usize, mut i: usize, j: usize, mut initial: bool, lower_vocab: &BTreeSet<String>, out: &mut Vec<Candidate>) {
+fn make_candidate(
+    doc_idx: usize,
+    doc: &Doc,
+    sentence: usize,
+    mut i: usize,
+    j: usize,
+    mut initial: bool,
+    lower_vocab: &BTreeSet<String>,
+    out: &mut Vec<Candidate>,
+) {
     let text = doc.text();
     let words = &doc.sentences[sentence].words;
     let raw = |k: usize| &text[words[k].start..words[k].end];
@@ -137,6 +177,7 @@ fn make_candidate(doc_idx: usize, doc: &Doc, sentence: usize, mut i: usize, j: u
         let rest_is_org = words[k..j].iter().any(|w| lexicon::is_org_word(&w.norm));
         if title && rest_is_org && j - k == 1 {
             k = i; // "Interior Ministry": the title word is part of the organisation's name
+            title = false;
         } else if !title && rest_is_org {
             k = i; // only demonyms in front: "Syrian Democratic Forces" is the name
         }
@@ -145,7 +186,11 @@ fn make_candidate(doc_idx: usize, doc: &Doc, sentence: usize, mut i: usize, j: u
     if j - k == 1 {
         let r = raw(k);
         let stripped = fold::strip_article_prefix(r);
-        if stripped == r && r.rsplit(['-', '‐']).next().is_some_and(|last| last.chars().next().is_some_and(char::is_lowercase)) {
+        if stripped == r
+            && r.rsplit(['-', '‐'])
+                .next()
+                .is_some_and(|last| last.chars().next().is_some_and(char::is_lowercase))
+        {
             return;
         }
     }
@@ -156,13 +201,20 @@ fn make_candidate(doc_idx: usize, doc: &Doc, sentence: usize, mut i: usize, j: u
         // demonyms, weekday-like and short common words alone are not names
         let all_demonym = head_norm.split('-').all(|p| lexicon::demonym(p).is_some());
         let keep_us = matches!(head_norm, "us" | "u.s." | "uk" | "u.k." | "eu" | "e.u.");
-        if (all_demonym && !keep_us) || lexicon::is_title(head_norm) || lexicon::is_stopword(head_norm) && !is_all_caps(head) {
+        if (all_demonym && !keep_us)
+            || lexicon::is_title(head_norm)
+            || lexicon::is_stopword(head_norm) && !is_all_caps(head)
+        {
             return;
         }
         if SHORT_WORDS.contains(&head_norm) {
             // "IS" is the group only where the words around it are not shouted headline caps
             let around = [k.checked_sub(1), Some(k + 1)];
-            let shouting = around.iter().flatten().filter_map(|&x| words.get(x)).any(|w| w.kind == TokenKind::Word && is_all_caps(&text[w.start..w.end]));
+            let shouting = around
+                .iter()
+                .flatten()
+                .filter_map(|&x| words.get(x))
+                .any(|w| w.kind == TokenKind::Word && is_all_caps(&text[w.start..w.end]));
             if shouting || !is_all_caps(head) {
                 return;
             }
@@ -170,7 +222,8 @@ fn make_candidate(doc_idx: usize, doc: &Doc, sentence: usize, mut i: usize, j: u
         if initial && !is_all_caps(head) && !title {
             let common = lexicon::is_reporting(head_norm)
                 || lower_vocab.contains(head_norm)
-                || (COMMON_SUFFIXES.iter().any(|s| head_norm.ends_with(s)) && !lexicon::is_place(head_norm));
+                || (COMMON_SUFFIXES.iter().any(|s| head_norm.ends_with(s))
+                    && !lexicon::is_place(head_norm));
             if common {
                 return;
             }
@@ -184,7 +237,18 @@ fn make_candidate(doc_idx: usize, doc: &Doc, sentence: usize, mut i: usize, j: u
     if key.is_empty() || key.len() < 2 {
         return;
     }
-    out.push(Candidate { doc: doc_idx, sentence, start, end, w_start: k, w_end: j, surface, key, person_hint: title, sentence_initial: initial && k == i });
+    out.push(Candidate {
+        doc: doc_idx,
+        sentence,
+        start,
+        end,
+        w_start: k,
+        w_end: j,
+        surface,
+        key,
+        person_hint: title,
+        sentence_initial: initial && k == i,
+    });
 }
 
 struct UnionFind(Vec<usize>);
@@ -209,10 +273,17 @@ impl UnionFind {
 
 fn kind_hint(key: &str, surface: &str) -> Option<EntityKind> {
     let parts: Vec<&str> = key.split(' ').collect();
-    if lexicon::is_place(key) || lexicon::is_place(&surface.to_lowercase()) || matches!(key, "us" | "usa" | "uk" | "eu") {
+    if lexicon::is_place(key)
+        || lexicon::is_place(&surface.to_lowercase())
+        || matches!(key, "us" | "usa" | "uk" | "eu")
+    {
         return Some(EntityKind::Place);
     }
-    if parts.iter().any(|p| lexicon::is_org_word(p)) || surface.split_whitespace().any(|w| lexicon::is_org_word(&w.to_lowercase())) {
+    if parts.iter().any(|p| lexicon::is_org_word(p))
+        || surface
+            .split_whitespace()
+            .any(|w| lexicon::is_org_word(&w.to_lowercase()))
+    {
         return Some(EntityKind::Organization);
     }
     if is_all_caps(surface) && !surface.contains(' ') {
@@ -269,9 +340,16 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
     for (n, key) in keys.iter().enumerate() {
         let parts: Vec<&str> = key.split(' ').collect();
         let surface = surfaces[n].iter().next().copied().unwrap_or("");
-        let geographic = parts.iter().any(|p| lexicon::is_place(p) || lexicon::demonym(p).is_some());
-        if (2..=4).contains(&parts.len()) && !geographic && kind_hint(key, surface).is_none() && surfaces[n].iter().all(|s| !is_all_caps(s)) {
-            let has_particle = surface.split([' ', '-']).any(fold::is_particle) || surface.starts_with("Abu ");
+        let geographic = parts
+            .iter()
+            .any(|p| lexicon::is_place(p) || lexicon::demonym(p).is_some());
+        if (2..=4).contains(&parts.len())
+            && !geographic
+            && kind_hint(key, surface).is_none()
+            && surfaces[n].iter().all(|s| !is_all_caps(s))
+        {
+            let has_particle =
+                surface.split([' ', '-']).any(fold::is_particle) || surface.starts_with("Abu ");
             let two_names = parts.len() >= 2 && surface.split_whitespace().count() >= 2;
             if has_particle || two_names {
                 person_nodes.insert(n);
@@ -280,14 +358,24 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
     }
     // parenthetical definitions: NAME (ACR) / ACR (NAME)
     for (ci, c) in cands.iter().enumerate() {
-        let Some(next) = cands.get(ci + 1) else { continue };
+        let Some(next) = cands.get(ci + 1) else {
+            continue;
+        };
         if next.doc != c.doc || next.sentence != c.sentence {
             continue;
         }
         let words = &docs[c.doc].sentences[c.sentence].words;
-        let between: Vec<&str> = words[c.w_end..next.w_start].iter().map(|w| w.norm.as_str()).collect();
+        let between: Vec<&str> = words[c.w_end..next.w_start]
+            .iter()
+            .map(|w| w.norm.as_str())
+            .collect();
         let opens = between.contains(&"(") && between.iter().all(|w| *w == "(" || is_quote(w));
-        let closes = words.get(next.w_end..).is_some_and(|rest| rest.iter().take(3).take_while(|w| is_quote(&w.norm) || w.norm == ")").any(|w| w.norm == ")"));
+        let closes = words.get(next.w_end..).is_some_and(|rest| {
+            rest.iter()
+                .take(3)
+                .take_while(|w| is_quote(&w.norm) || w.norm == ")")
+                .any(|w| w.norm == ")")
+        });
         if opens && closes && (is_all_caps(&c.surface) || is_all_caps(&next.surface)) {
             uf.union(node_of[&c.key], node_of[&next.key]);
         }
@@ -316,7 +404,14 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
     }
     // generic suffixes: "Al-Ikhbariah TV" is "Al-Ikhbariah"
     for (n, key) in keys.iter().enumerate() {
-        for suffix in [" tv", " television", " news", " news agency", " agency", " newspaper"] {
+        for suffix in [
+            " tv",
+            " television",
+            " news",
+            " news agency",
+            " agency",
+            " newspaper",
+        ] {
             if let Some(base) = key.strip_suffix(suffix) {
                 if let Some(&m) = node_of.get(base) {
                     uf.union(n, m);
@@ -329,7 +424,10 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
     for &n in &person_nodes {
         let parts: Vec<&str> = keys[n].split(' ').collect();
         if parts.len() >= 2 {
-            by_family.entry(parts[parts.len() - 1].to_string()).or_default().push(n);
+            by_family
+                .entry(parts[parts.len() - 1].to_string())
+                .or_default()
+                .push(n);
         }
     }
     for nodes in by_family.values() {
@@ -352,13 +450,21 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
         if key.contains(' ') {
             continue;
         }
-        let Some(owners) = by_family.get(key) else { continue };
+        let Some(owners) = by_family.get(key) else {
+            continue;
+        };
         let roots: BTreeSet<usize> = owners.iter().map(|&o| uf.find(o)).collect();
         let chosen = if roots.len() == 1 {
             roots.into_iter().next()
         } else {
-            let local: BTreeSet<usize> = owners.iter().filter(|&&o| !docs_of_node[o].is_disjoint(&docs_of_node[n])).map(|&o| uf.find(o)).collect();
-            (local.len() == 1).then(|| local.into_iter().next()).flatten()
+            let local: BTreeSet<usize> = owners
+                .iter()
+                .filter(|&&o| !docs_of_node[o].is_disjoint(&docs_of_node[n]))
+                .map(|&o| uf.find(o))
+                .collect();
+            (local.len() == 1)
+                .then(|| local.into_iter().next())
+                .flatten()
         };
         if let Some(r) = chosen {
             uf.union(n, r);
@@ -368,7 +474,14 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
     build(docs, &cands, &node_of, &keys, &mut uf, &person_nodes)
 }
 
-fn build(docs: &[Doc], cands: &[Candidate], node_of: &BTreeMap<String, usize>, keys: &[String], uf: &mut UnionFind, person_nodes: &BTreeSet<usize>) -> EntityIndex {
+fn build(
+    docs: &[Doc],
+    cands: &[Candidate],
+    node_of: &BTreeMap<String, usize>,
+    keys: &[String],
+    uf: &mut UnionFind,
+    person_nodes: &BTreeSet<usize>,
+) -> EntityIndex {
     #[derive(Default)]
     struct Acc<'a> {
         forms: BTreeMap<&'a str, usize>,
@@ -383,7 +496,10 @@ fn build(docs: &[Doc], cands: &[Candidate], node_of: &BTreeMap<String, usize>, k
     for c in cands {
         let node = node_of[&c.key];
         let root = uf.find(node);
-        let acc = groups.entry(root).or_insert_with(|| Acc { all_initial: true, ..Acc::default() });
+        let acc = groups.entry(root).or_insert_with(|| Acc {
+            all_initial: true,
+            ..Acc::default()
+        });
         *acc.forms.entry(c.surface.as_str()).or_default() += 1;
         acc.articles.insert(c.doc);
         acc.mentions += 1;
@@ -395,22 +511,24 @@ fn build(docs: &[Doc], cands: &[Candidate], node_of: &BTreeMap<String, usize>, k
             *acc.kinds.entry(k).or_default() += 1;
         }
         // the family-name part of a full name is a spelling seen too ("al Sharaa")
-        if person_nodes.contains(&node) && c.surface.contains(' ') {
+        let organisation = c.surface.split([' ', '-']).any(|w| lexicon::is_org_word(&w.to_lowercase()));
+        if person_nodes.contains(&node) && c.surface.contains(' ') && !organisation {
             let parts: Vec<&str> = c.surface.split(' ').collect();
             let mut from = parts.len() - 1;
             while from > 1 && fold::is_particle(parts[from - 1]) {
                 from -= 1;
             }
-            if from >= 1 && from < parts.len() - 1 || fold::is_particle(parts[from.saturating_sub(1)]) && from >= 1 {
-                let from = if fold::is_particle(parts[from - 1]) { from - 1 } else { from };
-                acc.extra_aliases.insert(parts[from..].join(" "));
-            }
+            acc.extra_aliases.insert(parts[from..].join(" "));
         }
     }
     let mut root_to_entity = HashMap::new();
     let mut entities = Vec::new();
     for (root, acc) in &groups {
-        let org_or_place = acc.kinds.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k))).map(|(k, _)| *k);
+        let org_or_place = acc
+            .kinds
+            .iter()
+            .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
+            .map(|(k, _)| *k);
         let kind = if acc.person * 2 > acc.mentions || (acc.person > 0 && org_or_place.is_none()) {
             EntityKind::Person
         } else {
@@ -423,8 +541,11 @@ fn build(docs: &[Doc], cands: &[Candidate], node_of: &BTreeMap<String, usize>, k
             .forms
             .iter()
             .max_by(|a, b| {
-                let score = |(s, n): (&&str, &usize)| (s.contains(' ') && !is_all_caps(s), *n, s.len());
-                score((a.0, a.1)).cmp(&score((b.0, b.1))).then_with(|| b.0.cmp(a.0))
+                let score =
+                    |(s, n): (&&str, &usize)| (s.contains(' ') && !is_all_caps(s), *n, s.len());
+                score((a.0, a.1))
+                    .cmp(&score((b.0, b.1)))
+                    .then_with(|| b.0.cmp(a.0))
             })
             .map(|(s, _)| s.to_string())
             .unwrap_or_default();
@@ -437,13 +558,23 @@ fn build(docs: &[Doc], cands: &[Candidate], node_of: &BTreeMap<String, usize>, k
             name,
             kind,
             aliases: aliases.into_iter().collect(),
-            articles: acc.articles.iter().map(|&d| docs[d].article.id.clone()).collect(),
+            articles: acc
+                .articles
+                .iter()
+                .map(|&d| docs[d].article.id.clone())
+                .collect(),
             mentions: acc.mentions,
         });
     }
     // dossier order: most mentioned first, then by name
     let mut order: Vec<usize> = (0..entities.len()).collect();
-    order.sort_by(|&a, &b| entities[b].mentions.cmp(&entities[a].mentions).then_with(|| entities[a].name.cmp(&entities[b].name)).then_with(|| entities[a].id.cmp(&entities[b].id)));
+    order.sort_by(|&a, &b| {
+        entities[b]
+            .mentions
+            .cmp(&entities[a].mentions)
+            .then_with(|| entities[a].name.cmp(&entities[b].name))
+            .then_with(|| entities[a].id.cmp(&entities[b].id))
+    });
     let mut new_pos = vec![0; entities.len()];
     for (pos, &old) in order.iter().enumerate() {
         new_pos[old] = pos;
@@ -453,10 +584,18 @@ fn build(docs: &[Doc], cands: &[Candidate], node_of: &BTreeMap<String, usize>, k
     for c in cands {
         let root = uf.find(node_of[&c.key]);
         if let Some(&e) = root_to_entity.get(&root) {
-            mentions[c.doc].push(Mention { sentence: c.sentence, start: c.start, end: c.end, entity: new_pos[e] });
+            mentions[c.doc].push(Mention {
+                sentence: c.sentence,
+                start: c.start,
+                end: c.end,
+                entity: new_pos[e],
+            });
         }
     }
-    EntityIndex { entities: sorted, mentions }
+    EntityIndex {
+        entities: sorted,
+        mentions,
+    }
 }
 
 #[cfg(test)]
@@ -466,12 +605,19 @@ mod tests {
     use corroborate_model::Article;
 
     fn resolve_texts(texts: &[&str]) -> EntityIndex {
-        let docs: Vec<Doc> = texts.iter().enumerate().map(|(i, t)| analyze(Article::new(format!("d{i}"), "s", *t))).collect();
+        let docs: Vec<Doc> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| analyze(Article::new(format!("d{i}"), "s", *t)))
+            .collect();
         resolve(&docs)
     }
 
     fn entity_with<'a>(idx: &'a EntityIndex, alias: &str) -> &'a Entity {
-        idx.entities.iter().find(|e| e.aliases.iter().any(|a| a == alias)).unwrap_or_else(|| panic!("no entity has {alias}: {:#?}", idx.entities))
+        idx.entities
+            .iter()
+            .find(|e| e.aliases.iter().any(|a| a == alias))
+            .unwrap_or_else(|| panic!("no entity has {alias}: {:#?}", idx.entities))
     }
 
     #[test]
@@ -484,11 +630,20 @@ mod tests {
         ]);
         let sharaa = entity_with(&idx, "al-Shara");
         for alias in ["al Sharaa", "ash-Sharaa", "Sharaa", "Ahmed al Sharaa"] {
-            assert!(sharaa.aliases.iter().any(|a| a == alias), "{alias} missing from {sharaa:?}");
+            assert!(
+                sharaa.aliases.iter().any(|a| a == alias),
+                "{alias} missing from {sharaa:?}"
+            );
         }
         assert_eq!(sharaa.kind, EntityKind::Person);
-        assert_eq!(entity_with(&idx, "Trump").id, entity_with(&idx, "Donald Trump").id);
-        assert_eq!(entity_with(&idx, "Assad").id, entity_with(&idx, "Bashar al-Assad").id);
+        assert_eq!(
+            entity_with(&idx, "Trump").id,
+            entity_with(&idx, "Donald Trump").id
+        );
+        assert_eq!(
+            entity_with(&idx, "Assad").id,
+            entity_with(&idx, "Bashar al-Assad").id
+        );
         assert_ne!(entity_with(&idx, "Assad").id, sharaa.id);
         assert!(!sharaa.aliases.iter().any(|a| a.contains("President")));
     }
@@ -503,7 +658,10 @@ mod tests {
         ]);
         let is = entity_with(&idx, "ISIS");
         for alias in ["ISIL", "IS", "Islamic State"] {
-            assert!(is.aliases.iter().any(|a| a == alias), "{alias} missing from {is:?}");
+            assert!(
+                is.aliases.iter().any(|a| a == alias),
+                "{alias} missing from {is:?}"
+            );
         }
         let raqqa = entity_with(&idx, "Raqqa");
         assert_eq!(raqqa.kind, EntityKind::Place);
@@ -512,7 +670,13 @@ mod tests {
 
     #[test]
     fn places_fold_particles() {
-        let idx = resolve_texts(&["Cells near Deir ez Zor regrouped.", "An attack in Mayadin in Deir al-Zor province."]);
-        assert_eq!(entity_with(&idx, "Deir ez Zor").id, entity_with(&idx, "Deir al-Zor").id);
+        let idx = resolve_texts(&[
+            "Cells near Deir ez Zor regrouped.",
+            "An attack in Mayadin in Deir al-Zor province.",
+        ]);
+        assert_eq!(
+            entity_with(&idx, "Deir ez Zor").id,
+            entity_with(&idx, "Deir al-Zor").id
+        );
     }
 }

@@ -28,7 +28,14 @@ pub enum Step {
 }
 
 impl Step {
-    pub const ALL: [Step; 6] = [Step::Analyze, Step::Dedupe, Step::Entities, Step::Cluster, Step::Claims, Step::Assess];
+    pub const ALL: [Step; 6] = [
+        Step::Analyze,
+        Step::Dedupe,
+        Step::Entities,
+        Step::Cluster,
+        Step::Claims,
+        Step::Assess,
+    ];
     pub fn name(self) -> &'static str {
         match self {
             Step::Analyze => "analyze",
@@ -56,7 +63,11 @@ pub struct Analysis {
 
 /// Runs every stage over `articles` (in the order given). `progress` is called as each
 /// step starts.
-pub fn run(articles: Vec<Article>, config: &Config, progress: &(dyn Fn(Step) + Sync)) -> Result<Analysis, EngineError> {
+pub fn run(
+    articles: Vec<Article>,
+    config: &Config,
+    progress: &(dyn Fn(Step) + Sync),
+) -> Result<Analysis, EngineError> {
     if articles.is_empty() {
         return Err(EngineError::NoArticles);
     }
@@ -86,7 +97,10 @@ pub fn run(articles: Vec<Article>, config: &Config, progress: &(dyn Fn(Step) + S
     let per_story: Vec<(Vec<claims::Claim>, Vec<claims::FactDraft>)> = stories
         .par_iter()
         .map(|members| {
-            let story_claims: Vec<claims::Claim> = members.iter().flat_map(|&d| claims::extract(d, &docs[d], &ents, &config.claims)).collect();
+            let story_claims: Vec<claims::Claim> = members
+                .iter()
+                .flat_map(|&d| claims::extract(d, &docs[d], &ents, &config.claims))
+                .collect();
             let drafts = claims::align(&story_claims, &config.claims);
             (story_claims, drafts)
         })
@@ -95,11 +109,26 @@ pub fn run(articles: Vec<Article>, config: &Config, progress: &(dyn Fn(Step) + S
 
     progress(Step::Assess);
     let (origins, roots) = assess::document_origins(&docs, &copies);
-    let copied: BTreeSet<usize> = copies.iter().filter_map(|c| docs.iter().position(|d| d.article.id == c.article)).collect();
+    let copied: BTreeSet<usize> = copies
+        .iter()
+        .filter_map(|c| docs.iter().position(|d| d.article.id == c.article))
+        .collect();
     let assessed: Vec<_> = stories
         .par_iter()
         .zip(per_story.par_iter())
-        .map(|(members, (story_claims, drafts))| assess::assess_story(&docs, members, story_claims, drafts, &ents, &origins, &roots, &copied, &config.assess))
+        .map(|(members, (story_claims, drafts))| {
+            assess::assess_story(
+                &docs,
+                members,
+                story_claims,
+                drafts,
+                &ents,
+                &origins,
+                &roots,
+                &copied,
+                &config.assess,
+            )
+        })
         .collect();
     let mut dossier_stories = Vec::with_capacity(assessed.len());
     let mut facts = Vec::new();

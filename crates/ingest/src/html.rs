@@ -11,12 +11,22 @@ pub fn parse(raw: &str) -> Result<Article, ReadError> {
     if raw.trim().is_empty() {
         return Err(ReadError::Empty);
     }
-    let cfg = Config { text_mode: TextMode::Formatted, max_elements_to_parse: 200_000, ..Config::default() };
-    let mut reader = Readability::new(raw, None, Some(cfg)).map_err(|e| ReadError::Html(e.to_string()))?;
+    let cfg = Config {
+        text_mode: TextMode::Formatted,
+        max_elements_to_parse: 200_000,
+        ..Config::default()
+    };
+    let mut reader =
+        Readability::new(raw, None, Some(cfg)).map_err(|e| ReadError::Html(e.to_string()))?;
     let page = reader.parse().map_err(|e| ReadError::Html(e.to_string()))?;
     // one blank line between paragraphs, none inside
     let mut text = String::new();
-    for line in page.text_content.lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for line in page
+        .text_content
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
         if !text.is_empty() {
             text.push_str("\n\n");
         }
@@ -29,7 +39,11 @@ pub fn parse(raw: &str) -> Result<Article, ReadError> {
     let mut article = Article::new("", "", text);
     let title = page.title.trim();
     article.title = (!title.is_empty()).then(|| clean_text(title));
-    article.published = page.published_time.as_deref().and_then(parse_iso).map(|d| d.to_string());
+    article.published = page
+        .published_time
+        .as_deref()
+        .and_then(parse_iso)
+        .map(|d| d.to_string());
     article.language = page.lang.filter(|l| !l.is_empty());
     article.outlet = page.site_name.filter(|s| !s.is_empty());
     article.url = page.url.filter(|u| !u.is_empty());

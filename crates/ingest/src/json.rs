@@ -9,7 +9,9 @@ use serde_json::Value;
 use crate::{clean_text, ReadError, ReadOutcome};
 
 fn field<'a>(obj: &'a serde_json::Map<String, Value>, names: &[&str]) -> Option<&'a Value> {
-    names.iter().find_map(|n| obj.get(*n).filter(|v| !v.is_null()))
+    names
+        .iter()
+        .find_map(|n| obj.get(*n).filter(|v| !v.is_null()))
 }
 
 fn string_field(obj: &serde_json::Map<String, Value>, names: &[&str]) -> Option<String> {
@@ -23,12 +25,24 @@ fn string_field(obj: &serde_json::Map<String, Value>, names: &[&str]) -> Option<
 /// One JSON value to an article; the warning is for a field that was present but unusable.
 fn article_from(value: &Value) -> Result<(Article, Option<String>), ReadError> {
     let Value::Object(obj) = value else {
-        return Err(ReadError::Json(format!("expected an object, found {}", kind_of(value))));
+        return Err(ReadError::Json(format!(
+            "expected an object, found {}",
+            kind_of(value)
+        )));
     };
     let text = match field(obj, &["text", "maintext"]) {
         Some(Value::String(s)) => clean_text(s),
-        Some(other) => return Err(ReadError::Json(format!("\"text\" must be a string, found {}", kind_of(other)))),
-        None => return Err(ReadError::NoText("no \"text\" (or \"maintext\") field".into())),
+        Some(other) => {
+            return Err(ReadError::Json(format!(
+                "\"text\" must be a string, found {}",
+                kind_of(other)
+            )))
+        }
+        None => {
+            return Err(ReadError::NoText(
+                "no \"text\" (or \"maintext\") field".into(),
+            ))
+        }
     };
     if text.is_empty() {
         return Err(ReadError::NoText("\"text\" is empty".into()));

@@ -40,7 +40,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_file_bytes: 64 << 20, max_decompressed_bytes: 256 << 20 }
+        Limits {
+            max_file_bytes: 64 << 20,
+            max_decompressed_bytes: 256 << 20,
+        }
     }
 }
 
@@ -81,13 +84,24 @@ pub struct ReadOutcome {
 
 impl ReadOutcome {
     pub fn failed(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
     fn error(&mut self, input: &str, e: ReadError) {
-        self.diagnostics.push(Diagnostic { input: input.to_string(), severity: Severity::Error, message: e.to_string() });
+        self.diagnostics.push(Diagnostic {
+            input: input.to_string(),
+            severity: Severity::Error,
+            message: e.to_string(),
+        });
     }
     fn warn(&mut self, input: &str, message: String) {
-        self.diagnostics.push(Diagnostic { input: input.to_string(), severity: Severity::Warning, message });
+        self.diagnostics.push(Diagnostic {
+            input: input.to_string(),
+            severity: Severity::Warning,
+            message,
+        });
     }
 }
 
@@ -119,10 +133,16 @@ fn format_of(path: &Path) -> Option<(Format, bool)> {
 
 /// The file name without its format extensions: `004_e1e0.txt.gz` → `004_e1e0`.
 fn stem_of(path: &Path) -> String {
-    let mut name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     for _ in 0..2 {
         if let Some((head, ext)) = name.rsplit_once('.') {
-            if matches!(ext.to_ascii_lowercase().as_str(), "gz" | "txt" | "text" | "html" | "htm" | "xhtml") {
+            if matches!(
+                ext.to_ascii_lowercase().as_str(),
+                "gz" | "txt" | "text" | "html" | "htm" | "xhtml"
+            ) {
                 name = head.to_string();
             }
         }
@@ -131,10 +151,14 @@ fn stem_of(path: &Path) -> String {
 }
 
 fn walk(path: &Path, out: &mut Vec<PathBuf>, skipped: &mut usize) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     for p in entries {
-        let hidden = p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let hidden = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if hidden {
             continue;
         }
@@ -155,7 +179,10 @@ fn read_bytes(path: &Path, gz: bool, limits: &Limits) -> Result<Vec<u8>, ReadErr
         _ => ReadError::Io(e),
     })?;
     if meta.len() > limits.max_file_bytes {
-        return Err(ReadError::TooLarge { size: meta.len(), limit: limits.max_file_bytes });
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            limit: limits.max_file_bytes,
+        });
     }
     let raw = std::fs::read(path)?;
     if raw.is_empty() {
@@ -165,10 +192,14 @@ fn read_bytes(path: &Path, gz: bool, limits: &Limits) -> Result<Vec<u8>, ReadErr
         return Ok(raw);
     }
     let mut out = Vec::new();
-    let mut decoder = flate2::read::MultiGzDecoder::new(&raw[..]).take(limits.max_decompressed_bytes + 1);
+    let mut decoder =
+        flate2::read::MultiGzDecoder::new(&raw[..]).take(limits.max_decompressed_bytes + 1);
     decoder.read_to_end(&mut out).map_err(ReadError::Gzip)?;
     if out.len() as u64 > limits.max_decompressed_bytes {
-        return Err(ReadError::TooLarge { size: out.len() as u64, limit: limits.max_decompressed_bytes });
+        return Err(ReadError::TooLarge {
+            size: out.len() as u64,
+            limit: limits.max_decompressed_bytes,
+        });
     }
     if out.is_empty() {
         return Err(ReadError::Empty);
@@ -200,7 +231,11 @@ fn read_file(path: &Path, explicit: bool, limits: &Limits, outcome: &mut ReadOut
             if let Some(w) = warning {
                 outcome.warn(&name, w);
             }
-            let parsed = if format == Format::Txt { txt::parse(&text) } else { html::parse(&text) };
+            let parsed = if format == Format::Txt {
+                txt::parse(&text)
+            } else {
+                html::parse(&text)
+            };
             match parsed {
                 Ok(mut article) => {
                     article.id = stem_of(path);
@@ -253,7 +288,13 @@ fn make_ids_unique(outcome: &mut ReadOutcome) {
     for a in &mut outcome.articles {
         if !seen.insert(a.id.clone()) {
             let new_id = format!("{}-{}", a.id, &stable_id("", &[&a.text])[..8]);
-            warnings.push((a.source.clone(), format!("id {:?} already used by another input; renamed {:?}", a.id, new_id)));
+            warnings.push((
+                a.source.clone(),
+                format!(
+                    "id {:?} already used by another input; renamed {:?}",
+                    a.id, new_id
+                ),
+            ));
             a.id = new_id;
             seen.insert(a.id.clone());
         }

@@ -23,7 +23,10 @@ fn reads_the_example_corpus() {
     let ids: Vec<&str> = out.articles.iter().map(|a| &a.id[..3]).collect();
     assert_eq!(ids, ["000", "001", "002", "003", "004"]);
     assert_eq!(out.articles[0].published.as_deref(), Some("2025-11-10"));
-    assert_eq!(out.articles[1].title.as_deref(), Some("Syria foils Islamic State plots on President Sharaa’s life"));
+    assert_eq!(
+        out.articles[1].title.as_deref(),
+        Some("Syria foils Islamic State plots on President Sharaa’s life")
+    );
     assert_eq!(out.articles[4].published.as_deref(), Some("2025-11-11"));
 }
 
@@ -43,8 +46,19 @@ fn bad_inputs_are_named_and_the_rest_is_read() {
     assert_eq!(ids, ["good", "a", "7"]);
     assert_eq!(out.articles[2].published.as_deref(), Some("2025-11-11"));
     let errors: Vec<String> = out.diagnostics.iter().map(|d| d.to_string()).collect();
-    for needle in ["empty.txt: empty file", "broken.json: malformed JSON", "notext.json: no article text", "bad.html.gz: not valid gzip", "lines.jsonl#2: malformed JSON", "binary.txt: undecodable", "missing.txt: no such file"] {
-        assert!(errors.iter().any(|e| e.contains(needle)), "{needle} not in {errors:#?}");
+    for needle in [
+        "empty.txt: empty file",
+        "broken.json: malformed JSON",
+        "notext.json: no article text",
+        "bad.html.gz: not valid gzip",
+        "lines.jsonl#2: malformed JSON",
+        "binary.txt: undecodable",
+        "missing.txt: no such file",
+    ] {
+        assert!(
+            errors.iter().any(|e| e.contains(needle)),
+            "{needle} not in {errors:#?}"
+        );
     }
     assert_eq!(out.skipped, 1);
     assert_eq!(out.failed(), 7);
@@ -54,12 +68,21 @@ fn bad_inputs_are_named_and_the_rest_is_read() {
 fn limits_and_encodings() {
     let d = tempdir("limits");
     let big = write(&d, "big.txt", &vec![b'a'; 2048]);
-    let out = read_paths(&[big], &Limits { max_file_bytes: 1024, ..Limits::default() });
+    let out = read_paths(
+        &[big],
+        &Limits {
+            max_file_bytes: 1024,
+            ..Limits::default()
+        },
+    );
     assert!(out.diagnostics[0].message.contains("over the limit"));
     let latin = write(&d, "latin.txt", b"Caf\xe9 \x93quoted\x94 text.");
     let out = read_paths(&[latin], &Limits::default());
     assert_eq!(out.articles[0].text, "Café “quoted” text.");
-    assert_eq!(out.diagnostics[0].severity, corroborate_model::Severity::Warning);
+    assert_eq!(
+        out.diagnostics[0].severity,
+        corroborate_model::Severity::Warning
+    );
 }
 
 #[test]
@@ -79,9 +102,32 @@ fn gzipped_text_is_read() {
     use std::io::Write;
     let d = tempdir("gz");
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(b"Headline here\n\nBody sentence one.").unwrap();
+    enc.write_all(b"Headline here\n\nBody sentence one.")
+        .unwrap();
     let p = write(&d, "story.txt.gz", &enc.finish().unwrap());
     let out = read_paths(&[p], &Limits::default());
     assert_eq!(out.articles[0].id, "story");
     assert_eq!(out.articles[0].title.as_deref(), Some("Headline here"));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 64, ..proptest::test_runner::Config::default() })]
+
+    /// Arbitrary bytes in every supported format: each file is read or reported, never a
+    /// panic, and every article has text.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600), html_ish in "(<[a-z/!]{0,6}[^>]{0,20}>|[^<]{0,30}){0,30}") {
+        let d = tempdir("fuzz");
+        let mut paths = Vec::new();
+        for name in ["a.txt", "a.json", "a.jsonl", "a.html", "a.txt.gz"] {
+            paths.push(write(&d, name, &bytes));
+        }
+        paths.push(write(&d, "b.html", html_ish.as_bytes()));
+        paths.push(write(&d, "b.json", format!("[{{\"text\": {:?}}}, 3, null]", html_ish).as_bytes()));
+        let out = read_paths(&paths, &Limits::default());
+        proptest::prop_assert_eq!(out.articles.len() + out.failed() >= paths.len() - 1, true);
+        for a in &out.articles {
+            proptest::prop_assert!(!a.text.trim().is_empty());
+        }
+    }
 }

@@ -61,7 +61,10 @@ mod tests {
         assert_eq!(a.title.as_deref(), Some("Syria foils plots"));
         assert_eq!(a.text, "Syria has prevented two attempts.");
 
-        let a = parse("A standfirst that ends in a period.\nPublished on November 11, 2025\nBody text.").unwrap();
+        let a = parse(
+            "A standfirst that ends in a period.\nPublished on November 11, 2025\nBody text.",
+        )
+        .unwrap();
         assert_eq!(a.published.as_deref(), Some("2025-11-11"));
         assert_eq!(a.title, None);
     }
@@ -69,6 +72,9 @@ mod tests {
     #[test]
     fn title_only_is_an_error() {
         assert!(parse("Just a title").is_ok()); // one line is body, not title
-        assert!(matches!(parse(" date 2025-01-01 "), Err(ReadError::NoText(_))));
+        assert!(matches!(
+            parse(" date 2025-01-01 "),
+            Err(ReadError::NoText(_))
+        ));
     }
 }

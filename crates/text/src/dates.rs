@@ -21,13 +21,25 @@ pub struct DateValue {
 
 impl DateValue {
     pub fn ymd(year: i32, month: u8, day: u8) -> Self {
-        DateValue { year, month: Some(month), day: Some(day) }
+        DateValue {
+            year,
+            month: Some(month),
+            day: Some(day),
+        }
     }
     pub fn ym(year: i32, month: u8) -> Self {
-        DateValue { year, month: Some(month), day: None }
+        DateValue {
+            year,
+            month: Some(month),
+            day: None,
+        }
     }
     pub fn y(year: i32) -> Self {
-        DateValue { year, month: None, day: None }
+        DateValue {
+            year,
+            month: None,
+            day: None,
+        }
     }
 
     /// Two dates agree when they are equal at the precision both have.
@@ -101,20 +113,35 @@ fn valid(y: i32, m: u8, d: u8) -> bool {
 pub fn month_number(word: &str) -> Option<u8> {
     let w = word.trim_end_matches('.').to_ascii_lowercase();
     const NAMES: [&str; 12] = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
         "december",
     ];
     if let Some(i) = NAMES.iter().position(|n| *n == w) {
         return Some(i as u8 + 1);
     }
-    const SHORT: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const SHORT: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     let w = if w == "sept" { "sep" } else { w.as_str() };
     SHORT.iter().position(|n| *n == w).map(|i| i as u8 + 1)
 }
 
 fn weekday_number(word: &str) -> Option<u8> {
     let w = word.to_ascii_lowercase();
-    lexicon::WEEKDAYS.iter().position(|d| *d == w).map(|i| i as u8)
+    lexicon::WEEKDAYS
+        .iter()
+        .position(|d| *d == w)
+        .map(|i| i as u8)
 }
 
 /// `YYYY-MM-DD`, optionally followed by a time (`T08:00:00Z`), or `YYYY-MM` / `YYYY`.
@@ -126,9 +153,13 @@ pub fn parse_iso(s: &str) -> Option<DateValue> {
     if !(1000..=9999).contains(&y) {
         return None;
     }
-    let Some(m) = parts.next() else { return Some(DateValue::y(y)) };
+    let Some(m) = parts.next() else {
+        return Some(DateValue::y(y));
+    };
     let m: u8 = m.parse().ok()?;
-    let Some(d) = parts.next() else { return (1..=12).contains(&m).then(|| DateValue::ym(y, m)) };
+    let Some(d) = parts.next() else {
+        return (1..=12).contains(&m).then(|| DateValue::ym(y, m));
+    };
     let d: u8 = d.get(..2.min(d.len()))?.parse().ok()?;
     valid(y, m, d).then(|| DateValue::ymd(y, m, d))
 }
@@ -139,7 +170,10 @@ pub fn parse_written(s: &str) -> Option<DateValue> {
     if let Some(d) = parse_iso(s) {
         return Some(d);
     }
-    find_dates(s, None).into_iter().map(|f| f.value).find(|d| d.day.is_some())
+    find_dates(s, None)
+        .into_iter()
+        .map(|f| f.value)
+        .find(|d| d.day.is_some())
 }
 
 /// A date expression found in a text, with its byte range.
@@ -161,18 +195,30 @@ fn year_of(word: &str) -> Option<i32> {
 /// Every date expression in `text`, resolved against `reference` where relative.
 /// Relative expressions are skipped when there is no reference.
 pub fn find_dates(text: &str, reference: Option<DateValue>) -> Vec<FoundDate> {
-    let toks: Vec<_> = tokenize(text).into_iter().filter(|t| t.kind != TokenKind::Punct || t.text(text) == "(").collect();
-    let words: Vec<String> = toks.iter().map(|t| t.text(text).trim_end_matches('.').to_ascii_lowercase()).collect();
+    let toks: Vec<_> = tokenize(text)
+        .into_iter()
+        .filter(|t| t.kind != TokenKind::Punct || t.text(text) == "(")
+        .collect();
+    let words: Vec<String> = toks
+        .iter()
+        .map(|t| t.text(text).trim_end_matches('.').to_ascii_lowercase())
+        .collect();
     let mut out = Vec::new();
     let mut i = 0;
     let push = |out: &mut Vec<FoundDate>, a: usize, b: usize, value: DateValue| {
-        out.push(FoundDate { start: toks[a].start, end: toks[b].end, value });
+        out.push(FoundDate {
+            start: toks[a].start,
+            end: toks[b].end,
+            value,
+        });
     };
     while i < toks.len() {
         let w = words[i].as_str();
         let next = |k: usize| words.get(i + k).map(String::as_str).unwrap_or("");
         // Month [day][,] [year]
-        if let Some(m) = month_number(w).filter(|_| w != "may" || year_of(next(1)).is_some() || next(1).parse::<u8>().is_ok()) {
+        if let Some(m) = month_number(w)
+            .filter(|_| w != "may" || year_of(next(1)).is_some() || next(1).parse::<u8>().is_ok())
+        {
             let day = next(1).parse::<u8>().ok().filter(|d| (1..=31).contains(d));
             let year_at = if day.is_some() { 2 } else { 1 };
             let year = year_of(next(year_at));
@@ -200,7 +246,11 @@ pub fn find_dates(text: &str, reference: Option<DateValue>) -> Vec<FoundDate> {
         if let (Ok(d), Some(m)) = (w.parse::<u8>(), month_number(next(1))) {
             if let Some(y) = year_of(next(2)).or(reference.map(|r| r.year)) {
                 if valid(y, m, d) {
-                    let end = if year_of(next(2)).is_some() { i + 2 } else { i + 1 };
+                    let end = if year_of(next(2)).is_some() {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
                     push(&mut out, i, end, DateValue::ymd(y, m, d));
                     i = end + 1;
                     continue;
@@ -230,7 +280,12 @@ pub fn find_dates(text: &str, reference: Option<DateValue>) -> Vec<FoundDate> {
             let last = w == "last";
             match next(1) {
                 "year" => {
-                    push(&mut out, i, i + 1, DateValue::y(if last { r.year - 1 } else { r.year }));
+                    push(
+                        &mut out,
+                        i,
+                        i + 1,
+                        DateValue::y(if last { r.year - 1 } else { r.year }),
+                    );
                     i += 2;
                     continue;
                 }
@@ -253,7 +308,21 @@ pub fn find_dates(text: &str, reference: Option<DateValue>) -> Vec<FoundDate> {
         // a bare year after a preposition: in 2019, since 2016
         if let Some(y) = year_of(w) {
             let prev = if i > 0 { words[i - 1].as_str() } else { "" };
-            if matches!(prev, "in" | "since" | "by" | "of" | "during" | "until" | "from" | "early" | "late" | "mid" | "throughout" | "before" | "after") {
+            if matches!(
+                prev,
+                "in" | "since"
+                    | "by"
+                    | "of"
+                    | "during"
+                    | "until"
+                    | "from"
+                    | "early"
+                    | "late"
+                    | "mid"
+                    | "throughout"
+                    | "before"
+                    | "after"
+            ) {
                 push(&mut out, i, i, DateValue::y(y));
             }
         }
@@ -268,7 +337,10 @@ mod tests {
 
     fn check(text: &str, reference: Option<&str>, expected: &[&str]) {
         let r = reference.and_then(parse_iso);
-        let got: Vec<String> = find_dates(text, r).iter().map(|f| f.value.to_string()).collect();
+        let got: Vec<String> = find_dates(text, r)
+            .iter()
+            .map(|f| f.value.to_string())
+            .collect();
         assert_eq!(got, expected, "{text}");
     }
 
@@ -276,9 +348,17 @@ mod tests {
     fn absolute_and_relative_dates() {
         check("Published on November 11, 2025", None, &["2025-11-11"]);
         check("on 11 Nov 2025 at noon", None, &["2025-11-11"]);
-        check("overthrew Assad in December", Some("2025-11-11"), &["2024-12"]);
+        check(
+            "overthrew Assad in December",
+            Some("2025-11-11"),
+            &["2024-12"],
+        );
         check("overthrew Assad at the close of 2024", None, &["2024-12"]);
-        check("would sign an agreement today (Monday)", Some("2025-11-10"), &["2025-11-10"]);
+        check(
+            "would sign an agreement today (Monday)",
+            Some("2025-11-10"),
+            &["2025-11-10"],
+        );
         check("announced on Saturday", Some("2025-11-11"), &["2025-11-08"]);
         check("defeat in 2019 and 14 years of war", None, &["2019"]);
         check("detected in late October", Some("2025-11-10"), &["2025-10"]);
@@ -296,7 +376,10 @@ mod tests {
 
     #[test]
     fn iso_forms() {
-        assert_eq!(parse_iso("2025-11-11T08:00:00Z"), Some(DateValue::ymd(2025, 11, 11)));
+        assert_eq!(
+            parse_iso("2025-11-11T08:00:00Z"),
+            Some(DateValue::ymd(2025, 11, 11))
+        );
         assert_eq!(parse_iso("2025-02-30"), None);
         assert_eq!(DateValue::ymd(2025, 11, 10).weekday(), Some(0));
     }

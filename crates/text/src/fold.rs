@@ -5,8 +5,8 @@
 
 /// Arabic (and a few other) name particles that transliterations write in many ways.
 const PARTICLES: &[&str] = &[
-    "al", "el", "al-", "el-", "ash", "as", "ad", "ar", "at", "az", "an", "ath", "adh", "ez", "es", "ed", "er", "et", "en",
-    "ul", "il",
+    "al", "el", "al-", "el-", "ash", "as", "ad", "ar", "at", "az", "an", "ath", "adh", "ez", "es",
+    "ed", "er", "et", "en", "ul", "il",
 ];
 
 /// Removes a leading `al-`/`ash-`/`el-`… article written with a hyphen (`al-Sharaa` →
@@ -36,7 +36,11 @@ pub fn is_particle(word: &str) -> bool {
 /// The folded key of one name part: ASCII, lower case, apostrophes and possessive gone,
 /// runs of one letter collapsed (`sharaa` → `shara`).
 pub fn fold_part(part: &str) -> String {
-    let ascii = if part.is_ascii() { part.to_string() } else { deunicode::deunicode(part) };
+    let ascii = if part.is_ascii() {
+        part.to_string()
+    } else {
+        deunicode::deunicode(part)
+    };
     let mut lower = ascii.to_ascii_lowercase();
     for suffix in ["'s", "’s"] {
         if lower.ends_with(suffix) {
@@ -93,7 +97,12 @@ pub fn skeleton(part: &str) -> String {
 /// (`Islamic State` → `IS`, `Syrian Democratic Forces` → `SDF`).
 pub fn initials(name: &str) -> String {
     name.split_whitespace()
-        .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "of" | "the" | "and" | "for" | "in" | "on"))
+        .filter(|w| {
+            !matches!(
+                w.to_ascii_lowercase().as_str(),
+                "of" | "the" | "and" | "for" | "in" | "on"
+            )
+        })
         .filter_map(|w| strip_article_prefix(w).chars().next())
         .filter(|c| c.is_alphabetic())
         .flat_map(|c| c.to_uppercase())
@@ -106,7 +115,14 @@ mod tests {
 
     #[test]
     fn transliterations_share_a_key() {
-        for n in ["al-Shara", "al Sharaa", "ash-Sharaa", "al-Sharaa", "Sharaa", "Sharaa’s"] {
+        for n in [
+            "al-Shara",
+            "al Sharaa",
+            "ash-Sharaa",
+            "al-Sharaa",
+            "Sharaa",
+            "Sharaa’s",
+        ] {
             assert_eq!(name_key(n), "shara", "{n}");
         }
         assert_eq!(name_key("Deir ez Zor"), name_key("Deir al-Zor"));

@@ -30,16 +30,37 @@ pub struct Quantity {
 impl Quantity {
     /// Same unit and values within 3% (a month is 30 or 31 days).
     pub fn agrees_with(&self, other: &Quantity) -> bool {
-        self.unit == other.unit && (self.value - other.value).abs() <= 0.03 * self.value.abs().max(other.value.abs())
+        self.unit == other.unit
+            && (self.value - other.value).abs() <= 0.03 * self.value.abs().max(other.value.abs())
     }
 }
 
 fn small_number(w: &str) -> Option<f64> {
     const UNITS: [&str; 20] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
     ];
-    const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
     if let Some(i) = UNITS.iter().position(|u| *u == w) {
         return Some(i as f64);
     }
@@ -89,8 +110,25 @@ fn duration_days(w: &str) -> Option<f64> {
 fn is_filler(w: &str) -> bool {
     matches!(
         w,
-        "separate" | "more" | "other" | "additional" | "new" | "different" | "recent" | "senior" | "top" | "further"
-            | "suspected" | "armed" | "alleged" | "small" | "large" | "major" | "key" | "of" | "the"
+        "separate"
+            | "more"
+            | "other"
+            | "additional"
+            | "new"
+            | "different"
+            | "recent"
+            | "senior"
+            | "top"
+            | "further"
+            | "suspected"
+            | "armed"
+            | "alleged"
+            | "small"
+            | "large"
+            | "major"
+            | "key"
+            | "of"
+            | "the"
     )
 }
 
@@ -110,7 +148,10 @@ pub fn quantities(text: &str) -> Vec<Quantity> {
         let mut value;
         let mut unit_hint: Option<&str> = None;
         if t.kind == TokenKind::Number {
-            let digits: String = raw.chars().take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.').collect();
+            let digits: String = raw
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.')
+                .collect();
             let suffix = &raw[digits.len()..].to_ascii_lowercase();
             let Ok(v) = digits.replace(',', "").parse::<f64>() else {
                 i += 1;
@@ -192,7 +233,9 @@ pub fn quantities(text: &str) -> Vec<Quantity> {
                         }
                         break;
                     }
-                    if toks[k].kind == TokenKind::Word && (is_filler(tw) || crate::token::is_capitalized(traw)) {
+                    if toks[k].kind == TokenKind::Word
+                        && (is_filler(tw) || crate::token::is_capitalized(traw))
+                    {
                         k += 1;
                         continue;
                     }
@@ -226,11 +269,20 @@ pub fn quantities(text: &str) -> Vec<Quantity> {
                 unit = Some(Unit::Usd);
             } else if !c.contains('-') {
                 let term = lexicon::term(c);
-                unit = Some(if ordinal { Unit::Ordinal(term) } else { Unit::Count(term) });
+                unit = Some(if ordinal {
+                    Unit::Ordinal(term)
+                } else {
+                    Unit::Count(term)
+                });
             }
         }
         if let Some(unit) = unit {
-            out.push(Quantity { start, end, value, unit });
+            out.push(Quantity {
+                start,
+                end,
+                value,
+                unit,
+            });
         }
         i = j;
     }
@@ -242,7 +294,10 @@ mod tests {
     use super::*;
 
     fn check(text: &str, expected: &[(f64, Unit)]) {
-        let got: Vec<(f64, Unit)> = quantities(text).into_iter().map(|q| (q.value, q.unit)).collect();
+        let got: Vec<(f64, Unit)> = quantities(text)
+            .into_iter()
+            .map(|q| (q.value, q.unit))
+            .collect();
         assert_eq!(got, expected, "{text}");
     }
 
@@ -250,9 +305,18 @@ mod tests {
     fn normalises_quantities() {
         check("a six-month suspension", &[(180.0, Unit::Days)]);
         check("eases sanctions for 180 days", &[(180.0, Unit::Days)]);
-        check("61 raids, arresting 71 people", &[(61.0, Unit::Count("raid".into())), (71.0, Unit::Count("peopl".into()))]);
+        check(
+            "61 raids, arresting 71 people",
+            &[
+                (61.0, Unit::Count("raid".into())),
+                (71.0, Unit::Count("peopl".into())),
+            ],
+        );
         check("a $10 million reward", &[(1e7, Unit::Usd)]);
-        check("the 90th country", &[(90.0, Unit::Ordinal("countri".into()))]);
+        check(
+            "the 90th country",
+            &[(90.0, Unit::Ordinal("countri".into()))],
+        );
         check("The 43-year-old president", &[(43.0, Unit::Age)]);
         check("two separate plots", &[(2.0, Unit::Count("plot".into()))]);
         check("two ISIL plots", &[(2.0, Unit::Count("plot".into()))]);

@@ -40,7 +40,12 @@ fn word_count(s: &str) -> usize {
 }
 
 fn ends_like_prose(line: &str) -> bool {
-    line.chars().last().is_some_and(|c| matches!(c, '.' | '!' | '?' | '…' | '"' | '”' | '’' | '\'' | ')' | ']' | ':' | ';'))
+    line.chars().last().is_some_and(|c| {
+        matches!(
+            c,
+            '.' | '!' | '?' | '…' | '"' | '”' | '’' | '\'' | ')' | ']' | ':' | ';'
+        )
+    })
 }
 
 /// What kind of line `line` (already trimmed) is.
@@ -50,13 +55,33 @@ pub fn classify_line(line: &str) -> ParaKind {
     if lexicon::BOILERPLATE_LINES.contains(&bare)
         || (bare.starts_with("list of ") && bare.contains("item"))
         || bare.starts_with("end of list")
-        || ["read more", "read also", "also read", "see also", "related:", "more:", "advertisement", "©", "copyright", "click here", "sign up for"]
-            .iter()
-            .any(|p| bare.starts_with(p))
+        || [
+            "read more",
+            "read also",
+            "also read",
+            "see also",
+            "related:",
+            "more:",
+            "advertisement",
+            "©",
+            "copyright",
+            "click here",
+            "sign up for",
+        ]
+        .iter()
+        .any(|p| bare.starts_with(p))
     {
         return ParaKind::Boilerplate;
     }
-    if ["published", "updated", "posted", "last updated", "first published"].iter().any(|p| bare.starts_with(p))
+    if [
+        "published",
+        "updated",
+        "posted",
+        "last updated",
+        "first published",
+    ]
+    .iter()
+    .any(|p| bare.starts_with(p))
         && word_count(bare) <= 14
         && crate::dates::parse_written(line).is_some()
     {
@@ -86,16 +111,25 @@ fn split_sentences(text: &str, from: usize, to: usize, para: u32, out: &mut Vec<
         let (pos, c) = chars[i];
         if matches!(c, '.' | '!' | '?' | '…') {
             let mut j = i + 1;
-            while j < chars.len() && (is_closing(chars[j].1) || matches!(chars[j].1, '.' | '!' | '?')) {
+            while j < chars.len()
+                && (is_closing(chars[j].1) || matches!(chars[j].1, '.' | '!' | '?'))
+            {
                 j += 1;
             }
             let gap_start = j;
             while j < chars.len() && chars[j].1.is_whitespace() {
                 j += 1;
             }
-            let boundary = j > gap_start && j < chars.len() && starts_sentence(chars[j].1) && !(c == '.' && is_abbreviation_before(s, pos));
+            let boundary = j > gap_start
+                && j < chars.len()
+                && starts_sentence(chars[j].1)
+                && !(c == '.' && is_abbreviation_before(s, pos));
             if boundary {
-                let end = if gap_start < chars.len() { chars[gap_start].0 } else { s.len() };
+                let end = if gap_start < chars.len() {
+                    chars[gap_start].0
+                } else {
+                    s.len()
+                };
                 push_trimmed(text, from + begin, from + end, para, ParaKind::Prose, out);
                 begin = chars[j].0;
                 i = j;
@@ -109,22 +143,40 @@ fn split_sentences(text: &str, from: usize, to: usize, para: u32, out: &mut Vec<
 
 fn is_abbreviation_before(s: &str, dot: usize) -> bool {
     let head = &s[..dot];
-    let word_start = head.rfind(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“').map_or(0, |p| p + head[p..].chars().next().map_or(1, char::len_utf8));
+    let word_start = head
+        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“')
+        .map_or(0, |p| {
+            p + head[p..].chars().next().map_or(1, char::len_utf8)
+        });
     let word = &head[word_start..];
     if word.is_empty() {
         return false;
     }
     let lower = word.to_lowercase();
     // single initials (J. Smith) and dotted forms (U.S.)
-    (word.chars().count() == 1 && word.chars().all(char::is_uppercase)) || lexicon::is_abbreviation(&lower) || (lower.contains('.') && lower.len() <= 5)
+    (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+        || lexicon::is_abbreviation(&lower)
+        || (lower.contains('.') && lower.len() <= 5)
 }
 
-fn push_trimmed(text: &str, start: usize, end: usize, para: u32, kind: ParaKind, out: &mut Vec<Sentence>) {
+fn push_trimmed(
+    text: &str,
+    start: usize,
+    end: usize,
+    para: u32,
+    kind: ParaKind,
+    out: &mut Vec<Sentence>,
+) {
     let piece = &text[start..end];
     let lead = piece.len() - piece.trim_start().len();
     let trail = piece.len() - piece.trim_end().len();
     if lead + trail < piece.len() {
-        out.push(Sentence { start: start + lead, end: end - trail, para, kind });
+        out.push(Sentence {
+            start: start + lead,
+            end: end - trail,
+            para,
+            kind,
+        });
     }
 }
 
@@ -144,7 +196,12 @@ pub fn segment(text: &str) -> Vec<Sentence> {
         let (s, e) = (start + lead, start + lead + trimmed.len());
         match classify_line(trimmed) {
             ParaKind::Prose => split_sentences(text, s, e, para, &mut out),
-            kind => out.push(Sentence { start: s, end: e, para, kind }),
+            kind => out.push(Sentence {
+                start: s,
+                end: e,
+                para,
+                kind,
+            }),
         }
         para += 1;
     }
@@ -156,7 +213,10 @@ mod tests {
     use super::*;
 
     fn sentences(text: &str) -> Vec<(&str, ParaKind)> {
-        segment(text).iter().map(|s| (s.text(text), s.kind)).collect()
+        segment(text)
+            .iter()
+            .map(|s| (s.text(text), s.kind))
+            .collect()
     }
 
     #[test]
@@ -176,13 +236,31 @@ mod tests {
     #[test]
     fn classifies_furniture() {
         assert_eq!(classify_line("Recommended stories"), ParaKind::Boilerplate);
-        assert_eq!(classify_line("list of 3 itemsend of list"), ParaKind::Boilerplate);
+        assert_eq!(
+            classify_line("list of 3 itemsend of list"),
+            ParaKind::Boilerplate
+        );
         assert_eq!(classify_line("Details"), ParaKind::Boilerplate);
-        assert_eq!(classify_line("Read more: the war in numbers"), ParaKind::Boilerplate);
-        assert_eq!(classify_line("Published on November 11, 2025"), ParaKind::Dateline);
-        assert_eq!(classify_line("US temporarily eases sanctions against Syria for 180 days"), ParaKind::Headline);
-        assert_eq!(classify_line("US to establish military presence at Damascus airbase - Reuters"), ParaKind::Headline);
-        assert_eq!(classify_line("Syria joined the coalition on Monday."), ParaKind::Prose);
+        assert_eq!(
+            classify_line("Read more: the war in numbers"),
+            ParaKind::Boilerplate
+        );
+        assert_eq!(
+            classify_line("Published on November 11, 2025"),
+            ParaKind::Dateline
+        );
+        assert_eq!(
+            classify_line("US temporarily eases sanctions against Syria for 180 days"),
+            ParaKind::Headline
+        );
+        assert_eq!(
+            classify_line("US to establish military presence at Damascus airbase - Reuters"),
+            ParaKind::Headline
+        );
+        assert_eq!(
+            classify_line("Syria joined the coalition on Monday."),
+            ParaKind::Prose
+        );
     }
 
     proptest::proptest! {

@@ -71,7 +71,9 @@ pub fn tokenize_range(text: &str, from: usize, to: usize, out: &mut Vec<Token>) 
             while at(j).is_some_and(|d| d.is_alphabetic()) && at(j + 1) == Some('.') {
                 j += 2;
                 dotted += 1;
-                if !at(j).is_some_and(|d| d.is_alphabetic()) || at(j + 1).is_some_and(|d| d.is_alphabetic()) {
+                if !at(j).is_some_and(|d| d.is_alphabetic())
+                    || at(j + 1).is_some_and(|d| d.is_alphabetic())
+                {
                     break;
                 }
             }
@@ -93,7 +95,11 @@ pub fn tokenize_range(text: &str, from: usize, to: usize, out: &mut Vec<Token>) 
             kind = TokenKind::Punct;
             i += 1;
         }
-        out.push(Token { start: from + pos(start), end: from + pos(i), kind });
+        out.push(Token {
+            start: from + pos(start),
+            end: from + pos(i),
+            kind,
+        });
     }
 }
 
@@ -149,7 +155,20 @@ mod tests {
     fn keeps_names_numbers_and_initialisms_whole() {
         assert_eq!(
             words("President al-Sharaa’s U.S. trip: 1,200 troops, 90th, six-month."),
-            vec!["President", "al-Sharaa’s", "U.S.", "trip", ":", "1,200", "troops", ",", "90th", ",", "six-month", "."]
+            vec![
+                "President",
+                "al-Sharaa’s",
+                "U.S.",
+                "trip",
+                ":",
+                "1,200",
+                "troops",
+                ",",
+                "90th",
+                ",",
+                "six-month",
+                "."
+            ]
         );
         assert_eq!(words("43-year-old"), vec!["43", "-", "year-old"]);
         assert_eq!(words("“IS” cells"), vec!["“", "IS", "”", "cells"]);
