@@ -52,7 +52,7 @@ pub struct ClusterConfig {
     pub story_terms: usize,
     /// Weight of an entity relative to a plain term.
     pub entity_weight: f64,
-    /// Articles whose titles share this cosine are pulled toward the same story.
+    /// Weight of each headline word relative to one occurrence in the body.
     pub title_weight: f64,
 }
 

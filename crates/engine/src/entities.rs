@@ -511,7 +511,10 @@ fn build(
             *acc.kinds.entry(k).or_default() += 1;
         }
         // the family-name part of a full name is a spelling seen too ("al Sharaa")
-        let organisation = c.surface.split([' ', '-']).any(|w| lexicon::is_org_word(&w.to_lowercase()));
+        let organisation = c
+            .surface
+            .split([' ', '-'])
+            .any(|w| lexicon::is_org_word(&w.to_lowercase()));
         if person_nodes.contains(&node) && c.surface.contains(' ') && !organisation {
             let parts: Vec<&str> = c.surface.split(' ').collect();
             let mut from = parts.len() - 1;

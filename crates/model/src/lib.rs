@@ -48,9 +48,9 @@ pub struct Article {
     pub title: Option<String>,
     /// Publisher, given or inferred from self-attribution such as "..., writes UNN".
     pub outlet: Option<String>,
-    /// Publication date, ISO 8601 (`YYYY-MM-DD`, or a full timestamp when given).
+    /// Publication date, ISO 8601 `YYYY-MM-DD` (or `YYYY-MM` / `YYYY` when only that is known).
     pub published: Option<String>,
-    /// BCP 47 language tag when given or detected.
+    /// Language tag as given by the input (`language` field or `<html lang>`); not detected.
     pub language: Option<String>,
     /// The article body. Every span in the dossier indexes into this string.
     pub text: String,
