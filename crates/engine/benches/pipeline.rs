@@ -34,7 +34,7 @@ fn stages(c: &mut Criterion) {
     let cfg = Config::default();
     let docs: Vec<Doc> = articles.iter().cloned().map(analyze).collect();
     let ents = entities::resolve(&docs);
-    let stories = cluster::cluster(&docs, &ents, &cfg.cluster);
+    let stories = cluster::cluster(&docs, &ents, &cfg.cluster).stories;
     let mut g = c.benchmark_group("stages");
     g.throughput(Throughput::Elements(articles.len() as u64));
     g.sample_size(10);

@@ -134,6 +134,7 @@ pub fn assess_story(
     origins: &[String],
     roots: &[usize],
     copied: &BTreeSet<usize>,
+    merged_first_docs: &[usize],
     cfg: &AssessConfig,
 ) -> (Story, Vec<Fact>) {
     let story_id = stable_id("s-", &[&docs[story_docs[0]].article.id]);
@@ -293,6 +294,10 @@ pub fn assess_story(
             .collect(),
         brief,
         timeline,
+        merged: merged_first_docs
+            .iter()
+            .map(|&d| stable_id("s-", &[&docs[d].article.id]))
+            .collect(),
     };
     (story, facts)
 }

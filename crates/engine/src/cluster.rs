@@ -1,193 +1,431 @@
-//! Stories: articles about the same story, grouped online.
+//! Stories: articles about the same story, grouped as a stream.
 //!
-//! Each article becomes a weighted term vector (TF-IDF over comparison terms, entities
-//! weighted up, title terms added) and is assigned on arrival to the story whose centroid
-//! is nearest, if near enough, else it opens a new story. Candidate stories come from an
-//! inverted index over the centroids' top terms, so an article is compared only with
-//! stories that share a term, never with all of them.
+//! Each article is assigned on arrival, in input order, and never moved afterwards:
+//!
+//! 1. It becomes a TF-IDF vector over comparison terms (entities weighted up, headline
+//!    words added). Document frequencies are those of the articles seen so far, so the
+//!    result does not depend on articles that have not arrived yet.
+//! 2. Candidate articles come from an inverted index over terms (term-at-a-time scoring of
+//!    the article's most distinctive terms; each posting list keeps only its most recent
+//!    entries), never from comparing against every article or story.
+//! 3. A story's score is the mean of its best `link_members` member similarities (one
+//!    similar article is not enough to join a large story: no centroid drift, no chaining).
+//!    The best story at or above `join_threshold` gets the article; otherwise the article
+//!    opens a new story. Stories idle for `cold_after_days` (by publication date) are cold
+//!    and take no new articles.
+//! 4. When an article links two stories above `merge_threshold`, the younger story merges
+//!    into the older one, which keeps its id and records the merge.
+//!
+//! Story ids are derived from the first article of a story, so re-running the same input
+//! gives the same ids and adding articles never renames an existing story.
 
 use std::collections::HashMap;
 
+use corroborate_text::dates::DateValue;
 use corroborate_text::token::{normalize_word, tokenize, TokenKind};
-use corroborate_text::{fold, lexicon};
+use corroborate_text::{fold, lexicon, ParaKind};
 
-use crate::config::ClusterConfig;
+use crate::config::{ClusterConfig, IdfSource};
 use crate::doc::Doc;
 use crate::entities::EntityIndex;
 
-type Vector = Vec<(u32, f64)>;
+/// The stories found, as document indices in input order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Clustering {
+    /// Each story's documents, in arrival order; stories in order of their first document.
+    pub stories: Vec<Vec<usize>>,
+    /// For each story, the first documents of the stories merged into it.
+    pub merged: Vec<Vec<usize>>,
+}
 
+/// Maps term strings to dense ids.
 #[derive(Default)]
-struct Interner(HashMap<String, u32>);
+pub struct Interner(HashMap<String, u32>);
 
 impl Interner {
-    fn id(&mut self, s: &str) -> u32 {
+    pub fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.0.get(s) {
+            return id;
+        }
         let next = self.0.len() as u32;
-        *self.0.entry(s.to_string()).or_insert(next)
+        self.0.insert(s.to_string(), next);
+        next
     }
 }
 
-/// Raw term counts of one article (before IDF).
-fn term_counts(
+/// Raw weighted term counts of one article: body terms, entities (weighted), headline
+/// words (weighted).
+pub fn term_counts(
     doc: &Doc,
     doc_idx: usize,
     ents: &EntityIndex,
     cfg: &ClusterConfig,
     terms: &mut Interner,
-) -> HashMap<u32, f64> {
-    let mut counts: HashMap<u32, f64> = HashMap::new();
+) -> Vec<(u32, f32)> {
+    let mut counts: HashMap<u32, f32> = HashMap::new();
     let mentions = &ents.mentions[doc_idx];
+    let mut m = 0; // mentions are in sentence order
     for (si, s) in doc.sentences.iter().enumerate() {
-        if !matches!(
-            s.kind,
-            corroborate_text::ParaKind::Prose | corroborate_text::ParaKind::Headline
-        ) {
+        if !matches!(s.kind, ParaKind::Prose | ParaKind::Headline) {
             continue;
         }
-        let in_sentence: Vec<_> = mentions.iter().filter(|m| m.sentence == si).collect();
+        while m < mentions.len() && mentions[m].sentence < si {
+            m += 1;
+        }
+        let first = m;
+        while m < mentions.len() && mentions[m].sentence == si {
+            *counts
+                .entry(terms.id(&format!("\u{1}{}", mentions[m].entity)))
+                .or_default() += cfg.entity_weight as f32;
+            m += 1;
+        }
+        let in_sentence = &mentions[first..m];
         for w in &s.words {
             if w.term.is_empty()
                 || in_sentence
                     .iter()
-                    .any(|m| w.start >= m.start && w.end <= m.end)
+                    .any(|x| w.start >= x.start && w.end <= x.end)
             {
                 continue;
             }
             *counts.entry(terms.id(&w.term)).or_default() += 1.0;
         }
-        for m in in_sentence {
-            *counts
-                .entry(terms.id(&format!("\u{1}{}", m.entity)))
-                .or_default() += cfg.entity_weight;
-        }
     }
     if let Some(title) = &doc.article.title {
         for t in tokenize(title) {
-            if t.kind == TokenKind::Word {
-                let norm = normalize_word(t.text(title));
-                if !lexicon::is_stopword(&norm) && !lexicon::is_reporting(&norm) {
-                    let term = if t.text(title).chars().next().is_some_and(char::is_uppercase) {
-                        fold::name_key(t.text(title))
-                    } else {
-                        lexicon::term(&norm)
-                    };
-                    *counts.entry(terms.id(&term)).or_default() += cfg.title_weight;
-                }
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            let raw = t.text(title);
+            let norm = normalize_word(raw);
+            if lexicon::is_stopword(&norm) || lexicon::is_reporting(&norm) {
+                continue;
+            }
+            let term = if raw.chars().next().is_some_and(char::is_uppercase) {
+                fold::name_key(raw)
+            } else {
+                lexicon::term(&norm)
+            };
+            if !term.is_empty() {
+                *counts.entry(terms.id(&term)).or_default() += cfg.title_weight as f32;
             }
         }
     }
-    counts
-}
-
-fn normalize(v: &mut Vector) {
-    let norm = v.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-    if norm > 0.0 {
-        for (_, w) in v.iter_mut() {
-            *w /= norm;
-        }
-    }
-}
-
-fn top(mut v: Vector, k: usize) -> Vector {
-    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    v.truncate(k);
+    let mut v: Vec<(u32, f32)> = counts.into_iter().collect();
+    v.sort_unstable_by_key(|(t, _)| *t);
     v
 }
 
 struct StoryState {
-    members: Vec<usize>,
-    centroid: HashMap<u32, f64>,
-    norm: f64,
-    indexed: Vec<u32>,
+    /// The document that opened the story: its id names the story.
+    first: u32,
+    members: Vec<u32>,
+    /// Latest publication day of a member (days since epoch), if any member is dated.
+    last_day: Option<i64>,
+    merged_into: Option<u32>,
+    merged: Vec<u32>,
 }
 
-/// Groups documents into stories; each story lists its documents in input order.
-pub fn cluster(docs: &[Doc], ents: &EntityIndex, cfg: &ClusterConfig) -> Vec<Vec<usize>> {
+/// The streaming clusterer: feed documents in arrival order with [`StoryStream::push`].
+pub struct StoryStream<'c> {
+    cfg: &'c ClusterConfig,
+    df: HashMap<u32, u32>,
+    seen: u32,
+    /// Corpus size when frequencies were seeded, else 0.
+    seed: u32,
+    postings: HashMap<u32, Vec<(u32, f32)>>,
+    /// Norm of each document over the terms it shared when indexed.
+    doc_story: Vec<u32>,
+    stories: Vec<StoryState>,
+    scores: HashMap<u32, f32>,
+}
+
+fn day_number(d: &DateValue) -> i64 {
+    i64::from(d.year) * 372 + i64::from(d.month.unwrap_or(6)) * 31 + i64::from(d.day.unwrap_or(15))
+}
+
+impl<'c> StoryStream<'c> {
+    pub fn new(cfg: &'c ClusterConfig) -> Self {
+        StoryStream {
+            cfg,
+            df: HashMap::new(),
+            seen: 0,
+            seed: 0,
+            postings: HashMap::new(),
+            doc_story: Vec::new(),
+            stories: Vec::new(),
+            scores: HashMap::new(),
+        }
+    }
+
+    /// Starts from the document frequencies of a whole corpus (for batch analysis, where
+    /// the input is known in advance); assignment stays one pass in arrival order.
+    pub fn seed_frequencies(&mut self, corpus: &[Vec<(u32, f32)>]) {
+        for c in corpus {
+            for (t, _) in c {
+                *self.df.entry(*t).or_default() += 1;
+            }
+        }
+        self.seed = corpus.len() as u32;
+    }
+
+    fn df(&self, t: u32) -> u32 {
+        let seeded = if self.seed > 0 { 0 } else { 1 };
+        self.df.get(&t).copied().unwrap_or(0) + seeded - 1
+    }
+
+    fn root(&self, mut s: u32) -> u32 {
+        while let Some(next) = self.stories[s as usize].merged_into {
+            s = next;
+        }
+        s
+    }
+
+    /// Assigns the next document (index = number of documents pushed so far) and returns
+    /// its story (index of the story's first-created state, after merges).
+    pub fn push(&mut self, counts: &[(u32, f32)], published: Option<DateValue>) -> u32 {
+        let cfg = self.cfg;
+        let doc = self.doc_story.len() as u32;
+        self.seen += 1;
+        if self.seed == 0 {
+            for (t, _) in counts {
+                *self.df.entry(*t).or_default() += 1;
+            }
+        }
+        let n = self.seen.max(self.seed) as f32;
+        // in a live stream a term may be shared by articles still to come, so nothing is
+        // filtered; with corpus frequencies a term nobody else has is known to be useless
+        let min_df = if self.seed > 0 { cfg.min_df } else { 1 };
+        // TF-IDF over terms another article already has (a term no one else has cannot
+        // match; it would only dilute the cosine)
+        let mut v: Vec<(u32, f32)> = counts
+            .iter()
+            .filter(|(t, _)| self.df(*t) + 1 >= min_df)
+            .map(|(t, tf)| {
+                (
+                    *t,
+                    (1.0 + tf.ln().max(0.0))
+                        * (((1.0 + n) / (2.0 + self.df(*t) as f32)).ln() + 1.0),
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.truncate(cfg.article_terms);
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for (_, w) in v.iter_mut() {
+                *w /= norm;
+            }
+        }
+        // term-at-a-time scoring against earlier articles
+        self.scores.clear();
+        for (t, w) in v.iter().take(cfg.lookup_terms) {
+            if let Some(list) = self.postings.get(t) {
+                for &(d, dw) in list {
+                    *self.scores.entry(d).or_default() += w * dw;
+                }
+            }
+        }
+        let day = published.as_ref().map(day_number);
+        let mut by_story: HashMap<u32, Vec<f32>> = HashMap::new();
+        for (&d, &s) in &self.scores {
+            let story = self.root(self.doc_story[d as usize]);
+            by_story.entry(story).or_default().push(s);
+        }
+        let mut ranked: Vec<(f32, u32)> = by_story
+            .into_iter()
+            .filter(|(story, _)| {
+                let st = &self.stories[*story as usize];
+                match (day, st.last_day) {
+                    (Some(d), Some(l)) => d - l <= cfg.cold_after_days * 31 / 30,
+                    _ => true,
+                }
+            })
+            .map(|(story, mut s)| {
+                s.sort_by(|a, b| b.total_cmp(a));
+                let k = cfg
+                    .link_members
+                    .min(self.stories[story as usize].members.len())
+                    .max(1);
+                let mean = s.iter().take(k).sum::<f32>() / k as f32;
+                (mean, story)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let story = match ranked.first() {
+            Some(&(score, s)) if f64::from(score) >= cfg.join_threshold => {
+                // a second story just as close: the article bridges them, merge into the older
+                for &(score2, s2) in ranked.iter().skip(1) {
+                    if f64::from(score2) < cfg.merge_threshold
+                        || f64::from(score) < cfg.merge_threshold
+                    {
+                        break;
+                    }
+                    let (old, young) = (s.min(s2), s.max(s2));
+                    self.stories[young as usize].merged_into = Some(old);
+                    let moved = std::mem::take(&mut self.stories[young as usize].members);
+                    let last = self.stories[young as usize].last_day;
+                    let st = &mut self.stories[old as usize];
+                    st.members.extend(moved);
+                    st.members.sort_unstable();
+                    st.merged.push(young);
+                    st.last_day = st.last_day.max(last);
+                }
+                self.root(s)
+            }
+            _ => {
+                self.stories.push(StoryState {
+                    first: doc,
+                    members: Vec::new(),
+                    last_day: None,
+                    merged_into: None,
+                    merged: Vec::new(),
+                });
+                (self.stories.len() - 1) as u32
+            }
+        };
+        let st = &mut self.stories[story as usize];
+        st.members.push(doc);
+        st.last_day = match (st.last_day, day) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.doc_story.push(story);
+        for (t, w) in &v {
+            let list = self.postings.entry(*t).or_default();
+            if list.len() >= cfg.max_postings {
+                list.remove(0); // the oldest entry goes cold
+            }
+            list.push((doc, *w));
+        }
+        story
+    }
+
+    /// The stories so far (merged stories folded into their survivors).
+    pub fn clustering(&self) -> Clustering {
+        let mut stories = Vec::new();
+        let mut merged = Vec::new();
+        for st in self.stories.iter().filter(|s| s.merged_into.is_none()) {
+            stories.push(st.members.iter().map(|&d| d as usize).collect());
+            merged.push(
+                st.merged
+                    .iter()
+                    .map(|&m| self.stories[m as usize].first_doc())
+                    .collect(),
+            );
+        }
+        Clustering { stories, merged }
+    }
+}
+
+impl StoryState {
+    fn first_doc(&self) -> usize {
+        self.first as usize
+    }
+}
+
+/// Groups documents into stories, streaming them in input order.
+pub fn cluster(docs: &[Doc], ents: &EntityIndex, cfg: &ClusterConfig) -> Clustering {
     let mut terms = Interner::default();
-    let counts: Vec<HashMap<u32, f64>> = docs
+    let mut stream = StoryStream::new(cfg);
+    let all: Vec<Vec<(u32, f32)>> = docs
         .iter()
         .enumerate()
         .map(|(i, d)| term_counts(d, i, ents, cfg, &mut terms))
         .collect();
-    let mut df: HashMap<u32, f64> = HashMap::new();
-    for c in &counts {
-        for t in c.keys() {
-            *df.entry(*t).or_default() += 1.0;
+    if cfg.idf == IdfSource::Corpus {
+        stream.seed_frequencies(&all);
+    }
+    for (counts, d) in all.iter().zip(docs) {
+        stream.push(counts, d.published);
+    }
+    stream.clustering()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use corroborate_model::Article;
+
+    fn stream_cfg() -> ClusterConfig {
+        ClusterConfig {
+            idf: IdfSource::Stream,
+            ..ClusterConfig::default()
         }
     }
-    let n = docs.len() as f64;
-    let vectors: Vec<Vector> = counts
-        .iter()
-        .map(|c| {
-            // a term no other article has can never match, it only dilutes the cosine
-            let v: Vector = c
-                .iter()
-                .filter(|(t, _)| df[*t] >= 2.0)
-                .map(|(t, tf)| {
-                    (
-                        *t,
-                        (1.0 + tf.ln()) * (((1.0 + n) / (1.0 + df[t])).ln() + 1.0),
-                    )
-                })
-                .collect();
-            let mut v = top(v, cfg.article_terms);
-            normalize(&mut v);
-            v
-        })
-        .collect();
-    let mut stories: Vec<StoryState> = Vec::new();
-    let mut index: HashMap<u32, Vec<u32>> = HashMap::new();
-    let mut seen = Vec::new();
-    for (d, v) in vectors.iter().enumerate() {
-        seen.clear();
-        for (t, _) in v {
-            if let Some(list) = index.get(t) {
-                seen.extend(list.iter().copied());
-            }
-        }
-        seen.sort_unstable();
-        seen.dedup();
-        let mut best: Option<(f64, usize)> = None;
-        for &s in &seen {
-            let st = &stories[s as usize];
-            let dot: f64 = v
-                .iter()
-                .map(|(t, w)| w * st.centroid.get(t).copied().unwrap_or(0.0))
-                .sum();
-            let cos = if st.norm > 0.0 { dot / st.norm } else { 0.0 };
-            if best.is_none_or(|(b, _)| cos > b) {
-                best = Some((cos, s as usize));
-            }
-        }
-        let target = match best {
-            Some((cos, s)) if cos >= cfg.join_threshold => s,
-            _ => {
-                stories.push(StoryState {
-                    members: Vec::new(),
-                    centroid: HashMap::new(),
-                    norm: 0.0,
-                    indexed: Vec::new(),
-                });
-                stories.len() - 1
-            }
-        };
-        let st = &mut stories[target];
-        st.members.push(d);
-        for (t, w) in v {
-            *st.centroid.entry(*t).or_default() += w;
-        }
-        let kept = top(
-            st.centroid.iter().map(|(t, w)| (*t, *w)).collect(),
-            cfg.story_terms,
+
+    #[test]
+    fn an_article_that_bridges_two_stories_merges_them_into_the_older() {
+        let cfg = stream_cfg();
+        let mut s = StoryStream::new(&cfg);
+        let a: Vec<(u32, f32)> = (1..=6).map(|t| (t, 1.0)).collect();
+        let b: Vec<(u32, f32)> = (11..=16).map(|t| (t, 1.0)).collect();
+        let bridge: Vec<(u32, f32)> = (1..=6).chain(11..=16).map(|t| (t, 1.0)).collect();
+        assert_eq!(s.push(&a, None), 0);
+        assert_eq!(s.push(&b, None), 1);
+        assert_eq!(s.push(&bridge, None), 0);
+        let c = s.clustering();
+        assert_eq!(c.stories, vec![vec![0, 1, 2]]);
+        assert_eq!(c.merged, vec![vec![1]]);
+    }
+
+    #[test]
+    fn cold_stories_take_no_new_articles() {
+        let cfg = stream_cfg();
+        let mut s = StoryStream::new(&cfg);
+        let a: Vec<(u32, f32)> = (1..=6).map(|t| (t, 1.0)).collect();
+        let day = |m: u8, d: u8| Some(DateValue::ymd(2025, m, d));
+        assert_eq!(s.push(&a, day(1, 1)), 0);
+        assert_eq!(
+            s.push(&a, day(1, 20)),
+            0,
+            "19 days later the story is still warm"
         );
-        st.centroid = kept.iter().copied().collect();
-        st.norm = kept.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-        for (t, _) in &kept {
-            if !st.indexed.contains(t) {
-                st.indexed.push(*t);
-                index.entry(*t).or_default().push(target as u32);
-            }
-        }
+        assert_eq!(
+            s.push(&a, day(4, 1)),
+            1,
+            "71 days after its last article the story is cold"
+        );
     }
-    stories.into_iter().map(|s| s.members).collect()
+
+    fn run(articles: &[Article]) -> corroborate_model::Dossier {
+        crate::run(articles.to_vec(), &Config::default(), &|_| {})
+            .unwrap()
+            .dossier
+    }
+
+    #[test]
+    fn adding_articles_never_renames_a_story() {
+        let texts = [
+            "Heavy rain flooded Paris on Tuesday, closing three metro lines and the Louvre museum for the day.",
+            "Syria joined the US-led coalition against the Islamic State group, Syrian officials said on Monday.",
+            "The Louvre museum and three Paris metro lines closed on Tuesday after heavy rain flooded the city.",
+            "Officials said Syria had joined the coalition against the Islamic State group led by the United States.",
+            "Apple unveiled a new watch with a larger screen at its autumn event in Cupertino on Wednesday.",
+            "Floods closed the Louvre museum in Paris on Tuesday as heavy rain shut three metro lines.",
+        ];
+        let articles: Vec<Article> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Article::new(format!("a{i}"), "test", *t))
+            .collect();
+        let small = run(&articles[..4]);
+        let large = run(&articles);
+        assert_eq!(run(&articles[..4]), small, "same input, same dossier");
+        for story in &small.stories {
+            let grown = large
+                .stories
+                .iter()
+                .find(|s| s.id == story.id)
+                .unwrap_or_else(|| panic!("story {} renamed", story.id));
+            assert!(story.articles.iter().all(|a| grown.articles.contains(a)));
+        }
+        let paris = large
+            .stories
+            .iter()
+            .find(|s| s.articles.contains(&"a0".to_string()))
+            .unwrap();
+        assert_eq!(paris.articles, ["a0", "a2", "a5"]);
+    }
 }

@@ -44,26 +44,53 @@ impl Default for DedupeConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ClusterConfig {
-    /// Cosine between an article and a story centroid needed to join the story.
+    /// Link score (mean of the best member similarities) needed to join a story.
     pub join_threshold: f64,
+    /// Link score at which an article that fits two stories merges them.
+    pub merge_threshold: f64,
+    /// Members whose similarities are averaged into a story's link score.
+    pub link_members: usize,
     /// Terms kept per article vector.
     pub article_terms: usize,
-    /// Terms kept per story centroid (and indexed for candidate lookup).
-    pub story_terms: usize,
-    /// Weight of an entity relative to a plain term.
+    /// An article's most distinctive terms looked up in the index.
+    pub lookup_terms: usize,
+    /// Entries kept per term in the index; older ones go cold.
+    pub max_postings: usize,
+    /// A story with no article for this many days takes no new ones.
+    pub cold_after_days: i64,
+    /// Weight of an entity mention relative to one plain word.
     pub entity_weight: f64,
     /// Weight of each headline word relative to one occurrence in the body.
     pub title_weight: f64,
+    /// Where document frequencies come from: the whole input (`corpus`, for analysing a
+    /// given set of articles) or only the articles seen so far (`stream`, for live input).
+    pub idf: IdfSource,
+    /// Terms in fewer articles than this (counting the article itself) are left out of
+    /// its vector: a term no other article has cannot match, it only dilutes the cosine.
+    pub min_df: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdfSource {
+    Corpus,
+    Stream,
 }
 
 impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
-            join_threshold: 0.22,
+            join_threshold: 0.17,
+            merge_threshold: 0.5,
+            link_members: 3,
             article_terms: 100,
-            story_terms: 200,
+            lookup_terms: 100,
+            max_postings: 400,
+            cold_after_days: 30,
             entity_weight: 1.5,
             title_weight: 1.0,
+            idf: IdfSource::Corpus,
+            min_df: 2,
         }
     }
 }

@@ -90,7 +90,8 @@ pub fn run(
     lap(Step::Entities, &mut timings);
 
     progress(Step::Cluster);
-    let stories = cluster::cluster(&docs, &ents, &config.cluster);
+    let clustering = cluster::cluster(&docs, &ents, &config.cluster);
+    let stories = &clustering.stories;
     lap(Step::Cluster, &mut timings);
 
     progress(Step::Claims);
@@ -116,7 +117,8 @@ pub fn run(
     let assessed: Vec<_> = stories
         .par_iter()
         .zip(per_story.par_iter())
-        .map(|(members, (story_claims, drafts))| {
+        .zip(clustering.merged.par_iter())
+        .map(|((members, (story_claims, drafts)), merged)| {
             assess::assess_story(
                 &docs,
                 members,
@@ -126,6 +128,7 @@ pub fn run(
                 &origins,
                 &roots,
                 &copied,
+                merged,
                 &config.assess,
             )
         })

@@ -128,6 +128,8 @@ pub struct Story {
     /// A short lead made of the story's best-corroborated facts.
     pub brief: String,
     pub timeline: Vec<TimelineEntry>,
+    /// Ids of younger stories merged into this one; the older id is the one kept.
+    pub merged: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -100,12 +100,16 @@ fn write_story(out: &mut impl Write, d: &Dossier, story: &Story) -> fmt::Result 
         one_line(&story.title),
         count(story.articles.len(), "article", "articles")
     )?;
-    writeln!(
+    write!(
         out,
-        "Story `{}` · articles: {}\n",
+        "Story `{}` · articles: {}",
         story.id,
         id_list(&story.articles)
     )?;
+    if !story.merged.is_empty() {
+        write!(out, " · merged from: {}", id_list(&story.merged))?;
+    }
+    writeln!(out, "\n")?;
     if story.brief.trim().is_empty() {
         writeln!(out, "{NONE_LINE}")?;
     } else {
@@ -470,6 +474,7 @@ mod tests {
                     fact: "f-joined".to_string(),
                     statement: "Syria joined the anti-IS coalition".to_string(),
                 }],
+                merged: vec![],
             }],
             entities: vec![Entity {
                 id: "e-syria".to_string(),
