@@ -14,6 +14,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use corroborate_engine::{Config, Step};
 use corroborate_ingest::{read_paths, Limits, ReadOutcome};
 
+mod stream_bench;
+
 #[derive(Parser)]
 #[command(
     name = "corroborate",
@@ -23,6 +25,14 @@ use corroborate_ingest::{read_paths, Limits, ReadOutcome};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BenchStage {
+    /// Every stage of `analyze`, on the articles given.
+    All,
+    /// Story assignment on a synthetic stream built from the articles given.
+    Cluster,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -54,6 +64,12 @@ enum Command {
         /// Timed repetitions; the best is reported.
         #[arg(long, default_value_t = 3)]
         repeat: usize,
+        /// What to measure: the whole pipeline, or story assignment over a synthetic stream.
+        #[arg(long, value_enum, default_value = "all")]
+        stage: BenchStage,
+        /// Length of the synthetic stream for `--stage cluster`.
+        #[arg(long, default_value_t = 100_000)]
+        synthetic: usize,
         #[command(flatten)]
         common: Common,
     },
@@ -222,8 +238,21 @@ fn main() -> ExitCode {
         Command::Bench {
             paths,
             repeat,
+            stage: BenchStage::All,
             common,
+            ..
         } => bench(paths, *repeat, common),
+        Command::Bench {
+            paths,
+            stage: BenchStage::Cluster,
+            synthetic,
+            common,
+            ..
+        } => common.config().and_then(|config| {
+            let outcome = read(paths, common)?;
+            stream_bench::run(&outcome.articles, *synthetic, &config.cluster);
+            Ok(ExitCode::SUCCESS)
+        }),
     };
     match result {
         Ok(code) => code,

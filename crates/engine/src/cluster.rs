@@ -19,7 +19,7 @@
 //! Story ids are derived from the first article of a story, so re-running the same input
 //! gives the same ids and adding articles never renames an existing story.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use corroborate_text::dates::DateValue;
 use corroborate_text::token::{normalize_word, tokenize, TokenKind};
@@ -27,7 +27,7 @@ use corroborate_text::{fold, lexicon, ParaKind};
 
 use crate::config::{ClusterConfig, IdfSource};
 use crate::doc::Doc;
-use crate::entities::EntityIndex;
+use crate::entities::{EntityIndex, Mention};
 
 /// The stories found, as document indices in input order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -57,13 +57,11 @@ impl Interner {
 /// words (weighted).
 pub fn term_counts(
     doc: &Doc,
-    doc_idx: usize,
-    ents: &EntityIndex,
+    mentions: &[Mention],
     cfg: &ClusterConfig,
     terms: &mut Interner,
 ) -> Vec<(u32, f32)> {
     let mut counts: HashMap<u32, f32> = HashMap::new();
-    let mentions = &ents.mentions[doc_idx];
     let mut m = 0; // mentions are in sentence order
     for (si, s) in doc.sentences.iter().enumerate() {
         if !matches!(s.kind, ParaKind::Prose | ParaKind::Headline) {
@@ -133,12 +131,18 @@ pub struct StoryStream<'c> {
     seen: u32,
     /// Corpus size when frequencies were seeded, else 0.
     seed: u32,
-    postings: HashMap<u32, Vec<(u32, f32)>>,
+    postings: HashMap<u32, VecDeque<(u32, f32)>>,
     /// Norm of each document over the terms it shared when indexed.
     doc_story: Vec<u32>,
     stories: Vec<StoryState>,
-    scores: HashMap<u32, f32>,
+    score: Vec<f32>,
+    touched: Vec<u32>,
+    story_top: Vec<[f32; TOP]>,
+    touched_stories: Vec<u32>,
 }
+
+/// Most member similarities a story's link score can average.
+const TOP: usize = 4;
 
 fn day_number(d: &DateValue) -> i64 {
     i64::from(d.year) * 372 + i64::from(d.month.unwrap_or(6)) * 31 + i64::from(d.day.unwrap_or(15))
@@ -154,7 +158,10 @@ impl<'c> StoryStream<'c> {
             postings: HashMap::new(),
             doc_story: Vec::new(),
             stories: Vec::new(),
-            scores: HashMap::new(),
+            score: Vec::new(),
+            touched: Vec::new(),
+            story_top: Vec::new(),
+            touched_stories: Vec::new(),
         }
     }
 
@@ -217,40 +224,51 @@ impl<'c> StoryStream<'c> {
                 *w /= norm;
             }
         }
-        // term-at-a-time scoring against earlier articles
-        self.scores.clear();
+        // term-at-a-time scoring against earlier articles (a dense score array and the list
+        // of documents touched keep this free of hashing)
+        self.touched.clear();
+        self.score.resize(doc as usize, 0.0);
         for (t, w) in v.iter().take(cfg.lookup_terms) {
             if let Some(list) = self.postings.get(t) {
                 for &(d, dw) in list {
-                    *self.scores.entry(d).or_default() += w * dw;
+                    let slot = &mut self.score[d as usize];
+                    if *slot == 0.0 {
+                        self.touched.push(d);
+                    }
+                    *slot += w * dw;
                 }
             }
         }
         let day = published.as_ref().map(day_number);
-        let mut by_story: HashMap<u32, Vec<f32>> = HashMap::new();
-        for (&d, &s) in &self.scores {
+        // each story keeps its best TOP member similarities, in a dense array
+        let k = cfg.link_members.clamp(1, TOP);
+        self.story_top.resize(self.stories.len(), [0.0; TOP]);
+        self.touched_stories.clear();
+        for &d in &self.touched {
+            let s = std::mem::take(&mut self.score[d as usize]);
             let story = self.root(self.doc_story[d as usize]);
-            by_story.entry(story).or_default().push(s);
+            let top = &mut self.story_top[story as usize];
+            if top.iter().all(|x| *x == 0.0) {
+                self.touched_stories.push(story);
+            }
+            if s > top[TOP - 1] {
+                top[TOP - 1] = s;
+                top.sort_unstable_by(|a, b| b.total_cmp(a));
+            }
         }
-        let mut ranked: Vec<(f32, u32)> = by_story
-            .into_iter()
-            .filter(|(story, _)| {
-                let st = &self.stories[*story as usize];
-                match (day, st.last_day) {
-                    (Some(d), Some(l)) => d - l <= cfg.cold_after_days * 31 / 30,
-                    _ => true,
+        let mut ranked: Vec<(f32, u32)> = Vec::with_capacity(self.touched_stories.len());
+        for &story in &self.touched_stories {
+            let top = std::mem::replace(&mut self.story_top[story as usize], [0.0; TOP]);
+            let st = &self.stories[story as usize];
+            if let (Some(d), Some(l)) = (day, st.last_day) {
+                if d - l > cfg.cold_after_days * 31 / 30 {
+                    continue;
                 }
-            })
-            .map(|(story, mut s)| {
-                s.sort_by(|a, b| b.total_cmp(a));
-                let k = cfg
-                    .link_members
-                    .min(self.stories[story as usize].members.len())
-                    .max(1);
-                let mean = s.iter().take(k).sum::<f32>() / k as f32;
-                (mean, story)
-            })
-            .collect();
+            }
+            let k = k.min(st.members.len()).max(1);
+            let mean = top.iter().take(k).sum::<f32>() / k as f32;
+            ranked.push((mean, story));
+        }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let story = match ranked.first() {
             Some(&(score, s)) if f64::from(score) >= cfg.join_threshold => {
@@ -294,11 +312,19 @@ impl<'c> StoryStream<'c> {
         for (t, w) in &v {
             let list = self.postings.entry(*t).or_default();
             if list.len() >= cfg.max_postings {
-                list.remove(0); // the oldest entry goes cold
+                list.pop_front(); // the oldest entry goes cold
             }
-            list.push((doc, *w));
+            list.push_back((doc, *w));
         }
         story
+    }
+
+    /// Live stories (not merged into another).
+    pub fn story_count(&self) -> usize {
+        self.stories
+            .iter()
+            .filter(|s| s.merged_into.is_none())
+            .count()
     }
 
     /// The stories so far (merged stories folded into their survivors).
@@ -331,7 +357,7 @@ pub fn cluster(docs: &[Doc], ents: &EntityIndex, cfg: &ClusterConfig) -> Cluster
     let all: Vec<Vec<(u32, f32)>> = docs
         .iter()
         .enumerate()
-        .map(|(i, d)| term_counts(d, i, ents, cfg, &mut terms))
+        .map(|(i, d)| term_counts(d, &ents.mentions[i], cfg, &mut terms))
         .collect();
     if cfg.idf == IdfSource::Corpus {
         stream.seed_frequencies(&all);

@@ -80,12 +80,12 @@ pub enum IdfSource {
 impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
-            join_threshold: 0.17,
+            join_threshold: 0.15,
             merge_threshold: 0.5,
             link_members: 3,
             article_terms: 100,
-            lookup_terms: 100,
-            max_postings: 400,
+            lookup_terms: 30,
+            max_postings: 150,
             cold_after_days: 30,
             entity_weight: 1.5,
             title_weight: 1.0,

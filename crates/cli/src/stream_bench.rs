@@ -1,0 +1,133 @@
+//! `corroborate bench --stage cluster --synthetic N`: story assignment over a long
+//! synthetic stream, to show per-article cost and memory stay flat as the stream grows.
+//!
+//! The stream is made from the given articles: each synthetic article is a real one with
+//! sentences dropped and reordered and words swapped for other words of the corpus, dated
+//! in order over one year. Articles are generated, analysed, assigned and dropped one at a
+//! time, so memory growth is the clusterer's own.
+
+use std::time::{Duration, Instant};
+
+use corroborate_engine::cluster::{term_counts, Interner, StoryStream};
+use corroborate_engine::config::{ClusterConfig, IdfSource};
+use corroborate_engine::doc::analyze;
+use corroborate_model::Article;
+use corroborate_text::dates::DateValue;
+
+/// xorshift64*: a fixed-seed generator, so every run sees the same stream.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn perturb(base: &str, vocabulary: &[&str], rng: &mut Rng) -> String {
+    let mut sentences: Vec<&str> = base
+        .split_inclusive(['.', '\n'])
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    if sentences.len() > 3 {
+        let keep: Vec<bool> = (0..sentences.len()).map(|_| rng.below(5) != 0).collect();
+        if keep.iter().any(|k| *k) {
+            let mut it = keep.iter();
+            sentences.retain(|_| *it.next().unwrap_or(&true)); // drop about a fifth
+        }
+        for _ in 0..2 {
+            let i = rng.below(sentences.len());
+            let j = rng.below(sentences.len());
+            sentences.swap(i, j);
+        }
+    }
+    let mut out = String::with_capacity(base.len());
+    for s in sentences {
+        for word in s.split(' ') {
+            if rng.below(30) == 0 && !vocabulary.is_empty() {
+                out.push_str(vocabulary[rng.below(vocabulary.len())]);
+            } else {
+                out.push_str(word);
+            }
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// Runs the stream and prints one line per checkpoint.
+pub fn run(bases: &[Article], total: usize, config: &ClusterConfig) {
+    let cfg = ClusterConfig {
+        idf: IdfSource::Stream,
+        ..config.clone()
+    };
+    let vocabulary: Vec<&str> = bases
+        .iter()
+        .flat_map(|a| a.text.split_whitespace())
+        .filter(|w| w.len() > 3)
+        .collect();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut stream = StoryStream::new(&cfg);
+    let mut terms = Interner::default();
+    let start_rss = rss_bytes().unwrap_or(0);
+    let (mut t_assign, mut t_terms) = (Duration::ZERO, Duration::ZERO);
+    let (mut last_assign, mut last_terms, mut last_n) = (Duration::ZERO, Duration::ZERO, 0usize);
+    let mut checkpoints: Vec<usize> = [1_000, 10_000, 100_000, 1_000_000, 10_000_000]
+        .into_iter()
+        .filter(|&c| c < total)
+        .collect();
+    checkpoints.push(total);
+    println!(
+        "synthetic stream from {} base articles, {total} articles, stream IDF",
+        bases.len()
+    );
+    println!(
+        "{:>10} {:>16} {:>16} {:>12} {:>14} {:>9}",
+        "articles", "assign art/s", "analyse+assign", "stories", "RSS growth", "B/article"
+    );
+    let mut next = 0;
+    for i in 0..total {
+        let base = &bases[rng.below(bases.len())];
+        let text = perturb(&base.text, &vocabulary, &mut rng);
+        let day = (i as u64 * 365 / total as u64) as i64;
+        let date = DateValue::ymd(2025, (day / 31 + 1).min(12) as u8, (day % 28 + 1) as u8);
+        let t0 = Instant::now();
+        let doc = analyze(Article::new(format!("s{i}"), "synthetic", text));
+        let counts = term_counts(&doc, &[], &cfg, &mut terms);
+        drop(doc);
+        let t1 = Instant::now();
+        stream.push(&counts, Some(date));
+        let t2 = Instant::now();
+        t_terms += t1 - t0;
+        t_assign += t2 - t1;
+        if i + 1 == checkpoints[next] {
+            let n = i + 1 - last_n;
+            let assign = (t_assign - last_assign).as_secs_f64();
+            let both = assign + (t_terms - last_terms).as_secs_f64();
+            let growth = rss_bytes().unwrap_or(0).saturating_sub(start_rss);
+            println!(
+                "{:>10} {:>16.0} {:>16.0} {:>12} {:>11.1} MB {:>9.0}",
+                i + 1,
+                n as f64 / assign.max(1e-9),
+                n as f64 / both.max(1e-9),
+                stream.story_count(),
+                growth as f64 / 1e6,
+                growth as f64 / (i + 1) as f64
+            );
+            (last_assign, last_terms, last_n) = (t_assign, t_terms, i + 1);
+            next += 1;
+        }
+    }
+}
