@@ -9,12 +9,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use corroborate_model::{
-    stable_id, Copy, EntityKind, Evidence, Fact, Stance, Status, Story, TimelineEntry,
+    stable_id, Copy, EntityKind, Event, Evidence, Fact, Stance, Status, Story, TimelineEntry,
 };
 use corroborate_text::fold;
 
 use crate::claims::{Claim, FactDraft};
-use crate::config::AssessConfig;
+use crate::config::{AssessConfig, EventsConfig};
 use crate::doc::Doc;
 use crate::entities::EntityIndex;
 
@@ -136,6 +136,7 @@ pub fn assess_story(
     copied: &BTreeSet<usize>,
     merged_first_docs: &[usize],
     cfg: &AssessConfig,
+    events_cfg: &EventsConfig,
 ) -> (Story, Vec<Fact>) {
     let story_id = stable_id("s-", &[&docs[story_docs[0]].article.id]);
     let ids: Vec<String> = drafts
@@ -285,6 +286,7 @@ pub fn assess_story(
         .and_then(|&d| docs[d].article.title.clone())
         .or_else(|| facts.first().map(|f| f.statement.clone()))
         .unwrap_or_else(|| docs[story_docs[0]].text().chars().take(120).collect());
+    let events_story_id = story_id.clone();
     let story = Story {
         id: story_id,
         title,
@@ -298,6 +300,41 @@ pub fn assess_story(
             .iter()
             .map(|&d| stable_id("s-", &[&docs[d].article.id]))
             .collect(),
+        events: story_events(&events_story_id, claims, drafts, &ids, &facts, events_cfg),
     };
     (story, facts)
+}
+
+/// The story's events, from its facts in dossier order (best supported first).
+fn story_events(
+    story_id: &str,
+    claims: &[Claim],
+    drafts: &[FactDraft],
+    ids: &[String],
+    facts: &[Fact],
+    cfg: &EventsConfig,
+) -> Vec<Event> {
+    let draft_of: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let order: Vec<usize> = facts.iter().map(|f| draft_of[f.id.as_str()]).collect();
+    let by_id: HashMap<&str, &Fact> = facts.iter().map(|f| (f.id.as_str(), f)).collect();
+    crate::events::group(claims, drafts, &order, cfg)
+        .into_iter()
+        .map(|e| {
+            let fact_ids: Vec<String> = e.facts.iter().map(|&f| ids[f].clone()).collect();
+            let articles: BTreeSet<String> = fact_ids
+                .iter()
+                .flat_map(|id| by_id[id.as_str()].articles.iter().cloned())
+                .collect();
+            Event {
+                id: stable_id("v-", &[story_id, &fact_ids[0]]),
+                title: by_id[fact_ids[0].as_str()].statement.clone(),
+                facts: fact_ids,
+                articles: articles.into_iter().collect(),
+            }
+        })
+        .collect()
 }

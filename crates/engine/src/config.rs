@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub struct Config {
     pub dedupe: DedupeConfig,
     pub cluster: ClusterConfig,
+    pub events: EventsConfig,
     pub claims: ClaimsConfig,
     pub assess: AssessConfig,
 }
@@ -134,6 +135,24 @@ impl Default for AssessConfig {
         AssessConfig {
             corroboration: 2,
             brief_facts: 3,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventsConfig {
+    /// Cosine between a fact and an event's term profile needed to join the event.
+    pub join_threshold: f64,
+    /// Events with fewer facts are not reported.
+    pub min_facts: usize,
+}
+
+impl Default for EventsConfig {
+    fn default() -> Self {
+        EventsConfig {
+            join_threshold: 0.2,
+            min_facts: 2,
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod config;
 pub mod dedupe;
 pub mod doc;
 pub mod entities;
+pub mod events;
 pub mod pipeline;
 
 pub use config::Config;

@@ -130,6 +130,7 @@ pub fn run(
                 &copied,
                 merged,
                 &config.assess,
+                &config.events,
             )
         })
         .collect();

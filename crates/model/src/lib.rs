@@ -130,6 +130,18 @@ pub struct Story {
     pub timeline: Vec<TimelineEntry>,
     /// Ids of younger stories merged into this one; the older id is the one kept.
     pub merged: Vec<String>,
+    /// The happenings the story is made of, each a group of its facts.
+    pub events: Vec<Event>,
+}
+
+/// One happening inside a story: the facts about it and the articles that carry them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    /// The statement of its best-supported fact.
+    pub title: String,
+    pub facts: Vec<String>,
+    pub articles: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

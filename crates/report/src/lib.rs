@@ -130,6 +130,21 @@ fn write_story(out: &mut impl Write, d: &Dossier, story: &Story) -> fmt::Result 
         )?;
     }
 
+    writeln!(out, "\n## Events\n")?;
+    if story.events.is_empty() {
+        writeln!(out, "{NONE_LINE}")?;
+    }
+    for event in &story.events {
+        writeln!(
+            out,
+            "- {} ({}; articles: {}) [{}]",
+            one_line(&event.title),
+            count(event.facts.len(), "fact", "facts"),
+            id_list(&event.articles),
+            event.id
+        )?;
+    }
+
     writeln!(out, "\n## Facts")?;
     let facts: Vec<&Fact> = d.facts.iter().filter(|f| f.story == story.id).collect();
     write_fact_groups(out, &facts)
@@ -475,6 +490,7 @@ mod tests {
                     statement: "Syria joined the anti-IS coalition".to_string(),
                 }],
                 merged: vec![],
+                events: vec![],
             }],
             entities: vec![Entity {
                 id: "e-syria".to_string(),

@@ -263,3 +263,41 @@ fn the_same_input_gives_byte_identical_json() {
     .dossier;
     assert_eq!(first, corroborate_report::to_json(&again));
 }
+
+#[test]
+fn the_story_has_events_for_the_plots_the_coalition_and_the_attacks() {
+    let d = seed_dossier();
+    let events = &d.stories[0].events;
+    let event_of = |article: &str, needle: &str| {
+        let fact = fact_quoting(d, article, needle);
+        events
+            .iter()
+            .position(|e| e.facts.contains(&fact.id))
+            .unwrap_or_else(|| panic!("{needle:?} is in no event"))
+    };
+    let plots = event_of("000", "thwarted two separate plots");
+    assert_eq!(
+        plots,
+        event_of(
+            "004",
+            "the assassination plots were foiled in recent months"
+        )
+    );
+    let coalition = event_of(
+        "004",
+        "signed up to join the US-led international coalition",
+    );
+    let attacks = event_of(
+        "003",
+        "claimed responsibility for two recent terror attacks",
+    );
+    assert_eq!(attacks, event_of("003", "northern city of Raqqa"));
+    assert!(plots != coalition && coalition != attacks && plots != attacks);
+    for e in events {
+        assert!(e.facts.len() >= 2);
+        assert!(e.facts.iter().all(|f| d
+            .facts
+            .iter()
+            .any(|x| &x.id == f && x.story == d.stories[0].id)));
+    }
+}

@@ -1,0 +1,119 @@
+//! Events: inside a story, the facts about one happening (the foiled plots, the signing,
+//! the attacks in two cities), grouped.
+//!
+//! Each fact is its first claim (entities by id, words by paraphrase class),
+//! weighted by IDF over the story's facts. Facts are taken best-supported first; each joins
+//! the event whose weighted term profile it is closest to, if close enough
+//! (`EventsConfig::join_threshold`), else it starts a new event. Events with fewer than
+//! `min_facts` facts are dropped: a lone fact is not a happening the tool can name.
+
+use std::collections::HashMap;
+
+use crate::claims::{Claim, FactDraft};
+use crate::config::EventsConfig;
+
+/// Members of an event a new fact is compared with (its best-supported ones), bounding
+/// the work on very large stories.
+const MAX_COMPARED: usize = 32;
+
+/// An event as indices into the story's fact drafts, best-supported first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventDraft {
+    pub facts: Vec<usize>,
+}
+
+/// Dot product of two sorted, unit-length sparse vectors.
+fn cosine(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
+}
+
+/// Groups a story's facts into events. `order` lists fact indices best-supported first.
+pub fn group(
+    claims: &[Claim],
+    drafts: &[FactDraft],
+    order: &[usize],
+    cfg: &EventsConfig,
+) -> Vec<EventDraft> {
+    let fact_terms: Vec<Vec<&str>> = drafts
+        .iter()
+        .map(|d| {
+            // a fact is compared by its first claim: the union of many rewordings dilutes it
+            let mut t: Vec<&str> = claims[d.claims[0]]
+                .terms
+                .iter()
+                .map(String::as_str)
+                .collect();
+            t.sort_unstable();
+            t.dedup();
+            t
+        })
+        .collect();
+    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut df: Vec<f64> = Vec::new();
+    for terms in &fact_terms {
+        for t in terms {
+            let next = ids.len() as u32;
+            let id = *ids.entry(t).or_insert(next);
+            if id as usize == df.len() {
+                df.push(0.0);
+            }
+            df[id as usize] += 1.0;
+        }
+    }
+    let n = drafts.len() as f64;
+    let vectors: Vec<Vec<(u32, f64)>> = fact_terms
+        .iter()
+        .map(|terms| {
+            let mut v: Vec<(u32, f64)> = terms
+                .iter()
+                .map(|t| ids[t])
+                .map(|id| (id, (1.0 + n / df[id as usize]).ln()))
+                .collect();
+            v.sort_unstable_by_key(|x| x.0);
+            let norm = v.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                v.iter_mut().for_each(|x| x.1 /= norm);
+            }
+            v
+        })
+        .collect();
+    let mut events: Vec<(Vec<usize>, ())> = Vec::new();
+    for &f in order {
+        // the event holding the nearest fact, if near enough
+        let best = events
+            .iter()
+            .enumerate()
+            .map(|(i, (members, _))| {
+                (
+                    members
+                        .iter()
+                        .take(MAX_COMPARED)
+                        .map(|&m| cosine(&vectors[f], &vectors[m]))
+                        .fold(0.0, f64::max),
+                    i,
+                )
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        match best {
+            Some((score, i)) if score >= cfg.join_threshold => events[i].0.push(f),
+            _ => events.push((vec![f], ())),
+        }
+    }
+    events
+        .into_iter()
+        .filter(|(m, _)| m.len() >= cfg.min_facts)
+        .map(|(facts, _)| EventDraft { facts })
+        .collect()
+}
