@@ -47,8 +47,33 @@ struct Candidate {
     surface: String,
     key: String,
     person_hint: bool,
+    /// Next to an organisation noun: 'the newspaper "Independence"', "Dabiq news agency".
+    org_hint: bool,
     sentence_initial: bool,
 }
+
+/// Common nouns that name a kind of organisation when they stand next to a name.
+const ORG_NOUNS: &[&str] = &[
+    "newspaper",
+    "agency",
+    "daily",
+    "channel",
+    "broadcaster",
+    "outlet",
+    "organization",
+    "organisation",
+    "group",
+    "network",
+    "magazine",
+    "station",
+    "tv",
+    "television",
+    "militia",
+    "company",
+    "firm",
+    "party",
+    "movement",
+];
 
 const CONNECTORS: &[&str] = &[
     "al", "el", "bin", "ibn", "de", "del", "da", "di", "du", "la", "le", "van", "von", "der",
@@ -237,6 +262,14 @@ fn make_candidate(
     if key.is_empty() || key.len() < 2 {
         return;
     }
+    // apposition: up to two words (quotes skipped) before or after the name
+    let near = |range: &mut dyn Iterator<Item = usize>| {
+        range
+            .filter(|&x| !is_quote(&words[x].norm))
+            .take(2)
+            .any(|x| ORG_NOUNS.contains(&words[x].norm.as_str()))
+    };
+    let org_hint = near(&mut (0..k).rev()) || near(&mut (j..words.len()));
     out.push(Candidate {
         doc: doc_idx,
         sentence,
@@ -246,7 +279,8 @@ fn make_candidate(
         w_end: j,
         surface,
         key,
-        person_hint: title,
+        person_hint: title && !org_hint,
+        org_hint,
         sentence_initial: initial && k == i,
     });
 }
@@ -509,6 +543,8 @@ fn build(
         }
         if let Some(k) = kind_hint(&c.key, &c.surface) {
             *acc.kinds.entry(k).or_default() += 1;
+        } else if c.org_hint {
+            *acc.kinds.entry(EntityKind::Organization).or_default() += 1;
         }
         // the family-name part of a full name is a spelling seen too ("al Sharaa")
         let organisation = c
