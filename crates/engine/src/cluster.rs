@@ -282,10 +282,12 @@ impl<'c> StoryStream<'c> {
                     let (old, young) = (s.min(s2), s.max(s2));
                     self.stories[young as usize].merged_into = Some(old);
                     let moved = std::mem::take(&mut self.stories[young as usize].members);
+                    for &d in &moved {
+                        self.doc_story[d as usize] = old; // keeps root() lookups one step
+                    }
                     let last = self.stories[young as usize].last_day;
                     let st = &mut self.stories[old as usize];
-                    st.members.extend(moved);
-                    st.members.sort_unstable();
+                    st.members.extend(moved); // sorted once, when the stories are read
                     st.merged.push(young);
                     st.last_day = st.last_day.max(last);
                 }
@@ -332,7 +334,9 @@ impl<'c> StoryStream<'c> {
         let mut stories = Vec::new();
         let mut merged = Vec::new();
         for st in self.stories.iter().filter(|s| s.merged_into.is_none()) {
-            stories.push(st.members.iter().map(|&d| d as usize).collect());
+            let mut members: Vec<usize> = st.members.iter().map(|&d| d as usize).collect();
+            members.sort_unstable();
+            stories.push(members);
             merged.push(
                 st.merged
                     .iter()
