@@ -36,6 +36,15 @@ fn rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// CPU seconds this process has used (user + system), from /proc.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0) // USER_HZ is 100 on Linux
+}
+
 fn perturb(base: &str, vocabulary: &[&str], rng: &mut Rng) -> String {
     let mut sentences: Vec<&str> = base
         .split_inclusive(['.', '\n'])
@@ -94,9 +103,16 @@ pub fn run(bases: &[Article], total: usize, config: &ClusterConfig) {
         bases.len()
     );
     println!(
-        "{:>10} {:>16} {:>16} {:>12} {:>14} {:>9}",
-        "articles", "assign art/s", "analyse+assign", "stories", "RSS growth", "B/article"
+        "{:>10} {:>14} {:>16} {:>10} {:>9} {:>14} {:>9}",
+        "articles",
+        "assign art/s",
+        "analyse+assign/s",
+        "CPU share",
+        "stories",
+        "RSS growth",
+        "B/article"
     );
+    let (mut last_cpu, mut last_wall) = (cpu_seconds().unwrap_or(0.0), Instant::now());
     let mut next = 0;
     for i in 0..total {
         let base = &bases[rng.below(bases.len())];
@@ -117,11 +133,17 @@ pub fn run(bases: &[Article], total: usize, config: &ClusterConfig) {
             let assign = (t_assign - last_assign).as_secs_f64();
             let both = assign + (t_terms - last_terms).as_secs_f64();
             let growth = rss_bytes().unwrap_or(0).saturating_sub(start_rss);
+            // the share of one core this process got: figures taken on a busy machine can
+            // be read against it
+            let cpu = cpu_seconds().unwrap_or(0.0);
+            let share = (cpu - last_cpu) / last_wall.elapsed().as_secs_f64().max(1e-9);
+            (last_cpu, last_wall) = (cpu, Instant::now());
             println!(
-                "{:>10} {:>16.0} {:>16.0} {:>12} {:>11.1} MB {:>9.0}",
+                "{:>10} {:>14.0} {:>16.0} {:>9.0}% {:>9} {:>11.1} MB {:>9.0}",
                 i + 1,
                 n as f64 / assign.max(1e-9),
                 n as f64 / both.max(1e-9),
+                share * 100.0,
                 stream.story_count(),
                 growth as f64 / 1e6,
                 growth as f64 / (i + 1) as f64

@@ -1207,8 +1207,22 @@ pub fn term(word: &str) -> String {
     }
     thread_local! {
         static STEMMER: Stemmer = Stemmer::create(Algorithm::English);
+        // News vocabulary repeats heavily; a bounded per-thread cache skips most stemming.
+        static CACHE: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
     }
-    STEMMER.with(|s| s.stem(word).into_owned())
+    const CACHE_LIMIT: usize = 200_000;
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(word).cloned()) {
+        return hit;
+    }
+    let stem = STEMMER.with(|s| s.stem(word).into_owned());
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_LIMIT {
+            c.clear();
+        }
+        c.insert(word.to_string(), stem.clone());
+    });
+    stem
 }
 
 #[cfg(test)]
