@@ -5,7 +5,7 @@
 //! pair is verified by aligning sentences in order: the share of one article's sentences
 //! that find a counterpart, monotonically, in the other is the similarity.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use corroborate_model::{stable_hash, Copy, CopyBasis, CopyKind};
 
@@ -87,31 +87,28 @@ fn lis(xs: &[usize]) -> usize {
     tails.len()
 }
 
-/// How much of `a` aligns, in order, with `b`: (coverage, mean similarity of aligned).
-fn alignment(a: &[Vec<u64>], b: &[Vec<u64>], threshold: f64) -> (f64, f64) {
-    if a.is_empty() {
+/// How much of one side aligns, in order, with the other, from the verified sentence pairs
+/// `(sentence of a, sentence of b, similarity)`: (coverage of that side, mean similarity).
+fn alignment(scored: &[(u32, u32, f64)], side_len: usize, b_side: bool) -> (f64, f64) {
+    if side_len == 0 {
         return (0.0, 0.0);
     }
-    let mut order = Vec::new();
-    let mut sum = 0.0;
-    for s in a {
-        let best = b
-            .iter()
-            .enumerate()
-            .map(|(j, t)| (jaccard(s, t), j))
-            .fold((0.0, 0), |m, x| if x.0 > m.0 { x } else { m });
-        if best.0 >= threshold {
-            order.push(best.1);
-            sum += best.0;
+    // each sentence of this side keeps its best counterpart
+    let mut best: BTreeMap<u32, (f64, u32)> = BTreeMap::new();
+    for &(x, y, sim) in scored {
+        let (mine, other) = if b_side { (y, x) } else { (x, y) };
+        let slot = best.entry(mine).or_insert((sim, other));
+        if sim > slot.0 || (sim == slot.0 && other < slot.1) {
+            *slot = (sim, other);
         }
     }
-    let aligned = lis(&order);
-    let mean = if order.is_empty() {
+    let order: Vec<usize> = best.values().map(|&(_, o)| o as usize).collect();
+    let mean = if best.is_empty() {
         0.0
     } else {
-        sum / order.len() as f64
+        best.values().map(|v| v.0).sum::<f64>() / best.len() as f64
     };
-    (aligned as f64 / a.len() as f64, mean)
+    (lis(&order) as f64 / side_len as f64, mean)
 }
 
 fn same_name(a: &str, b: &str) -> bool {
@@ -170,49 +167,62 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
             }
         }
     }
-    // for each document pair, the sentences of each side that collided with the other
-    let mut collided: BTreeMap<(u32, u32), (BTreeSet<u32>, BTreeSet<u32>)> = BTreeMap::new();
+    // for each document pair, the sentence pairs that collided in some band
+    let mut collided: HashMap<(u32, u32), Vec<(u32, u32)>> = HashMap::new();
     for list in buckets.values() {
         if list.len() < 2 {
             continue;
         }
-        let docs_in: BTreeSet<u32> = list.iter().map(|e| e.0).collect();
-        if docs_in.len() < 2 || docs_in.len() > cfg.max_bucket {
+        let docs_in = {
+            let mut d: Vec<u32> = list.iter().map(|e| e.0).collect();
+            d.dedup();
+            d.len()
+        };
+        if docs_in < 2 || docs_in > cfg.max_bucket {
             continue;
         }
         for (i, &(a, sa)) in list.iter().enumerate() {
             for &(b, sb) in &list[i + 1..] {
-                if a == b {
-                    continue;
+                if a != b {
+                    let key = if a < b {
+                        ((a, b), (sa, sb))
+                    } else {
+                        ((b, a), (sb, sa))
+                    };
+                    collided.entry(key.0).or_default().push(key.1);
                 }
-                let (lo, hi, slo, shi) = if a < b {
-                    (a, b, sa, sb)
-                } else {
-                    (b, a, sb, sa)
-                };
-                let entry = collided.entry((lo, hi)).or_default();
-                entry.0.insert(slo);
-                entry.1.insert(shi);
             }
         }
     }
-    // LSH misses few true matches, so a pair whose collisions cannot reach the coverage
-    // threshold is not worth aligning
+    let mut pairs: Vec<((u32, u32), Vec<(u32, u32)>)> = collided.into_iter().collect();
+    pairs.sort_unstable_by_key(|(k, _)| *k);
+    // LSH misses few true matches, so the sentences that collided bound the coverage; only
+    // those sentence pairs are verified
     let prefilter = cfg.rewrite_coverage * 0.7;
-    let pair_hits: Vec<(u32, u32)> = collided
-        .into_iter()
-        .filter(|((a, b), (sa, sb))| {
-            let ca = sa.len() as f64 / sigs[*a as usize].len().max(1) as f64;
-            let cb = sb.len() as f64 / sigs[*b as usize].len().max(1) as f64;
-            sa.len() >= 2 && ca.max(cb) >= prefilter
-        })
-        .map(|(k, _)| k)
-        .collect();
     let mut copies = Vec::new();
-    for &(a, b) in &pair_hits {
+    for ((a, b), mut sentence_pairs) in pairs {
         let (a, b) = (a as usize, b as usize);
-        let (cov_a, mean_a) = alignment(&sigs[a], &sigs[b], cfg.sentence_match);
-        let (cov_b, mean_b) = alignment(&sigs[b], &sigs[a], cfg.sentence_match);
+        sentence_pairs.sort_unstable();
+        sentence_pairs.dedup();
+        let distinct = |side: fn(&(u32, u32)) -> u32| {
+            let mut v: Vec<u32> = sentence_pairs.iter().map(side).collect();
+            v.sort_unstable();
+            v.dedup();
+            v.len()
+        };
+        let (na, nb) = (distinct(|p| p.0), distinct(|p| p.1));
+        let bound =
+            (na as f64 / sigs[a].len().max(1) as f64).max(nb as f64 / sigs[b].len().max(1) as f64);
+        if na < 2 || bound < prefilter {
+            continue;
+        }
+        let scored: Vec<(u32, u32, f64)> = sentence_pairs
+            .iter()
+            .map(|&(x, y)| (x, y, jaccard(&sigs[a][x as usize], &sigs[b][y as usize])))
+            .filter(|p| p.2 >= cfg.sentence_match)
+            .collect();
+        let (cov_a, mean_a) = alignment(&scored, sigs[a].len(), false);
+        let (cov_b, mean_b) = alignment(&scored, sigs[b].len(), true);
         let coverage = cov_a.max(cov_b);
         if coverage < cfg.rewrite_coverage {
             continue;
