@@ -13,6 +13,11 @@ use crate::config::DedupeConfig;
 use crate::doc::Doc;
 
 const BANDS: usize = 16;
+
+/// Two documents, lower index first.
+type DocPair = (u32, u32);
+/// A sentence of the first document and one of the second.
+type SentencePair = (u32, u32);
 const ROWS: usize = 2;
 
 /// Hashed term sets of the prose sentences long enough to signal copying.
@@ -168,7 +173,7 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
         }
     }
     // for each document pair, the sentence pairs that collided in some band
-    let mut collided: HashMap<(u32, u32), Vec<(u32, u32)>> = HashMap::new();
+    let mut collided: HashMap<DocPair, Vec<SentencePair>> = HashMap::new();
     for list in buckets.values() {
         if list.len() < 2 {
             continue;
@@ -194,7 +199,7 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
             }
         }
     }
-    let mut pairs: Vec<((u32, u32), Vec<(u32, u32)>)> = collided.into_iter().collect();
+    let mut pairs: Vec<(DocPair, Vec<SentencePair>)> = collided.into_iter().collect();
     pairs.sort_unstable_by_key(|(k, _)| *k);
     // LSH misses few true matches, so the sentences that collided bound the coverage; only
     // those sentence pairs are verified
