@@ -125,6 +125,14 @@ impl Layout {
     }
 }
 
+/// The dense features that say whether the article is about the claim at all (similarity,
+/// overlap, numbers, lengths), by index: the related-vs-unrelated stage sees only these,
+/// so cue words alone can never make an article that shares nothing with the claim
+/// "refute" it.
+pub(crate) const RELATEDNESS: &[usize] = &[
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 30, 31, 33, 34, 35, 36, 41,
+];
+
 /// Number of dense features (see [`PairFeatures::dense`]).
 pub(crate) const DENSE: usize = 49;
 
@@ -427,8 +435,6 @@ pub(crate) struct PairFeatures {
     pub own: Vec<Entry>,
     /// Sentence indices of the article, most similar to the claim first.
     pub ranked: Vec<(usize, f32)>,
-    /// Raw dense features (before standardisation), for inspection.
-    pub dense: [f32; DENSE],
 }
 
 fn l1p(x: u16) -> f32 {
@@ -657,7 +663,22 @@ pub(crate) fn pair_features(
     ];
     let off = layout.dense_offset() as u32;
     own.extend(dense.iter().enumerate().map(|(i, &v)| (off + i as u32, v)));
-    PairFeatures { own, ranked, dense }
+    PairFeatures { own, ranked }
+}
+
+/// The relatedness stage's input: the [`RELATEDNESS`] dense features of a pair's own
+/// entries (already standardised), renumbered from 0.
+pub(crate) fn relatedness_input(own: &[Entry], layout: &Layout) -> Vec<Entry> {
+    let off = layout.dense_offset() as u32;
+    own.iter()
+        .filter(|e| e.0 >= off)
+        .filter_map(|e| {
+            RELATEDNESS
+                .iter()
+                .position(|&k| k as u32 == e.0 - off)
+                .map(|pos| (pos as u32, e.1))
+        })
+        .collect()
 }
 
 /// Document frequencies over `texts`, hashed into `size` buckets, as smoothed IDF.
@@ -709,6 +730,7 @@ mod tests {
         );
         let p = pair_features("Syria joins coalition against IS", &a, &layout, &[]);
         assert_eq!(p.ranked[0].0, 1);
-        assert!(p.dense[0] > 0.5);
+        let article_similarity = p.own.iter().find(|e| e.0 as usize == layout.dense_offset());
+        assert!(article_similarity.is_some_and(|e| e.1 > 0.5), "{:?}", p.own);
     }
 }

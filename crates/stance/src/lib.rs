@@ -37,7 +37,7 @@ mod features;
 mod mlp;
 mod train;
 
-use features::{article_features, pair_features, Layout, DENSE};
+use features::{article_features, pair_features, relatedness_input, Layout, DENSE, RELATEDNESS};
 use mlp::{Mlp, CLASSES};
 use serde::{Deserialize, Serialize};
 
@@ -47,10 +47,11 @@ pub use train::{cross_validate, story_groups, train, TrainConfig, TrainingPair};
 /// The weights trained on all of FNC-1's training set by `corroborate train-stance`.
 const DEFAULT_WEIGHTS: &[u8] = include_bytes!("../weights/stance-fnc1.bin");
 
-const MAGIC: &[u8; 8] = b"CSTANCE2";
-/// Magic, then six little-endian u32: claim, article and aligned-sentence buckets, IDF
-/// buckets, hidden units, perceptrons.
-const HEADER: usize = 8 + 6 * 4;
+const MAGIC: &[u8; 8] = b"CSTANCE3";
+/// Magic, then seven little-endian u32: claim, article and aligned-sentence buckets, IDF
+/// buckets, hidden units, perceptrons, hidden units of the relatedness stage. Then f32s:
+/// IDF, dense means and scales, each perceptron (w1, b1, w2, b2), the relatedness stage.
+const HEADER: usize = 8 + 7 * 4;
 
 /// What an article does with a claim.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -91,9 +92,6 @@ impl Stance {
             "unrelated" => Some(Stance::Unrelated),
             _ => None,
         }
-    }
-    fn index(self) -> usize {
-        self as usize
     }
     /// The stance of a piece of evidence in the dossier, or `None` for an unrelated article.
     pub fn evidence_stance(self) -> Option<corroborate_model::Stance> {
@@ -167,6 +165,9 @@ pub struct StanceModel {
     /// An ensemble of perceptrons trained from different seeds; their probabilities are
     /// averaged.
     nets: Vec<Mlp>,
+    /// The related-vs-unrelated stage over the similarity features alone; its output 0 is
+    /// "related", 3 "unrelated".
+    relatedness: Mlp,
     config: StanceConfig,
 }
 
@@ -197,12 +198,23 @@ impl StanceModel {
         let mut pf = pair_features(claim, article, &self.layout, &self.idf);
         self.standardize(&mut pf.own);
         let x: [&[features::Entry]; 2] = [&article.body_block, &pf.own];
-        let mut probabilities = [0.0f32; CLASSES];
+        let mut stance = [0.0f32; CLASSES];
         for net in &self.nets {
-            for (p, q) in probabilities.iter_mut().zip(net.predict(&x)) {
+            for (p, q) in stance.iter_mut().zip(net.predict(&x)) {
                 *p += q / self.nets.len() as f32;
             }
         }
+        // Two stages: whether the article is about the claim at all, then which stance
+        // among the related ones.
+        let unrelated = self
+            .relatedness
+            .predict(&[&relatedness_input(&pf.own, &self.layout)])[3];
+        let related_mass: f32 = stance[..3].iter().sum::<f32>().max(1e-9);
+        let mut probabilities = [0.0f32; CLASSES];
+        for k in 0..3 {
+            probabilities[k] = stance[k] / related_mass * (1.0 - unrelated);
+        }
+        probabilities[3] = unrelated;
         let best = (0..CLASSES)
             .max_by(|&a, &b| {
                 probabilities[a]
@@ -218,6 +230,19 @@ impl StanceModel {
             probabilities,
             deciding,
         }
+    }
+
+    /// The stance of an analysed article toward `claim` as a piece of dossier evidence:
+    /// `Asserts` (supports), `Reports`, `Denies` (refutes), with the model's confidence,
+    /// or `None` when the article is unrelated to the claim. This is what the engine's
+    /// claims stage calls for each article carrying or contradicting a fact.
+    pub fn evidence_stance(
+        &self,
+        claim: &str,
+        article: &ArticleFeatures,
+    ) -> Option<(corroborate_model::Stance, f32)> {
+        let p = self.predict_analyzed(claim, article);
+        p.stance.evidence_stance().map(|s| (s, p.confidence))
     }
 
     fn standardize(&self, own: &mut [features::Entry]) {
@@ -248,7 +273,7 @@ impl StanceModel {
                 (!cued, rank, i, sim)
             })
             .collect();
-        candidates.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        candidates.sort_by_key(|c| (c.0, c.1));
         candidates
             .into_iter()
             .take(self.config.deciding_sentences)
@@ -274,10 +299,15 @@ impl StanceModel {
             self.layout.idf,
             self.nets.first().map_or(0, |n| n.hidden),
             self.nets.len(),
+            self.relatedness.hidden,
         ] {
             out.extend_from_slice(&(n as u32).to_le_bytes());
         }
-        let nets = self.nets.iter().flat_map(|n| [&n.w1, &n.b1, &n.w2, &n.b2]);
+        let nets = self
+            .nets
+            .iter()
+            .chain([&self.relatedness])
+            .flat_map(|n| [&n.w1, &n.b1, &n.w2, &n.b2]);
         for arr in [&self.idf, &self.mean, &self.scale].into_iter().chain(nets) {
             for v in arr.iter() {
                 out.extend_from_slice(&v.to_le_bytes());
@@ -304,7 +334,8 @@ impl StanceModel {
         };
         let hidden = u(4);
         let n_nets = u(5);
-        if n_nets == 0 || hidden == 0 {
+        let rel_hidden = u(6);
+        if n_nets == 0 || hidden == 0 || rel_hidden == 0 {
             return Err(corrupt("no perceptron in the header"));
         }
         let inputs = layout.input_dims();
@@ -312,8 +343,13 @@ impl StanceModel {
             .checked_mul(hidden)
             .and_then(|w1| w1.checked_add(hidden * (CLASSES + 1) + CLASSES))
             .ok_or_else(|| corrupt("sizes overflow"))?;
+        let rel_size = rel_hidden
+            .checked_mul(RELATEDNESS.len() + CLASSES + 1)
+            .and_then(|n| n.checked_add(CLASSES))
+            .ok_or_else(|| corrupt("sizes overflow"))?;
         let total = net_size
             .checked_mul(n_nets)
+            .and_then(|n| n.checked_add(rel_size))
             .and_then(|n| n.checked_add(layout.idf + 2 * DENSE))
             .and_then(|n| n.checked_mul(4))
             .and_then(|n| n.checked_add(HEADER))
@@ -341,10 +377,19 @@ impl StanceModel {
                 b2: take(CLASSES),
             })
             .collect();
+        let relatedness = Mlp {
+            inputs: RELATEDNESS.len(),
+            hidden: rel_hidden,
+            w1: take(RELATEDNESS.len() * rel_hidden),
+            b1: take(rel_hidden),
+            w2: take(rel_hidden * CLASSES),
+            b2: take(CLASSES),
+        };
         let finite = |a: &Vec<f32>| a.iter().all(|v| v.is_finite());
         if ![&idf, &mean, &scale].into_iter().all(finite)
             || !nets
                 .iter()
+                .chain([&relatedness])
                 .all(|n| [&n.w1, &n.b1, &n.w2, &n.b2].into_iter().all(finite))
         {
             return Err(corrupt("a weight is not a finite number"));
@@ -355,6 +400,7 @@ impl StanceModel {
             mean,
             scale,
             nets,
+            relatedness,
             config: StanceConfig::default(),
         })
     }
@@ -403,6 +449,21 @@ mod tests {
     }
 
     #[test]
+    fn evidence_stances_map_onto_the_dossier() {
+        let m = model();
+        let a = m.analyze_article(
+            "Reports of a giant spider in the outback are a hoax, experts said. \
+             The photo of the giant spider was doctored and the story is fake.",
+        );
+        let denied = m.evidence_stance("Giant spider found in Australian outback", &a);
+        assert_eq!(denied.map(|d| d.0), Some(corroborate_model::Stance::Denies));
+        assert_eq!(
+            m.evidence_stance("Central bank raises interest rates", &a),
+            None
+        );
+    }
+
+    #[test]
     fn weights_round_trip_and_reject_garbage() {
         let m = model();
         let again = StanceModel::from_bytes(&m.to_bytes()).unwrap();
@@ -417,7 +478,7 @@ mod tests {
     fn empty_inputs_do_not_panic() {
         let m = model();
         let p = m.predict("", "");
-        assert_eq!(p.stance, Stance::ALL[p.stance.index()]);
+        assert!((p.probabilities.iter().sum::<f32>() - 1.0).abs() < 1e-3);
         let _ = m.predict("Claim?", "...\n\n\"\"");
     }
 }

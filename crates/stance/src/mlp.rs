@@ -109,10 +109,12 @@ impl Mlp {
     }
 
     /// Trains on `examples` (each the parts of one sparse input and its class).
-    pub fn fit<'a>(
+    // Parameters, gradients and Adam moments are indexed together, so index loops read best.
+    #[allow(clippy::needless_range_loop)]
+    pub fn fit(
         inputs: usize,
         hidden: usize,
-        examples: &[(Vec<&'a [Entry]>, usize)],
+        examples: &[(Vec<&[Entry]>, usize)],
         fit: &Fit,
     ) -> Mlp {
         let mut rng = Rng::new(fit.seed);

@@ -2,13 +2,16 @@
 //! grouped by story so that no claim and no story is seen in training and testing at once.
 
 use crate::features::{
-    analyze_text, article_features_of, idf_table, pair_features, Entry, Layout, DENSE,
+    analyze_text, article_features_of, idf_table, pair_features, relatedness_input, Entry, Layout,
+    DENSE,
 };
 use crate::mlp::{Fit, Mlp, CLASSES};
 use crate::{Stance, StanceConfig, StanceError, StanceModel};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+const RELATEDNESS_INPUTS: usize = crate::features::RELATEDNESS.len();
 
 /// One labelled example: a claim, the index of its article, and the gold stance.
 #[derive(Clone, Copy, Debug)]
@@ -36,6 +39,8 @@ pub struct TrainConfig {
     pub idf_buckets: usize,
     /// Hidden units. Default 64.
     pub hidden: usize,
+    /// Hidden units of the related-vs-unrelated stage. Default 16.
+    pub relatedness_hidden: usize,
     /// Perceptrons trained from seeds `seed`, `seed + 1`, ..., whose probabilities are
     /// averaged. Default 3.
     pub ensemble: usize,
@@ -65,6 +70,7 @@ impl Default for TrainConfig {
             idf_buckets: 16384,
             hidden: 64,
             ensemble: 3,
+            relatedness_hidden: 16,
             epochs: 4,
             batch: 64,
             learning_rate: 0.001,
@@ -87,13 +93,22 @@ impl TrainConfig {
     }
     fn check(&self) -> Result<(), StanceError> {
         let bad = |w: &str| Err(StanceError::BadTraining(w.to_string()));
-        if [self.idf_buckets, self.hidden, self.batch, self.ensemble].contains(&0) {
+        if [
+            self.idf_buckets,
+            self.hidden,
+            self.batch,
+            self.ensemble,
+            self.relatedness_hidden,
+        ]
+        .contains(&0)
+        {
             return bad("IDF buckets, hidden units, ensemble and batch size must be positive");
         }
         if !(0.0..1.0).contains(&self.dropout) {
             return bad("dropout must be in [0, 1)");
         }
-        if !(self.learning_rate > 0.0) || self.class_weights.iter().any(|w| !(*w > 0.0)) {
+        let positive = |x: f32| x.is_finite() && x > 0.0;
+        if !positive(self.learning_rate) || !self.class_weights.iter().all(|&w| positive(w)) {
             return bad("learning rate and class weights must be positive");
         }
         Ok(())
@@ -220,12 +235,42 @@ fn fit_on(
             Mlp::fit(layout.input_dims(), config.hidden, &examples, &fit)
         })
         .collect();
+    // The relatedness stage: related pairs as class 0, unrelated as class 3.
+    let rel_inputs: Vec<Vec<Entry>> = own.iter().map(|o| relatedness_input(o, &layout)).collect();
+    let rel_examples: Vec<(Vec<&[Entry]>, usize)> = subset
+        .iter()
+        .zip(&rel_inputs)
+        .map(|(&i, x)| {
+            let y = if pairs[i].stance == Stance::Unrelated {
+                3
+            } else {
+                0
+            };
+            (vec![x.as_slice()], y)
+        })
+        .collect();
+    let rel_fit = Fit {
+        epochs: config.epochs,
+        batch: config.batch,
+        learning_rate: config.learning_rate,
+        l2: config.l2,
+        dropout: 0.0,
+        class_weights: [1.0; CLASSES],
+        seed: config.seed,
+    };
+    let relatedness = Mlp::fit(
+        RELATEDNESS_INPUTS,
+        config.relatedness_hidden,
+        &rel_examples,
+        &rel_fit,
+    );
     Ok(StanceModel {
         layout,
         idf,
         mean,
         scale,
         nets,
+        relatedness,
         config: StanceConfig::default(),
     })
 }
@@ -309,7 +354,8 @@ pub fn cross_validate(
     }
     let texts: Vec<_> = articles.par_iter().map(|t| analyze_text(t)).collect();
     let fold_of = assign_folds(&story_groups(pairs), folds);
-    let per_fold: Vec<Result<Vec<(usize, Stance, f32)>, StanceError>> = (0..folds)
+    type FoldPredictions = Result<Vec<(usize, Stance, f32)>, StanceError>;
+    let per_fold: Vec<FoldPredictions> = (0..folds)
         .into_par_iter()
         .map(|f| {
             let train: Vec<usize> = (0..pairs.len()).filter(|&i| fold_of[i] != f).collect();
