@@ -138,12 +138,12 @@ pub(crate) const DENSE: usize = 49;
 
 #[derive(Clone, Copy, Default, Debug)]
 struct Cues {
-    refute: u16,
-    hedge: u16,
-    report: u16,
-    negation: u16,
-    quote: u16,
-    question: u16,
+    refute: u32,
+    hedge: u32,
+    report: u32,
+    negation: u32,
+    quote: u32,
+    question: u32,
 }
 
 impl Cues {
@@ -437,7 +437,7 @@ pub(crate) struct PairFeatures {
     pub ranked: Vec<(usize, f32)>,
 }
 
-fn l1p(x: u16) -> f32 {
+fn l1p(x: u32) -> f32 {
     (1.0 + x as f32).ln()
 }
 
@@ -495,7 +495,7 @@ pub(crate) fn pair_features(
 
     // Cues in the aligned sentences, and negations near words shared with the claim.
     let mut top_cues = Cues::default();
-    let mut neg_near = 0u16;
+    let mut neg_near = 0u32;
     let mut top_overlap = 0.0f32;
     for (rank, s) in top.iter().enumerate() {
         top_cues.add(&s.cues);
@@ -608,7 +608,7 @@ pub(crate) fn pair_features(
     let n_sent = article.text.sentences.len().max(1) as f32;
     let best_pos = ranked.first().map_or(1.0, |r| r.0 as f32 / n_sent);
     let body_words = article.words.max(1) as f32;
-    let rate = |c: u16| c as f32 * 100.0 / body_words;
+    let rate = |c: u32| c as f32 * 100.0 / body_words;
 
     let dense: [f32; DENSE] = [
         claim_vec.dot(&article.body_vec),
@@ -621,7 +621,7 @@ pub(crate) fn pair_features(
         lead_found / n_claim,
         top_overlap,
         body_bigrams as f32 / (claim_bigrams.len().max(1) as f32),
-        l1p(body_bigrams as u16),
+        l1p(body_bigrams as u32),
         best_pos,
         l1p(article.cues.refute),
         l1p(article.cues.hedge),
@@ -643,7 +643,7 @@ pub(crate) fn pair_features(
         l1p(claim_cues.question),
         numbers_found,
         numbers_missing,
-        l1p(top_numbers as u16),
+        l1p(top_numbers as u32),
         (body_words).ln(),
         (claim_terms.len() as f32 + 1.0).ln(),
         n_sent.ln(),
