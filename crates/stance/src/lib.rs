@@ -410,8 +410,9 @@ impl StanceModel {
 mod tests {
     use super::*;
 
-    fn model() -> StanceModel {
-        StanceModel::load_default().expect("the embedded weights load")
+    fn model() -> &'static StanceModel {
+        static MODEL: std::sync::OnceLock<StanceModel> = std::sync::OnceLock::new();
+        MODEL.get_or_init(|| StanceModel::load_default().expect("the embedded weights load"))
     }
 
     #[test]
@@ -461,6 +462,26 @@ mod tests {
             m.evidence_stance("Central bank raises interest rates", &a),
             None
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_gets_a_stance_with_spans_inside_it(claim in "\\PC{0,60}", text in "\\PC{0,300}") {
+            let p = model().predict(&claim, &text);
+            let total: f32 = p.probabilities.iter().sum();
+            proptest::prop_assert!((total - 1.0).abs() < 1e-3 && p.confidence.is_finite());
+            for d in &p.deciding {
+                proptest::prop_assert!(text.get(d.start..d.end).is_some());
+            }
+        }
+
+        #[test]
+        fn garbage_weights_are_an_error_not_a_panic(bytes in proptest::collection::vec(0u8..=255, 0..64)) {
+            let mut framed = MAGIC.to_vec();
+            framed.extend_from_slice(&bytes);
+            let _ = StanceModel::from_bytes(&framed);
+            let _ = StanceModel::from_bytes(&bytes);
+        }
     }
 
     #[test]
