@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use corroborate_engine::{Config, Step};
 use corroborate_ingest::{read_paths, Limits, ReadOutcome};
 
+mod stance;
 mod stream_bench;
 
 #[derive(Parser)]
@@ -72,6 +73,62 @@ enum Command {
         synthetic: usize,
         #[command(flatten)]
         common: Common,
+    },
+    /// Stance of each article toward CLAIM: supports, refutes, reports or unrelated, with
+    /// the sentences that decide it.
+    Check {
+        /// The claim, in quotes.
+        claim: String,
+        /// Files or directories of articles.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: Format,
+        /// Largest input file read, in bytes.
+        #[arg(long, default_value_t = Limits::default().max_file_bytes)]
+        max_file_size: u64,
+        /// Stance weights written by `train-stance --out`, instead of the built-in ones.
+        #[arg(long)]
+        weights: Option<PathBuf>,
+    },
+    /// Stance of many (claim, article) pairs: JSON lines {"id","stance","confidence"} on
+    /// stdout.
+    Stance {
+        /// Articles (JSONL {"id","text"}, or any input `analyze` reads).
+        #[arg(long)]
+        articles: PathBuf,
+        /// Pairs, JSONL {"id","claim","article"} where article is an article id.
+        #[arg(long)]
+        pairs: PathBuf,
+        /// Largest input file read, in bytes.
+        #[arg(long, default_value_t = Limits::default().max_file_bytes)]
+        max_file_size: u64,
+        /// Stance weights written by `train-stance --out`, instead of the built-in ones.
+        #[arg(long)]
+        weights: Option<PathBuf>,
+    },
+    /// Train the stance model on FNC-1 CSVs (bodies and stances).
+    TrainStance {
+        /// CSV with columns Body ID, articleBody.
+        #[arg(long)]
+        bodies: PathBuf,
+        /// CSV with columns Headline, Body ID, Stance.
+        #[arg(long)]
+        stances: PathBuf,
+        /// Write the trained weights here (trained on every pair).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Folds of the cross-validation grouped by story.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Run the cross-validation and write its out-of-fold predictions here (JSONL
+        /// {"id","stance","confidence"}, ids are 0-based rows of the stances file).
+        #[arg(long)]
+        cv_out: Option<PathBuf>,
+        /// Training settings (JSON); unknown fields are an error.
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
 }
 
@@ -226,6 +283,13 @@ fn bench(paths: &[PathBuf], repeat: usize, common: &Common) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
+fn limits(max_file_bytes: u64) -> Limits {
+    Limits {
+        max_file_bytes,
+        ..Limits::default()
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
@@ -253,6 +317,40 @@ fn main() -> ExitCode {
             stream_bench::run(&outcome.articles, *synthetic, &config.cluster);
             Ok(ExitCode::SUCCESS)
         }),
+        Command::Check {
+            claim,
+            paths,
+            format,
+            max_file_size,
+            weights,
+        } => stance::check(
+            claim,
+            paths,
+            *format,
+            &limits(*max_file_size),
+            weights.as_deref(),
+        ),
+        Command::Stance {
+            articles,
+            pairs,
+            max_file_size,
+            weights,
+        } => stance::stance(articles, pairs, &limits(*max_file_size), weights.as_deref()),
+        Command::TrainStance {
+            bodies,
+            stances,
+            out,
+            folds,
+            cv_out,
+            config,
+        } => stance::train_stance(
+            bodies,
+            stances,
+            out.as_deref(),
+            *folds,
+            cv_out.as_deref(),
+            config.as_deref(),
+        ),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,7 @@ mod cli;
 mod properties;
 mod schema;
 mod seeds;
+mod stance;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
