@@ -16,7 +16,9 @@
 //! println!("{} articles", read.articles.len());
 //! ```
 
+mod body;
 mod decode;
+mod extract;
 mod html;
 mod json;
 mod txt;
@@ -28,6 +30,7 @@ use std::path::{Path, PathBuf};
 use corroborate_model::{stable_id, Article, Diagnostic, Severity};
 
 pub use decode::decode_text;
+pub use extract::{extract_html, Extracted};
 
 /// Input size limits. A file over a limit is reported and skipped, never truncated.
 #[derive(Clone, Debug, PartialEq, Eq)]
