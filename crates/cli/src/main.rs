@@ -14,6 +14,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use corroborate_engine::{Config, Step};
 use corroborate_ingest::{read_paths, Limits, ReadOutcome};
 
+mod extract;
+
 #[derive(Parser)]
 #[command(
     name = "corroborate",
@@ -47,10 +49,24 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Extract one JSON record per document (HTML pages, feed items, WARC records,
+    /// archive members, imported JSON): body text, metadata, dates with their source.
+    Extract {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: extract::RecordFormat,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Measure throughput of each stage on PATH (articles/s).
     Bench {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// `analysis` (the engine's stages) or `extract` (document extraction, pages/s).
+        #[arg(long, default_value = "analysis")]
+        stage: String,
         /// Timed repetitions; the best is reported.
         #[arg(long, default_value_t = 3)]
         repeat: usize,
@@ -219,11 +235,23 @@ fn main() -> ExitCode {
             output,
             common,
         } => analyze(paths, *format, output.as_ref(), common),
+        Command::Extract {
+            paths,
+            format,
+            common,
+        } => extract::extract(paths, *format, &common.limits()),
         Command::Bench {
             paths,
+            stage,
             repeat,
             common,
-        } => bench(paths, *repeat, common),
+        } => match stage.as_str() {
+            "extract" => extract::bench(paths, *repeat, &common.limits()),
+            "analysis" => bench(paths, *repeat, common),
+            other => Err(anyhow::anyhow!(
+                "unknown --stage {other:?} (expected analysis or extract)"
+            )),
+        },
     };
     match result {
         Ok(code) => code,

@@ -91,9 +91,9 @@ pub fn decode_html(bytes: &[u8]) -> Result<(String, Option<String>), ReadError> 
         let warning = had_errors.then(|| format!("invalid {} bytes replaced", enc.name()));
         return Ok((text.into_owned(), warning));
     }
-    if let Some(enc) = declared_charset(bytes)
-        .filter(|e| *e != encoding_rs::UTF_8 && *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE)
-    {
+    if let Some(enc) = declared_charset(bytes).filter(|e| {
+        *e != encoding_rs::UTF_8 && *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE
+    }) {
         let (text, _, had_errors) = enc.decode(bytes);
         let warning = had_errors.then(|| format!("invalid {} bytes replaced", enc.name()));
         return Ok((text.into_owned(), warning));
