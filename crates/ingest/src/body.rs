@@ -9,6 +9,8 @@
 use dom_query::{Document, NodeRef};
 use dom_smoothie::{Config, Readability, TextMode};
 
+use crate::ReadError;
+
 /// Elements that are never article body. `form` is deliberately absent: some CMSs wrap
 /// the whole page in one.
 const DROP_TAGS: &[&str] = &[
@@ -43,17 +45,65 @@ const DROP_CLASS_WORDS: &[&str] = &[
 /// Links-only paragraphs and list items up to this many words are navigation.
 const LINK_BLOCK_MAX_WORDS: usize = 25;
 
-/// The article body of an HTML page as paragraphs separated by blank lines; `None` when
-/// the page has no readable body. `doc` is pruned in place.
-pub fn main_text(doc: Document, max_elements: usize) -> Option<String> {
-    prune(&doc);
+/// Markup nested deeper than this is refused: Readability's scoring walks ancestors, so
+/// its cost grows with the square of the depth (8,000 levels take seconds). Real pages
+/// stay under 100.
+pub const MAX_NESTING_DEPTH: usize = 1_000;
+
+/// Nesting depth of container tags in raw markup, counted before parsing: the HTML
+/// parser's own cost grows with the square of the depth, so hostile nesting is refused
+/// before it is parsed. Only tags that are never closed implicitly are counted.
+pub fn raw_nesting_depth(html: &str) -> usize {
+    const CONTAINERS: &[&[u8]] = &[
+        b"div",
+        b"span",
+        b"section",
+        b"blockquote",
+        b"table",
+        b"article",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += off + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let name_len = bytes[start..]
+            .iter()
+            .take(12)
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        let name = bytes[start..start + name_len].to_ascii_lowercase();
+        if CONTAINERS.contains(&name.as_slice()) {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+    }
+    deepest
+}
+
+/// The article body of an HTML page as paragraphs separated by blank lines. `doc` is
+/// pruned in place.
+pub fn main_text(doc: Document, max_elements: usize) -> Result<String, ReadError> {
+    let depth = prune(&doc);
+    if depth > MAX_NESTING_DEPTH {
+        return Err(ReadError::Html(format!(
+            "markup nested {depth} levels deep, over the limit of {MAX_NESTING_DEPTH}"
+        )));
+    }
     let cfg = Config {
         text_mode: TextMode::Formatted,
         max_elements_to_parse: max_elements,
         ..Config::default()
     };
-    let mut reader = Readability::with_document(doc, None, Some(cfg)).ok()?;
-    let article = reader.parse().ok()?;
+    let mut reader = Readability::with_document(doc, None, Some(cfg))
+        .map_err(|e| ReadError::Html(e.to_string()))?;
+    let article = reader.parse().map_err(|e| ReadError::Html(e.to_string()))?;
     let lines = clean_lines(
         article
             .text_content
@@ -63,7 +113,10 @@ pub fn main_text(doc: Document, max_elements: usize) -> Option<String> {
             .collect(),
     );
     let text = lines.join("\n\n");
-    (!text.is_empty()).then_some(text)
+    if text.is_empty() {
+        return Err(ReadError::NoText("the page has no readable body".into()));
+    }
+    Ok(text)
 }
 
 fn is_boilerplate_container(node: &NodeRef) -> bool {
@@ -106,25 +159,30 @@ fn is_link_block(node: &NodeRef) -> bool {
     linked * 10 >= n * 9
 }
 
-fn prune(doc: &Document) {
+/// Removes boilerplate blocks; returns the deepest element nesting seen.
+fn prune(doc: &Document) -> usize {
     let root = doc.root();
     let mut doomed = Vec::new();
+    let mut deepest = 0;
     // depth-first with an explicit stack (no recursion on deep markup); a removed
     // subtree is not descended into
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
+    let mut stack = vec![(root, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
         if node.is_element() && (is_boilerplate_container(&node) || is_link_block(&node)) {
             doomed.push(node);
             continue;
         }
         stack.extend(
             node.children_it(false)
-                .filter(|c| c.is_element() || c.is_document()),
+                .filter(|c| c.is_element() || c.is_document())
+                .map(|c| (c, depth + 1)),
         );
     }
     for node in doomed {
         node.remove_from_parent();
     }
+    deepest
 }
 
 /// Whole lines of page chrome, compared case-insensitively.

@@ -154,14 +154,20 @@ pub(crate) fn extract_html_str(html: &str, url: Option<&str>) -> Result<Extracte
     if html.trim().is_empty() {
         return Err(ReadError::Empty);
     }
+    let depth = crate::body::raw_nesting_depth(html);
+    if depth > crate::body::MAX_NESTING_DEPTH {
+        return Err(ReadError::Html(format!(
+            "markup nested {depth} levels deep, over the limit of {}",
+            crate::body::MAX_NESTING_DEPTH
+        )));
+    }
     let doc = Document::from(html);
     let mut out = Extracted {
         url: url.map(str::to_string),
         ..Default::default()
     };
     metadata(&doc, &mut out);
-    let text = crate::body::main_text(doc, MAX_ELEMENTS)
-        .ok_or_else(|| ReadError::NoText("the page has no readable body".into()))?;
+    let text = crate::body::main_text(doc, MAX_ELEMENTS)?;
     out.text = clean_text(&text);
     if out.text.is_empty() {
         return Err(ReadError::NoText("the page has no readable body".into()));
