@@ -102,6 +102,28 @@ pub fn extract_paths(paths: &[PathBuf], limits: &Limits, emit: &mut dyn FnMut(It
     }
 }
 
+/// Extracts the documents in in-memory `bytes`, typed by the extension of `name`
+/// (`.html`, `.rss`, `.warc`, `.tar`, `.json`, … as for files, without `.gz`). The
+/// entry point the fuzz targets drive.
+pub fn extract_document(bytes: &[u8], name: &str, limits: &Limits, emit: &mut dyn FnMut(Item)) {
+    match kind_of(Path::new(name)) {
+        Some(Kind::Warc) => read_warc(
+            Box::new(std::io::Cursor::new(bytes.to_vec())),
+            name,
+            limits,
+            emit,
+        ),
+        Some(Kind::Tar) => read_tar(
+            Box::new(std::io::Cursor::new(bytes.to_vec())),
+            name,
+            limits,
+            emit,
+        ),
+        Some(kind) => extract_bytes(kind, bytes, name, None, emit),
+        None => emit(error(name, ReadError::Unsupported)),
+    }
+}
+
 fn extract_file(path: &Path, limits: &Limits, emit: &mut dyn FnMut(Item)) {
     let name = path.display().to_string();
     let Some(kind) = kind_of(path) else {

@@ -367,7 +367,7 @@ pub(crate) fn split_names(byline: &str) -> Vec<String> {
     b.replace(" and ", ",")
         .replace(" & ", ",")
         .split([',', ';'])
-        .map(|n| clean_text(n))
+        .map(clean_text)
         .filter(|n| {
             !n.is_empty()
                 && n.split_whitespace().count() <= 5

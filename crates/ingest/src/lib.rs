@@ -36,7 +36,7 @@ use corroborate_model::{stable_id, Article, Diagnostic, Severity};
 
 pub use decode::decode_html;
 pub use decode::decode_text;
-pub use documents::{extract_paths, Item};
+pub use documents::{extract_document, extract_paths, Item};
 pub use extract::{extract_html, DateSource, DatedFrom, Extracted};
 
 /// Input size limits. A file over a limit is reported and skipped, never truncated.

@@ -369,7 +369,7 @@ fn bad_inputs_are_reported_and_the_run_goes_on() {
         [ARTICLE.as_bytes(), b"\xff\xfe\xc3("].concat(),
     )
     .unwrap();
-    let (records, errors) = run(&[dir.clone()], &Limits::default());
+    let (records, errors) = run(std::slice::from_ref(&dir), &Limits::default());
     let sources: Vec<&str> = records.iter().map(|r| r.source.as_str()).collect();
     assert!(
         sources.iter().any(|s| s.ends_with("good.html")),
