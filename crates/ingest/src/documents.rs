@@ -258,12 +258,49 @@ fn rss_sources(xml: &str) -> Vec<Option<String>> {
         .collect()
 }
 
+/// `text` without `<?xml …?>` declarations (the text is already decoded).
+fn without_xml_declarations(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("<?xml") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find("?>") {
+            Some(end) => rest = &rest[i + end + 2..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn read_feed(bytes: &[u8], name: &str, emit: &mut dyn FnMut(Item)) {
-    let feed = match feed_rs::parser::parse(bytes) {
-        Ok(f) => f,
-        Err(e) => return emit(error(name, ReadError::Feed(e.to_string()))),
+    // decode here (declared charset, BOM, fallback) and hand feed-rs UTF-8 without XML
+    // declarations: quick-xml panics on a second declaration that names an encoding
+    // (found by fuzzing, tests/fuzz-regressions)
+    let xml = match crate::decode::decode_html(bytes) {
+        Ok((text, warning)) => {
+            if let Some(w) = warning {
+                emit(problem(name, Severity::Warning, w));
+            }
+            without_xml_declarations(&text)
+        }
+        Err(e) => return emit(error(name, e)),
     };
-    let sources = rss_sources(&String::from_utf8_lossy(bytes));
+    // a panic inside the XML or feed parser is this document's error, not the run's end
+    let parsed = std::panic::catch_unwind(|| feed_rs::parser::parse(xml.as_bytes()));
+    let feed = match parsed {
+        Ok(Ok(f)) => f,
+        Ok(Err(e)) => return emit(error(name, ReadError::Feed(e.to_string()))),
+        Err(_) => {
+            return emit(error(
+                name,
+                ReadError::Feed("the feed parser failed on this input".into()),
+            ))
+        }
+    };
+    let sources = rss_sources(&xml);
     let outlet = feed
         .title
         .as_ref()

@@ -402,3 +402,36 @@ fn bad_inputs_are_reported_and_the_run_goes_on() {
     assert!(records.is_empty());
     assert!(errors[0].contains("over the limit"), "{errors:?}");
 }
+
+/// Inputs that once crashed a fuzz target: each must now give records or errors.
+#[test]
+fn fuzz_regressions_do_not_panic() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let mut items = 0;
+        corroborate_ingest::extract_document(&bytes, &name, &Limits::default(), &mut |_| {
+            items += 1
+        });
+        assert!(items > 0, "{name} produced neither a record nor an error");
+        n += 1;
+    }
+    assert!(n > 0);
+}
+
+#[test]
+fn hand_written_warc_fixture() {
+    let (records, errors) = run(&[fixtures().join("small.warc")], &Limits::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(records.len(), 1);
+    assert!(records[0].source.ends_with("small.warc#2"));
+    let published = records[0].published.as_ref().unwrap();
+    assert_eq!(
+        (published.date.as_str(), published.from),
+        ("2025-11-11", DateSource::Url)
+    );
+    assert!(records[0].text.starts_with("Syria has joined"));
+}
