@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use corroborate_engine::{Config, Step};
 use corroborate_ingest::{read_paths, Limits, ReadOutcome};
 
+mod extract;
 mod stance;
 mod stream_bench;
 
@@ -31,7 +32,10 @@ struct Cli {
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum BenchStage {
     /// Every stage of `analyze`, on the articles given.
+    #[value(alias = "analysis")]
     All,
+    /// Document extraction (HTML, feeds, archives), pages/s.
+    Extract,
     /// Story assignment on a synthetic stream built from the articles given.
     Cluster,
 }
@@ -58,6 +62,17 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Extract one JSON record per document (HTML pages, feed items, WARC records,
+    /// archive members, imported JSON): body text, metadata, dates with their source.
+    Extract {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: extract::RecordFormat,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Measure throughput of each stage on PATH (articles/s).
     Bench {
         #[arg(required = true)]
@@ -65,7 +80,9 @@ enum Command {
         /// Timed repetitions; the best is reported.
         #[arg(long, default_value_t = 3)]
         repeat: usize,
-        /// What to measure: the whole pipeline, or story assignment over a synthetic stream.
+        /// What to measure: the engine's stages (`all`, alias `analysis`), document
+        /// extraction (`extract`, pages/s), or story assignment over a synthetic stream
+        /// (`cluster`).
         #[arg(long, value_enum, default_value = "all")]
         stage: BenchStage,
         /// Length of the synthetic stream for `--stage cluster`.
@@ -299,6 +316,11 @@ fn main() -> ExitCode {
             output,
             common,
         } => analyze(paths, *format, output.as_ref(), common),
+        Command::Extract {
+            paths,
+            format,
+            common,
+        } => extract::extract(paths, *format, &common.limits()),
         Command::Bench {
             paths,
             repeat,
@@ -306,6 +328,13 @@ fn main() -> ExitCode {
             common,
             ..
         } => bench(paths, *repeat, common),
+        Command::Bench {
+            paths,
+            repeat,
+            stage: BenchStage::Extract,
+            common,
+            ..
+        } => extract::bench(paths, *repeat, &common.limits()),
         Command::Bench {
             paths,
             stage: BenchStage::Cluster,

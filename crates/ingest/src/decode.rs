@@ -56,3 +56,47 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, Option<String>), ReadError> 
         }
     }
 }
+
+/// The charset an HTML page declares in its first 4 KiB (`<meta charset=…>` or
+/// `<meta http-equiv="Content-Type" content="…; charset=…">`), or an XML prolog's
+/// `encoding="…"`.
+fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    for key in ["charset=", "encoding="] {
+        let mut rest = head.as_str();
+        while let Some(i) = rest.find(key) {
+            let after = rest[i + key.len()..].trim_start_matches(['"', '\'', ' ']);
+            let label: String = after
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+                .collect();
+            if let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes()) {
+                return Some(enc);
+            }
+            rest = &rest[i + key.len()..];
+        }
+    }
+    None
+}
+
+/// Decodes an HTML or XML document: a BOM wins, then a declared charset (windows-1252,
+/// windows-1256, KOI8-R, ISO-8859-x, Shift_JIS…), then UTF-8, then Windows-1252.
+/// A page that declares UTF-16 without a BOM is read as UTF-8 (the declaration cannot be
+/// true of bytes that were sniffable). The second value is a warning when bytes were
+/// replaced or a fallback was used.
+pub fn decode_html(bytes: &[u8]) -> Result<(String, Option<String>), ReadError> {
+    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_with_bom_removal(bytes);
+        let warning = had_errors.then(|| format!("invalid {} bytes replaced", enc.name()));
+        return Ok((text.into_owned(), warning));
+    }
+    if let Some(enc) = declared_charset(bytes).filter(|e| {
+        *e != encoding_rs::UTF_8 && *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE
+    }) {
+        let (text, _, had_errors) = enc.decode(bytes);
+        let warning = had_errors.then(|| format!("invalid {} bytes replaced", enc.name()));
+        return Ok((text.into_owned(), warning));
+    }
+    decode_text(bytes)
+}

@@ -1,53 +1,12 @@
-//! HTML pages: main text by a Readability-class extractor (dom_smoothie), paragraphs
-//! separated by blank lines, with the page's title, date, language and site name.
+//! HTML pages for analysis: the [`crate::extract`] record reduced to an [`Article`].
 
 use corroborate_model::Article;
-use corroborate_text::dates::parse_iso;
-use dom_smoothie::{Config, Readability, TextMode};
 
-use crate::{clean_text, ReadError};
+use crate::ReadError;
 
 pub fn parse(raw: &str) -> Result<Article, ReadError> {
-    if raw.trim().is_empty() {
-        return Err(ReadError::Empty);
-    }
-    let cfg = Config {
-        text_mode: TextMode::Formatted,
-        max_elements_to_parse: 200_000,
-        ..Config::default()
-    };
-    let mut reader =
-        Readability::new(raw, None, Some(cfg)).map_err(|e| ReadError::Html(e.to_string()))?;
-    let page = reader.parse().map_err(|e| ReadError::Html(e.to_string()))?;
-    // one blank line between paragraphs, none inside
-    let mut text = String::new();
-    for line in page
-        .text_content
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-    {
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        text.push_str(line);
-    }
-    let text = clean_text(&text);
-    if text.is_empty() {
-        return Err(ReadError::NoText("the page has no readable body".into()));
-    }
-    let mut article = Article::new("", "", text);
-    let title = page.title.trim();
-    article.title = (!title.is_empty()).then(|| clean_text(title));
-    article.published = page
-        .published_time
-        .as_deref()
-        .and_then(parse_iso)
-        .map(|d| d.to_string());
-    article.language = page.lang.filter(|l| !l.is_empty());
-    article.outlet = page.site_name.filter(|s| !s.is_empty());
-    article.url = page.url.filter(|u| !u.is_empty());
-    Ok(article)
+    let e = crate::extract::extract_html_str(raw, None)?;
+    Ok(e.to_article(""))
 }
 
 #[cfg(test)]

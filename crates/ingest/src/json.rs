@@ -1,6 +1,7 @@
 //! `.json` (one article object or an array of them) and `.jsonl` (one per line). Fields:
 //! `id`, `text` (or news-please's `maintext`), `title`, `url`, `published` (or
-//! `date_publish`), `outlet` (or `source_domain`), `language`. Only `text` is required.
+//! `date_publish`, trafilatura's `date`), `outlet` (or `source_domain`, `sitename`,
+//! `hostname`), `language`. Only `text` is required.
 
 use corroborate_model::{stable_id, Article};
 use corroborate_text::dates::parse_iso;
@@ -50,12 +51,15 @@ fn article_from(value: &Value) -> Result<(Article, Option<String>), ReadError> {
     let id = string_field(obj, &["id"]).unwrap_or_else(|| stable_id("a-", &[&text]));
     let mut article = Article::new(id, "", text);
     article.title = string_field(obj, &["title"]).map(|t| clean_text(&t));
-    article.url = string_field(obj, &["url"]);
-    article.outlet = string_field(obj, &["outlet", "source_domain"]);
+    // news-please: source_domain, date_publish; trafilatura: source (the URL), sitename,
+    // hostname, date
+    article.url = string_field(obj, &["url"])
+        .or_else(|| string_field(obj, &["source"]).filter(|s| s.starts_with("http")));
+    article.outlet = string_field(obj, &["outlet", "source_domain", "sitename", "hostname"]);
     article.language = string_field(obj, &["language"]);
     let mut warning = None;
-    if let Some(p) = string_field(obj, &["published", "date_publish"]) {
-        match parse_iso(&p) {
+    if let Some(p) = string_field(obj, &["published", "date_publish", "date"]) {
+        match parse_iso(&p).or_else(|| corroborate_text::dates::parse_written(&p)) {
             Some(d) => article.published = Some(d.to_string()),
             None => warning = Some(format!("unreadable date {p:?} ignored (expected ISO 8601)")),
         }

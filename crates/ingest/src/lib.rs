@@ -1,8 +1,12 @@
 //! Readers: the only code in corroborate that opens input files.
 //!
 //! Owns turning paths (files or directories, walked recursively in sorted order) into
-//! [`Article`]s: `.txt`, `.json` (one article or an array), `.jsonl`, `.html`/`.htm`, each
-//! optionally gzipped (`.gz`). Every document that cannot be read becomes a
+//! [`Article`]s: `.txt`, `.json` (one article or an array; news-please and trafilatura
+//! exports too), `.jsonl`, `.html`/`.htm`, each optionally gzipped (`.gz`), and feeds
+//! (RSS, Atom, JSON Feed), WARC files and tar archives of pages. For the `extract`
+//! command it also owns the richer [`Extracted`] record ([`extract_paths`]): body text by
+//! DOM pruning + Readability scoring + line cleanup (`body.rs`), and metadata with date
+//! provenance (`extract.rs`). Every document that cannot be read becomes a
 //! [`Diagnostic`] naming it; the others are still returned.
 //!
 //! Architecture invariant: no analysis happens here beyond what a document says about
@@ -16,7 +20,10 @@
 //! println!("{} articles", read.articles.len());
 //! ```
 
+mod body;
 mod decode;
+mod documents;
+mod extract;
 mod html;
 mod json;
 mod txt;
@@ -27,7 +34,10 @@ use std::path::{Path, PathBuf};
 
 use corroborate_model::{stable_id, Article, Diagnostic, Severity};
 
+pub use decode::decode_html;
 pub use decode::decode_text;
+pub use documents::{extract_document, extract_paths, Item};
+pub use extract::{extract_html, DateSource, DatedFrom, Extracted};
 
 /// Input size limits. A file over a limit is reported and skipped, never truncated.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,8 +76,14 @@ pub enum ReadError {
     NoText(String),
     #[error("cannot extract an article from this HTML: {0}")]
     Html(String),
-    #[error("unsupported file type (expected .txt, .json, .jsonl, .html, .htm, optionally .gz)")]
+    #[error("unsupported file type (expected .txt, .json, .jsonl, .html, .htm, optionally .gz; .xml, .rss, .atom feeds; .warc(.gz); .tar(.gz))")]
     Unsupported,
+    #[error("malformed feed: {0}")]
+    Feed(String),
+    #[error("malformed WARC: {0}")]
+    Warc(String),
+    #[error("malformed archive: {0}")]
+    Archive(String),
     #[error("undecodable text: {0}")]
     Encoding(String),
 }
@@ -132,7 +148,7 @@ fn format_of(path: &Path) -> Option<(Format, bool)> {
 }
 
 /// The file name without its format extensions: `004_e1e0.txt.gz` → `004_e1e0`.
-fn stem_of(path: &Path) -> String {
+pub(crate) fn stem_of(path: &Path) -> String {
     let mut name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -151,6 +167,18 @@ fn stem_of(path: &Path) -> String {
 }
 
 fn walk(path: &Path, out: &mut Vec<PathBuf>, skipped: &mut usize) -> std::io::Result<()> {
+    walk_with(path, out, skipped, &|p| {
+        format_of(p).is_some() || documents::is_container(p)
+    })
+}
+
+/// Files under `path` in sorted order that `wanted` accepts; hidden entries skipped.
+pub(crate) fn walk_with(
+    path: &Path,
+    out: &mut Vec<PathBuf>,
+    skipped: &mut usize,
+    wanted: &dyn Fn(&Path) -> bool,
+) -> std::io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
@@ -163,8 +191,8 @@ fn walk(path: &Path, out: &mut Vec<PathBuf>, skipped: &mut usize) -> std::io::Re
             continue;
         }
         if p.is_dir() {
-            walk(&p, out, skipped)?;
-        } else if format_of(&p).is_some() {
+            walk_with(&p, out, skipped, wanted)?;
+        } else if wanted(&p) {
             out.push(p);
         } else {
             *skipped += 1;
@@ -173,7 +201,7 @@ fn walk(path: &Path, out: &mut Vec<PathBuf>, skipped: &mut usize) -> std::io::Re
     Ok(())
 }
 
-fn read_bytes(path: &Path, gz: bool, limits: &Limits) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_bytes(path: &Path, gz: bool, limits: &Limits) -> Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => ReadError::Missing,
         _ => ReadError::Io(e),
@@ -210,6 +238,9 @@ fn read_bytes(path: &Path, gz: bool, limits: &Limits) -> Result<Vec<u8>, ReadErr
 /// Reads one file into `outcome`.
 fn read_file(path: &Path, explicit: bool, limits: &Limits, outcome: &mut ReadOutcome) {
     let name = path.display().to_string();
+    if documents::read_container(path, limits, outcome) {
+        return;
+    }
     let Some((format, gz)) = format_of(path) else {
         if explicit {
             outcome.error(&name, ReadError::Unsupported);

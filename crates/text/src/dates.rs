@@ -174,6 +174,80 @@ pub fn parse_written(s: &str) -> Option<DateValue> {
         .into_iter()
         .map(|f| f.value)
         .find(|d| d.day.is_some())
+        .or_else(|| s.split_whitespace().find_map(parse_numeric))
+}
+
+/// A numeric date: `2025/11/11`, `11/11/2025`, `11.11.2025`, `11/18/19`. Year-last forms
+/// are read month first (US news usage) unless the first number cannot be a month, so
+/// `25/11/2025` is 25 November. Two-digit years are 20xx.
+pub fn parse_numeric(s: &str) -> Option<DateValue> {
+    let s = s.trim().trim_end_matches([',', ';', '|']);
+    let sep = ['/', '.', '-'].into_iter().find(|c| s.contains(*c))?;
+    let parts: Vec<&str> = s.split(sep).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let n: Vec<i32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    let (y, m, d) = if parts[0].len() == 4 {
+        (n[0], n[1], n[2])
+    } else if parts[2].len() == 4 || parts[2].len() == 2 {
+        let y = if parts[2].len() == 2 {
+            2000 + n[2]
+        } else {
+            n[2]
+        };
+        if n[0] > 12 {
+            (y, n[1], n[0])
+        } else {
+            (y, n[0], n[1])
+        }
+    } else {
+        return None;
+    };
+    let (m, d) = (u8::try_from(m).ok()?, u8::try_from(d).ok()?);
+    ((1900..=2100).contains(&y) && valid(y, m, d)).then(|| DateValue::ymd(y, m, d))
+}
+
+/// The date in a news URL path: `/2025/11/11/slug`, `/2025-11-11-slug`, `/20251111/`.
+pub fn date_in_url(url: &str) -> Option<DateValue> {
+    let path = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let segs: Vec<&str> = path.split(['/', '?', '#']).collect();
+    for w in segs.windows(3) {
+        if let (Some(y), Ok(m), Ok(d)) = (
+            year_of(w[0]),
+            w[1].parse::<u8>(),
+            w[2].get(..2).unwrap_or("").parse::<u8>(),
+        ) {
+            if w[1].len() <= 2 && valid(y, m, d) {
+                return Some(DateValue::ymd(y, m, d));
+            }
+        }
+    }
+    for seg in &segs {
+        if let Some(d) = seg
+            .get(..10)
+            .and_then(|p| p.split('-').count().eq(&3).then(|| parse_iso(p)).flatten())
+        {
+            if d.day.is_some() {
+                return Some(d);
+            }
+        }
+        if seg.len() == 8 && seg.bytes().all(|b| b.is_ascii_digit()) {
+            let (y, m, d) = (
+                seg[..4].parse().ok()?,
+                seg[4..6].parse().ok()?,
+                seg[6..].parse().ok()?,
+            );
+            if (1990..=2100).contains(&y) && valid(y, m, d) {
+                return Some(DateValue::ymd(y, m, d));
+            }
+        }
+    }
+    None
 }
 
 /// A date expression found in a text, with its byte range.
@@ -372,6 +446,45 @@ mod tests {
         let b = find_dates("at the close of 2024", None)[0].value;
         assert!(a.agrees_with(&b));
         assert!(!a.agrees_with(&DateValue::ym(2025, 12)));
+    }
+
+    #[test]
+    fn numeric_and_url_dates() {
+        assert_eq!(
+            parse_numeric("11/11/2025"),
+            Some(DateValue::ymd(2025, 11, 11))
+        );
+        assert_eq!(
+            parse_numeric("11/18/19"),
+            Some(DateValue::ymd(2019, 11, 18))
+        );
+        assert_eq!(
+            parse_numeric("25.11.2025"),
+            Some(DateValue::ymd(2025, 11, 25))
+        );
+        assert_eq!(
+            parse_numeric("2025/11/09"),
+            Some(DateValue::ymd(2025, 11, 9))
+        );
+        assert_eq!(parse_numeric("13/13/2025"), None);
+        assert_eq!(parse_numeric("1/2"), None);
+        assert_eq!(
+            parse_written("By Jo Smith - 11/18/19 11:04 PM EST"),
+            Some(DateValue::ymd(2019, 11, 18))
+        );
+        assert_eq!(
+            date_in_url("https://ex.com/news/2025/11/11/syria-joins"),
+            Some(DateValue::ymd(2025, 11, 11))
+        );
+        assert_eq!(
+            date_in_url("https://ex.com/2019-11-18-story.html"),
+            Some(DateValue::ymd(2019, 11, 18))
+        );
+        assert_eq!(
+            date_in_url("https://ex.com/a/20191118/x"),
+            Some(DateValue::ymd(2019, 11, 18))
+        );
+        assert_eq!(date_in_url("https://ex.com/a/12345/x"), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! the output schema, the command line, and invariants over generated input.
 
 mod cli;
+mod extract;
 mod properties;
 mod schema;
 mod seeds;

@@ -1,0 +1,261 @@
+//! Main-body extraction from HTML: boilerplate pruning on the DOM, then dom_smoothie's
+//! Readability scoring, then line-level cleanup of what Readability keeps by mistake
+//! (captions, datelines, kickers, calls to action at the edges of the body).
+//!
+//! Every rule here is generic (element roles, class/id vocabulary shared across sites,
+//! line shapes); none is keyed to a site. Each rule was kept only when it raised the
+//! shingle F1 on the development pages (see README, "Extraction quality").
+
+use dom_query::{Document, NodeRef};
+use dom_smoothie::{Config, Readability, TextMode};
+
+use crate::ReadError;
+
+/// Elements that are never article body. `form` is deliberately absent: some CMSs wrap
+/// the whole page in one.
+const DROP_TAGS: &[&str] = &[
+    "figure",
+    "figcaption",
+    "aside",
+    "nav",
+    "footer",
+    "button",
+    "iframe",
+    "script",
+    "style",
+];
+
+/// Class/id fragments of boilerplate blocks: related links, newsletters, captions,
+/// bylines, author boxes, date stamps, share bars. Words such as "advert", "social" or
+/// "paywall" are left out because sites put them on the article's own container.
+const DROP_CLASS_WORDS: &[&str] = &[
+    "related",
+    "newsletter",
+    "byline",
+    "author",
+    "caption",
+    "signup",
+    "timestamp",
+    "dateline",
+    "share-",
+    "photo",
+    "date",
+];
+
+/// Links-only paragraphs and list items up to this many words are navigation.
+const LINK_BLOCK_MAX_WORDS: usize = 25;
+
+/// Markup nested deeper than this is refused: Readability's scoring walks ancestors, so
+/// its cost grows with the square of the depth (8,000 levels take seconds). Real pages
+/// stay under 100.
+pub const MAX_NESTING_DEPTH: usize = 1_000;
+
+/// Nesting depth of container tags in raw markup, counted before parsing: the HTML
+/// parser's own cost grows with the square of the depth, so hostile nesting is refused
+/// before it is parsed. Only tags that are never closed implicitly are counted.
+pub fn raw_nesting_depth(html: &str) -> usize {
+    const CONTAINERS: &[&[u8]] = &[
+        b"div",
+        b"span",
+        b"section",
+        b"blockquote",
+        b"table",
+        b"article",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += off + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let name_len = bytes[start..]
+            .iter()
+            .take(12)
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        let name = bytes[start..start + name_len].to_ascii_lowercase();
+        if CONTAINERS.contains(&name.as_slice()) {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+    }
+    deepest
+}
+
+/// The article body of an HTML page as paragraphs separated by blank lines. `doc` is
+/// pruned in place.
+pub fn main_text(doc: Document, max_elements: usize) -> Result<String, ReadError> {
+    let depth = prune(&doc);
+    if depth > MAX_NESTING_DEPTH {
+        return Err(ReadError::Html(format!(
+            "markup nested {depth} levels deep, over the limit of {MAX_NESTING_DEPTH}"
+        )));
+    }
+    let cfg = Config {
+        text_mode: TextMode::Formatted,
+        max_elements_to_parse: max_elements,
+        ..Config::default()
+    };
+    let mut reader = Readability::with_document(doc, None, Some(cfg))
+        .map_err(|e| ReadError::Html(e.to_string()))?;
+    let article = reader.parse().map_err(|e| ReadError::Html(e.to_string()))?;
+    let lines = clean_lines(
+        article
+            .text_content
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect(),
+    );
+    let text = lines.join("\n\n");
+    if text.is_empty() {
+        return Err(ReadError::NoText("the page has no readable body".into()));
+    }
+    Ok(text)
+}
+
+fn is_boilerplate_container(node: &NodeRef) -> bool {
+    let Some(name) = node.node_name() else {
+        return false;
+    };
+    if DROP_TAGS.contains(&&*name) {
+        return true;
+    }
+    if matches!(&*name, "html" | "body" | "article" | "main") {
+        return false;
+    }
+    let role = node.attr("role");
+    if role.is_some_and(|r| &*r == "complementary" || &*r == "navigation") {
+        return true;
+    }
+    let mut names = String::new();
+    for attr in ["class", "id"] {
+        if let Some(v) = node.attr(attr) {
+            names.push_str(&v.to_ascii_lowercase());
+            names.push(' ');
+        }
+    }
+    !names.is_empty() && DROP_CLASS_WORDS.iter().any(|w| names.contains(w))
+}
+
+fn is_link_block(node: &NodeRef) -> bool {
+    if !node.node_name().is_some_and(|n| &*n == "p" || &*n == "li") {
+        return false;
+    }
+    let n = words(&node.text());
+    if n == 0 || n > LINK_BLOCK_MAX_WORDS {
+        return false;
+    }
+    let linked: usize = node
+        .descendants_it()
+        .filter(|d| d.node_name().is_some_and(|t| &*t == "a"))
+        .map(|a| words(&a.text()))
+        .sum();
+    linked * 10 >= n * 9
+}
+
+/// Removes boilerplate blocks; returns the deepest element nesting seen.
+fn prune(doc: &Document) -> usize {
+    let root = doc.root();
+    let mut doomed = Vec::new();
+    let mut deepest = 0;
+    // depth-first with an explicit stack (no recursion on deep markup); a removed
+    // subtree is not descended into
+    let mut stack = vec![(root, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        if node.is_element() && (is_boilerplate_container(&node) || is_link_block(&node)) {
+            doomed.push(node);
+            continue;
+        }
+        stack.extend(
+            node.children_it(false)
+                .filter(|c| c.is_element() || c.is_document())
+                .map(|c| (c, depth + 1)),
+        );
+    }
+    for node in doomed {
+        node.remove_from_parent();
+    }
+    deepest
+}
+
+/// Whole lines of page chrome, compared case-insensitively.
+const CHROME_LINES: &[&str] = &[
+    "advertisement",
+    "advert",
+    "continue reading below",
+    "subscribe",
+    "read more",
+    "comments",
+    "share",
+    "share this",
+    "share this article",
+    "related",
+    "related articles",
+    "you may also like",
+    "you may also like...",
+    "most popular",
+    "don't miss",
+    "sign up",
+    "follow us",
+    "skip to content",
+    "this slideshow requires javascript.",
+    "see more",
+];
+
+/// Line openings of calls to action, cross-links and date stamps.
+const CHROME_PREFIXES: &[&str] = &[
+    "related:",
+    "also on ",
+    "read more:",
+    "see more:",
+    "see also:",
+    "click here",
+    "sign up for",
+    "updated:",
+    "posted:",
+    "published:",
+    "join our",
+    "like this story",
+    "follow us on",
+    "subscribe to",
+];
+
+fn words(line: &str) -> usize {
+    line.split_whitespace().count()
+}
+
+fn is_sentence(line: &str) -> bool {
+    let end = line.trim_end_matches(['"', '\u{201d}', '\'', '\u{2019}', ')', ']']);
+    words(line) >= 8 || end.ends_with(['.', '!', '?', ':', ';'])
+}
+
+fn is_chrome(line: &str) -> bool {
+    let l = line
+        .trim()
+        .trim_end_matches([':', '»', '›', '>'])
+        .trim()
+        .to_lowercase();
+    CHROME_LINES.contains(&l.as_str())
+        || (words(line) < 30 && CHROME_PREFIXES.iter().any(|p| l.starts_with(p)))
+}
+
+/// Drops chrome lines anywhere, and short non-sentences (kickers, datelines, credits) at
+/// the head and tail of the body.
+fn clean_lines(lines: Vec<&str>) -> Vec<&str> {
+    let mut lines: Vec<&str> = lines.into_iter().filter(|l| !is_chrome(l)).collect();
+    let stray = |l: &str| !is_sentence(l) && words(l) < 6;
+    while lines.len() > 1 && stray(lines[0]) {
+        lines.remove(0);
+    }
+    while lines.len() > 1 && lines.last().is_some_and(|l| stray(l)) {
+        lines.pop();
+    }
+    lines
+}

@@ -1,0 +1,492 @@
+//! The rich record of one extracted document ([`Extracted`]) and HTML metadata: the page's
+//! own statements (JSON-LD, OpenGraph, Dublin Core and article meta tags, canonical link,
+//! `<html lang>`, bylines, `<time>`), each date kept with where it came from.
+
+use std::collections::HashMap;
+
+use corroborate_model::Article;
+use corroborate_text::dates::{date_in_url, parse_iso, parse_written, DateValue};
+use dom_query::Document;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::{clean_text, ReadError};
+
+/// Where a date was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateSource {
+    JsonLd,
+    Meta,
+    TimeElement,
+    Url,
+    Byline,
+    Text,
+    Feed,
+    Import,
+}
+
+/// A date (ISO 8601 `YYYY-MM-DD`, or coarser) with the string it was read from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DatedFrom {
+    pub date: String,
+    pub from: DateSource,
+    pub raw: String,
+}
+
+impl DatedFrom {
+    fn new(value: DateValue, from: DateSource, raw: &str) -> Self {
+        DatedFrom {
+            date: value.to_string(),
+            from,
+            raw: raw.trim().chars().take(120).collect(),
+        }
+    }
+}
+
+/// One document as `corroborate extract` prints it.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Extracted {
+    /// The input path, or `path#record` inside archives and feeds.
+    pub source: String,
+    pub url: Option<String>,
+    pub canonical_url: Option<String>,
+    pub title: Option<String>,
+    /// The article body only, paragraphs separated by blank lines, NFC.
+    pub text: String,
+    pub published: Option<DatedFrom>,
+    pub modified: Option<DatedFrom>,
+    pub authors: Vec<String>,
+    pub outlet: Option<String>,
+    pub language: Option<String>,
+    /// `declared` (the page or feed says so) or `detected` (guessed from the text).
+    pub language_from: Option<&'static str>,
+    pub description: Option<String>,
+    pub image: Option<String>,
+    /// True for a feed item that carries only a summary, not the full article.
+    pub summary_only: bool,
+    /// The original publisher of a syndicated feed item (RSS `<source>`).
+    pub original_publisher: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+impl Extracted {
+    /// The analysis view of this record (the dossier's [`Article`]).
+    pub fn to_article(&self, id: &str) -> Article {
+        let mut a = Article::new(id, &self.source, &self.text);
+        a.url = self.canonical_url.clone().or_else(|| self.url.clone());
+        a.title = self.title.clone();
+        a.outlet = self
+            .outlet
+            .clone()
+            .or_else(|| self.original_publisher.clone());
+        a.published = self.published.as_ref().map(|d| d.date.clone());
+        a.language = self.language.clone();
+        a
+    }
+
+    /// Fills language by detection when nothing declared one.
+    pub(crate) fn finish(&mut self) {
+        if self.language.is_none() {
+            if let Some(info) = whatlang::detect(&self.text).filter(|i| i.is_reliable()) {
+                self.language = Some(iso639_1(info.lang()).to_string());
+                self.language_from = Some("detected");
+            }
+        }
+    }
+}
+
+fn iso639_1(lang: whatlang::Lang) -> &'static str {
+    use whatlang::Lang::*;
+    match lang {
+        Eng => "en",
+        Fra => "fr",
+        Deu => "de",
+        Spa => "es",
+        Ita => "it",
+        Por => "pt",
+        Nld => "nl",
+        Rus => "ru",
+        Ukr => "uk",
+        Ara => "ar",
+        Tur => "tr",
+        Pol => "pl",
+        Swe => "sv",
+        Dan => "da",
+        Nob => "nb",
+        Fin => "fi",
+        Ell => "el",
+        Heb => "he",
+        Pes => "fa",
+        Hin => "hi",
+        Jpn => "ja",
+        Kor => "ko",
+        Cmn => "zh",
+        Ces => "cs",
+        Ron => "ro",
+        Hun => "hu",
+        Bul => "bg",
+        Srp => "sr",
+        Hrv => "hr",
+        Ind => "id",
+        Vie => "vi",
+        Tha => "th",
+        Urd => "ur",
+        Ben => "bn",
+        other => other.code(),
+    }
+}
+
+/// Extracts body and metadata from HTML bytes (any declared or sniffed encoding).
+/// `url` is the page address when known from outside the page (an archive record).
+pub fn extract_html(bytes: &[u8], url: Option<&str>) -> Result<Extracted, ReadError> {
+    let (html, warning) = crate::decode::decode_html(bytes)?;
+    let mut out = extract_html_str(&html, url)?;
+    out.warnings.extend(warning);
+    Ok(out)
+}
+
+/// Largest number of elements Readability scores; beyond it a page is rejected rather
+/// than taking seconds.
+const MAX_ELEMENTS: usize = 200_000;
+
+pub(crate) fn extract_html_str(html: &str, url: Option<&str>) -> Result<Extracted, ReadError> {
+    if html.trim().is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let depth = crate::body::raw_nesting_depth(html);
+    if depth > crate::body::MAX_NESTING_DEPTH {
+        return Err(ReadError::Html(format!(
+            "markup nested {depth} levels deep, over the limit of {}",
+            crate::body::MAX_NESTING_DEPTH
+        )));
+    }
+    let doc = Document::from(html);
+    let mut out = Extracted {
+        url: url.map(str::to_string),
+        ..Default::default()
+    };
+    metadata(&doc, &mut out);
+    let text = crate::body::main_text(doc, MAX_ELEMENTS)?;
+    out.text = clean_text(&text);
+    if out.text.is_empty() {
+        return Err(ReadError::NoText("the page has no readable body".into()));
+    }
+    if out.published.is_none() {
+        // a dateline at the top of the body
+        let head: String = out.text.chars().take(300).collect();
+        if let Some(d) = parse_written(&head) {
+            out.published = Some(DatedFrom::new(d, DateSource::Text, &head));
+        }
+    }
+    out.finish();
+    Ok(out)
+}
+
+fn nonempty(s: impl AsRef<str>) -> Option<String> {
+    let s = clean_text(s.as_ref());
+    (!s.is_empty()).then_some(s)
+}
+
+/// Meta tags by lower-cased `property`, `name` or `itemprop`, first value wins.
+fn meta_map(doc: &Document) -> HashMap<String, String> {
+    let mut map = HashMap::new();
+    for m in doc.select("meta").nodes() {
+        let Some(content) = m.attr("content") else {
+            continue;
+        };
+        for key in ["property", "name", "itemprop", "http-equiv"] {
+            if let Some(k) = m.attr(key) {
+                map.entry(k.to_ascii_lowercase())
+                    .or_insert_with(|| content.to_string());
+            }
+        }
+    }
+    map
+}
+
+const PUBLISHED_META: &[&str] = &[
+    "article:published_time",
+    "datepublished",
+    "og:published_time",
+    "pubdate",
+    "publishdate",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "publish-date",
+    "article.published",
+];
+const MODIFIED_META: &[&str] = &[
+    "article:modified_time",
+    "datemodified",
+    "og:updated_time",
+    "dcterms.modified",
+    "last-modified",
+];
+const AUTHOR_META: &[&str] = &[
+    "author",
+    "article:author",
+    "dc.creator",
+    "parsely-author",
+    "byl",
+    "sailthru.author",
+];
+
+fn date_of(raw: &str) -> Option<DateValue> {
+    parse_iso(raw)
+        .filter(|d| d.day.is_some())
+        .or_else(|| parse_written(raw))
+}
+
+fn metadata(doc: &Document, out: &mut Extracted) {
+    let ld = json_ld(doc);
+    let meta = meta_map(doc);
+    let get = |keys: &[&str]| keys.iter().find_map(|k| meta.get(*k).and_then(nonempty));
+
+    out.title = ld
+        .headline
+        .clone()
+        .or_else(|| get(&["og:title", "twitter:title", "dc.title", "headline"]))
+        .or_else(|| nonempty(doc.select("title").text()));
+    out.canonical_url = doc
+        .select("link[rel=canonical]")
+        .attr("href")
+        .and_then(nonempty)
+        .or_else(|| get(&["og:url"]))
+        .or_else(|| ld.url.clone());
+    out.description = ld.description.clone().or_else(|| {
+        get(&[
+            "description",
+            "og:description",
+            "twitter:description",
+            "dc.description",
+        ])
+    });
+    out.image = ld
+        .image
+        .clone()
+        .or_else(|| get(&["og:image", "twitter:image"]));
+    out.outlet = ld
+        .publisher
+        .clone()
+        .or_else(|| get(&["og:site_name", "application-name", "dc.publisher"]));
+
+    let declared = doc
+        .select("html")
+        .attr("lang")
+        .and_then(nonempty)
+        .or_else(|| ld.language.clone())
+        .or_else(|| get(&["content-language", "og:locale", "dc.language"]));
+    if let Some(lang) = declared {
+        out.language = Some(
+            lang.replace('_', "-")
+                .split('-')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase(),
+        )
+        .filter(|l| !l.is_empty());
+        out.language_from = out.language.as_ref().map(|_| "declared");
+    }
+
+    // dates: JSON-LD, then meta tags, then <time datetime>, then the URL, then a byline
+    out.published = ld
+        .published
+        .as_deref()
+        .and_then(|r| date_of(r).map(|d| DatedFrom::new(d, DateSource::JsonLd, r)))
+        .or_else(|| {
+            PUBLISHED_META.iter().find_map(|k| {
+                meta.get(*k)
+                    .and_then(|r| date_of(r).map(|d| DatedFrom::new(d, DateSource::Meta, r)))
+            })
+        })
+        .or_else(|| {
+            doc.select("time[datetime]").nodes().iter().find_map(|t| {
+                let r = t.attr("datetime")?;
+                date_of(&r).map(|d| DatedFrom::new(d, DateSource::TimeElement, &r))
+            })
+        })
+        .or_else(|| {
+            let u = out.canonical_url.as_deref().or(out.url.as_deref())?;
+            date_in_url(u).map(|d| DatedFrom::new(d, DateSource::Url, u))
+        });
+    out.modified = ld
+        .modified
+        .as_deref()
+        .and_then(|r| date_of(r).map(|d| DatedFrom::new(d, DateSource::JsonLd, r)))
+        .or_else(|| {
+            MODIFIED_META.iter().find_map(|k| {
+                meta.get(*k)
+                    .and_then(|r| date_of(r).map(|d| DatedFrom::new(d, DateSource::Meta, r)))
+            })
+        });
+
+    out.authors = ld.authors.clone();
+    if out.authors.is_empty() {
+        if let Some(a) = AUTHOR_META
+            .iter()
+            .find_map(|k| meta.get(*k))
+            .filter(|a| !a.starts_with("http"))
+        {
+            out.authors = split_names(a);
+        }
+    }
+    let byline = doc
+        .select("[rel=author], [class*=byline], [itemprop=author]")
+        .nodes()
+        .iter()
+        .map(|n| n.text().to_string())
+        .find(|t| !t.trim().is_empty() && t.split_whitespace().count() <= 20);
+    if let Some(b) = byline {
+        if out.authors.is_empty() {
+            out.authors = split_names(&b);
+        }
+        if out.published.is_none() {
+            if let Some(d) = parse_written(&b) {
+                out.published = Some(DatedFrom::new(d, DateSource::Byline, &b));
+            }
+        }
+    }
+}
+
+/// `By Jane Roe and John Doe, Reuters` → `[Jane Roe, John Doe, Reuters]`; dates and
+/// times that follow a byline are cut off.
+pub(crate) fn split_names(byline: &str) -> Vec<String> {
+    let b = byline.trim();
+    let b = b
+        .strip_prefix("By ")
+        .or_else(|| b.strip_prefix("by "))
+        .or_else(|| b.strip_prefix("BY "))
+        .unwrap_or(b);
+    let b = b.split(['|', '\n', '–', '—']).next().unwrap_or("");
+    let b = b.split(" - ").next().unwrap_or("");
+    b.replace(" and ", ",")
+        .replace(" & ", ",")
+        .split([',', ';'])
+        .map(clean_text)
+        .filter(|n| {
+            !n.is_empty()
+                && n.split_whitespace().count() <= 5
+                && !n.chars().any(|c| c.is_ascii_digit())
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct LdArticle {
+    headline: Option<String>,
+    published: Option<String>,
+    modified: Option<String>,
+    authors: Vec<String>,
+    publisher: Option<String>,
+    image: Option<String>,
+    description: Option<String>,
+    url: Option<String>,
+    language: Option<String>,
+}
+
+const ARTICLE_TYPES: &[&str] = &[
+    "NewsArticle",
+    "Article",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "BlogPosting",
+    "OpinionNewsArticle",
+    "ReviewNewsArticle",
+    "BackgroundNewsArticle",
+    "LiveBlogPosting",
+    "Report",
+    "WebPage",
+];
+
+fn json_ld(doc: &Document) -> LdArticle {
+    let mut found: Vec<Value> = Vec::new();
+    for s in doc.select("script[type=\"application/ld+json\"]").nodes() {
+        let Ok(v) = serde_json::from_str::<Value>(s.text().trim()) else {
+            continue;
+        };
+        collect_ld(&v, &mut found, 0);
+    }
+    // prefer a news type over a generic WebPage
+    found.sort_by_key(|v| {
+        let t = ld_types(v);
+        ARTICLE_TYPES
+            .iter()
+            .position(|a| t.iter().any(|x| x == a))
+            .unwrap_or(99)
+    });
+    let Some(a) = found.first() else {
+        return LdArticle::default();
+    };
+    let s = |k: &str| a.get(k).and_then(Value::as_str).and_then(nonempty);
+    LdArticle {
+        headline: s("headline").or_else(|| s("name")),
+        published: s("datePublished").or_else(|| s("dateCreated")),
+        modified: s("dateModified"),
+        authors: names(a.get("author")),
+        publisher: names(a.get("publisher")).into_iter().next(),
+        image: url_of(a.get("image")),
+        description: s("description"),
+        url: s("url"),
+        language: s("inLanguage"),
+    }
+}
+
+fn ld_types(v: &Value) -> Vec<String> {
+    match v.get("@type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn collect_ld(v: &Value, out: &mut Vec<Value>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| collect_ld(i, out, depth + 1)),
+        Value::Object(map) => {
+            if let Some(g) = map.get("@graph") {
+                collect_ld(g, out, depth + 1);
+            }
+            if ld_types(v)
+                .iter()
+                .any(|t| ARTICLE_TYPES.contains(&t.as_str()))
+            {
+                out.push(v.clone());
+            }
+        }
+        _ => {}
+    }
+}
+
+fn names(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => split_names(s),
+        Some(Value::Object(o)) => o
+            .get("name")
+            .and_then(Value::as_str)
+            .and_then(nonempty)
+            .into_iter()
+            .collect(),
+        Some(Value::Array(items)) => items.iter().flat_map(|i| names(Some(i))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn url_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => nonempty(s),
+        Value::Object(o) => o.get("url").and_then(Value::as_str).and_then(nonempty),
+        Value::Array(items) => items.iter().find_map(|i| url_of(Some(i))),
+        _ => None,
+    }
+}
