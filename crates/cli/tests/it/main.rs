@@ -1,10 +1,13 @@
 //! Integration tests, compiled as one binary: the acceptance checks on the example corpus,
 //! the output schema, the command line, and invariants over generated input.
 
+mod browser;
 mod cli;
+mod crash;
 mod properties;
 mod schema;
 mod seeds;
+mod service;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
