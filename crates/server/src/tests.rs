@@ -331,3 +331,52 @@ async fn every_path_in_the_openapi_document_answers() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Whatever the path, query or body, the answer is never a 5xx, and every API error
+        /// is `{"message","code"}`.
+        #[test]
+        fn arbitrary_requests_never_get_a_server_error(
+            segment in "[ -~]{0,40}",
+            query in "[ -~]{0,40}",
+            body in proptest::collection::vec(any::<u8>(), 0..200),
+            post in any::<bool>(),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let (app, dir) = app();
+            let encoded: String = segment.bytes().map(|b| format!("%{b:02X}")).collect();
+            let query: String = query.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'=' || b == b'&' { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+            for uri in [
+                format!("/api/stories/{encoded}"),
+                format!("/api/articles/{encoded}"),
+                format!("/api/facts/{encoded}"),
+                format!("/api/stories?{query}"),
+                format!("/stories/{encoded}"),
+                format!("/?{query}"),
+            ] {
+                let (status, response) = runtime.block_on(get(&app, &uri));
+                prop_assert!(status.as_u16() < 500, "{uri}: {status} {response}");
+                if uri.starts_with("/api") && status.as_u16() >= 400 {
+                    error_of(status, &response);
+                }
+            }
+            if post {
+                let request = Request::builder()
+                    .method(Method::POST)
+                    .uri("/api/articles")
+                    .body(Body::from(body))
+                    .unwrap();
+                let response = runtime.block_on(app.clone().oneshot(request)).unwrap();
+                prop_assert!(response.status().as_u16() < 500);
+            }
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
