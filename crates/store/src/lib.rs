@@ -32,11 +32,11 @@
 //! moment leaves either the state before or the state after it. An article is reported as
 //! stored only after its transaction committed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use corroborate_model::{stable_hash, Article, Dossier, Fact, SCHEMA_VERSION};
+use corroborate_model::{stable_hash, Article, Dossier, Fact, Story, SCHEMA_VERSION};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
@@ -433,8 +433,9 @@ impl Store {
             )?;
             let mut member = tx
                 .prepare("INSERT OR IGNORE INTO story_articles (article, story) VALUES (?1, ?2)")?;
+            let index = StoryIndex::new(dossier);
             for (position, story) in dossier.stories.iter().enumerate() {
-                let scoped = story_dossier(dossier, &story.id);
+                let scoped = index.dossier_of(story);
                 let last_seq = story
                     .articles
                     .iter()
@@ -677,37 +678,94 @@ impl Store {
 /// whose copy is among them, the entities mentioned in them and the story's facts. Empty
 /// lists when the story is unknown.
 pub fn story_dossier(d: &Dossier, story_id: &str) -> Dossier {
-    let story = d.stories.iter().find(|s| s.id == story_id);
-    let members: BTreeSet<&str> = story
-        .map(|s| s.articles.iter().map(String::as_str).collect())
-        .unwrap_or_default();
-    Dossier {
-        schema_version: d.schema_version,
-        articles: d
-            .articles
-            .iter()
-            .filter(|a| members.contains(a.id.as_str()))
-            .cloned()
-            .collect(),
-        copies: d
-            .copies
-            .iter()
-            .filter(|c| members.contains(c.article.as_str()))
-            .cloned()
-            .collect(),
-        stories: story.into_iter().cloned().collect(),
-        entities: d
-            .entities
-            .iter()
-            .filter(|e| e.articles.iter().any(|a| members.contains(a.as_str())))
-            .cloned()
-            .collect(),
-        facts: d
-            .facts
-            .iter()
-            .filter(|f| f.story == story_id)
-            .cloned()
-            .collect(),
+    let index = StoryIndex::new(d);
+    match d.stories.iter().find(|s| s.id == story_id) {
+        Some(story) => index.dossier_of(story),
+        None => Dossier {
+            schema_version: d.schema_version,
+            articles: vec![],
+            copies: vec![],
+            stories: vec![],
+            entities: vec![],
+            facts: vec![],
+        },
+    }
+}
+
+/// Positions of each article's records in a dossier, so that every story's own dossier is
+/// cut in time proportional to its size rather than the whole dossier's (a 100k-article
+/// corpus has some 20k stories).
+struct StoryIndex<'a> {
+    d: &'a Dossier,
+    article: HashMap<&'a str, usize>,
+    copies_of: HashMap<&'a str, Vec<usize>>,
+    entities_of: HashMap<&'a str, Vec<usize>>,
+    facts_of: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> StoryIndex<'a> {
+    fn new(d: &'a Dossier) -> Self {
+        let mut index = StoryIndex {
+            d,
+            article: HashMap::new(),
+            copies_of: HashMap::new(),
+            entities_of: HashMap::new(),
+            facts_of: HashMap::new(),
+        };
+        for (i, a) in d.articles.iter().enumerate() {
+            index.article.entry(a.id.as_str()).or_insert(i);
+        }
+        for (i, c) in d.copies.iter().enumerate() {
+            index
+                .copies_of
+                .entry(c.article.as_str())
+                .or_default()
+                .push(i);
+        }
+        for (i, e) in d.entities.iter().enumerate() {
+            for a in &e.articles {
+                index.entities_of.entry(a.as_str()).or_default().push(i);
+            }
+        }
+        for (i, f) in d.facts.iter().enumerate() {
+            index.facts_of.entry(f.story.as_str()).or_default().push(i);
+        }
+        index
+    }
+
+    /// Same records, in the same (dossier) order, as filtering the whole dossier would give.
+    fn dossier_of(&self, story: &Story) -> Dossier {
+        let d = self.d;
+        let mut articles: BTreeSet<usize> = BTreeSet::new();
+        let mut copies: BTreeSet<usize> = BTreeSet::new();
+        let mut entities: BTreeSet<usize> = BTreeSet::new();
+        for a in &story.articles {
+            if let Some(&i) = self.article.get(a.as_str()) {
+                articles.insert(i);
+            }
+            copies.extend(self.copies_of.get(a.as_str()).into_iter().flatten());
+            entities.extend(self.entities_of.get(a.as_str()).into_iter().flatten());
+        }
+        Dossier {
+            schema_version: d.schema_version,
+            articles: articles
+                .into_iter()
+                .map(|i| d.articles[i].clone())
+                .collect(),
+            copies: copies.into_iter().map(|i| d.copies[i].clone()).collect(),
+            stories: vec![story.clone()],
+            entities: entities
+                .into_iter()
+                .map(|i| d.entities[i].clone())
+                .collect(),
+            facts: self
+                .facts_of
+                .get(story.id.as_str())
+                .into_iter()
+                .flatten()
+                .map(|&i| d.facts[i].clone())
+                .collect(),
+        }
     }
 }
 

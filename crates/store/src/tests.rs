@@ -147,3 +147,77 @@ fn a_newer_schema_is_refused() {
     ));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_story_dossier_holds_only_that_storys_records_in_dossier_order() {
+    use corroborate_model::{Copy, CopyBasis, CopyKind, Entity, EntityKind, Fact, Status};
+    let articles = vec![article("a", "A."), article("b", "B."), article("c", "C.")];
+    let story = |id: &str, members: &[&str]| Story {
+        id: id.into(),
+        title: id.into(),
+        articles: members.iter().map(|m| m.to_string()).collect(),
+        brief: String::new(),
+        timeline: vec![],
+    };
+    let fact = |id: &str, story: &str| Fact {
+        id: id.into(),
+        story: story.into(),
+        statement: id.into(),
+        status: Status::SingleSource,
+        articles: vec![],
+        independent_sources: 1,
+        origins: vec![],
+        date: None,
+        entities: vec![],
+        evidence: vec![],
+        conflicts: vec![],
+    };
+    let entity = |id: &str, members: &[&str]| Entity {
+        id: id.into(),
+        name: id.into(),
+        kind: EntityKind::Other,
+        aliases: vec![],
+        articles: members.iter().map(|m| m.to_string()).collect(),
+        mentions: 1,
+    };
+    let d = Dossier {
+        schema_version: SCHEMA_VERSION,
+        articles,
+        copies: vec![Copy {
+            article: "c".into(),
+            of: "a".into(),
+            kind: CopyKind::Rewrite,
+            similarity: 0.9,
+            basis: CopyBasis::Undetermined,
+        }],
+        stories: vec![story("s1", &["c", "a"]), story("s2", &["b"])],
+        entities: vec![
+            entity("e1", &["b"]),
+            entity("e2", &["a", "b"]),
+            entity("e3", &["c"]),
+        ],
+        facts: vec![fact("f1", "s1"), fact("f2", "s2"), fact("f3", "s1")],
+    };
+    let s1 = story_dossier(&d, "s1");
+    let ids = |v: Vec<&str>| v.join(",");
+    assert_eq!(
+        ids(s1.articles.iter().map(|a| a.id.as_str()).collect()),
+        "a,c"
+    );
+    assert_eq!(s1.copies.len(), 1);
+    assert_eq!(
+        ids(s1.entities.iter().map(|e| e.id.as_str()).collect()),
+        "e2,e3"
+    );
+    assert_eq!(
+        ids(s1.facts.iter().map(|f| f.id.as_str()).collect()),
+        "f1,f3"
+    );
+    let s2 = story_dossier(&d, "s2");
+    assert!(s2.copies.is_empty());
+    assert_eq!(
+        ids(s2.entities.iter().map(|e| e.id.as_str()).collect()),
+        "e1,e2"
+    );
+    assert!(story_dossier(&d, "s9").stories.is_empty());
+}
