@@ -15,6 +15,7 @@ use corroborate_engine::{Config, Step};
 use corroborate_ingest::{read_paths, Limits, ReadOutcome};
 
 mod extract;
+mod service;
 mod stance;
 mod stream_bench;
 
@@ -147,6 +148,16 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Store articles in the database (incremental, safe to re-run) and update its dossier.
+    Ingest(service::IngestArgs),
+    /// Serve the database: JSON API under /api, web pages at /.
+    Serve(service::ServeArgs),
+    /// Export a story (or the whole dossier) from the database.
+    Export(service::ExportArgs),
+    /// Write a synthetic corpus made of perturbed seed articles (for tests and benchmarks).
+    Synth(service::SynthArgs),
+    /// Load-test the API on a synthetic database (builds it first if needed).
+    BenchServe(service::BenchServeArgs),
 }
 
 #[derive(clap::Args)]
@@ -163,14 +174,39 @@ struct Common {
     quiet: bool,
 }
 
+fn read_config(path: Option<&std::path::Path>) -> Result<Config> {
+    let Some(path) = path else {
+        return Ok(Config::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("invalid config {}", path.display()))
+}
+
+fn write_output(rendered: &str, output: Option<&PathBuf>) -> Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, rendered)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(rendered.as_bytes())
+                .and_then(|_| out.flush())
+                .context("cannot write to stdout")?;
+        }
+    }
+    Ok(())
+}
+
 impl Common {
+    fn quiet_default() -> Common {
+        Common {
+            config: None,
+            max_file_size: Limits::default().max_file_bytes,
+            quiet: true,
+        }
+    }
     fn config(&self) -> Result<Config> {
-        let Some(path) = &self.config else {
-            return Ok(Config::default());
-        };
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read config {}", path.display()))?;
-        serde_json::from_str(&text).with_context(|| format!("invalid config {}", path.display()))
+        read_config(self.config.as_deref())
     }
     fn limits(&self) -> Limits {
         Limits {
@@ -230,16 +266,7 @@ fn analyze(
         Format::Json => corroborate_report::to_json(&analysis.dossier),
         Format::Markdown => corroborate_report::to_markdown(&analysis.dossier),
     };
-    match output {
-        Some(path) => std::fs::write(path, rendered)
-            .with_context(|| format!("cannot write {}", path.display()))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(rendered.as_bytes())
-                .and_then(|_| out.flush())
-                .context("cannot write to stdout")?;
-        }
-    }
+    write_output(&rendered, output)?;
     if failed > 0 {
         eprintln!("{failed} input(s) could not be read; the dossier covers the other {n}.");
         return Ok(ExitCode::from(1));
@@ -380,6 +407,11 @@ fn main() -> ExitCode {
             cv_out.as_deref(),
             config.as_deref(),
         ),
+        Command::Ingest(args) => service::ingest(args),
+        Command::Serve(args) => service::serve(args),
+        Command::Export(args) => service::export(args),
+        Command::Synth(args) => service::synth(args),
+        Command::BenchServe(args) => service::bench_serve(args),
     };
     match result {
         Ok(code) => code,

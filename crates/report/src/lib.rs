@@ -1,6 +1,7 @@
 //! Rendering a [`Dossier`] for people and programs: JSON (the output contract, schema
-//! version 1, described by `schema/dossier.v1.schema.json`) and Markdown (a readable
-//! dossier for a journalist or analyst).
+//! version 1, described by `schema/dossier.v1.schema.json`), Markdown (a readable
+//! dossier for a journalist or analyst), standalone HTML ([`html`], also the server's story
+//! page), CSV of facts ([`csv`]) and W3C PROV-JSON of derivations ([`prov`]).
 //!
 //! Invariant: this crate renders only. It never analyses, filters, reorders or changes the
 //! dossier; whatever the engine decided is shown as decided, in the dossier's own order
@@ -23,10 +24,97 @@
 
 use std::fmt::{self, Write};
 
+pub mod csv;
+pub mod html;
+pub mod prov;
+
+pub use csv::to_csv;
+pub use html::{to_html, to_html_page, PageOptions};
+pub use prov::to_prov_json;
+
 use corroborate_model::{
     Article, Copy, CopyBasis, CopyKind, Dossier, Entity, EntityKind, Evidence, Fact, Stance,
     Status, Story,
 };
+
+/// An output format of the dossier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// The output contract (schema 1).
+    Json,
+    Markdown,
+    /// One standalone page, no external resources.
+    Html,
+    /// One row per fact.
+    Csv,
+    /// W3C PROV-JSON of the derivations.
+    Prov,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Json,
+        Format::Markdown,
+        Format::Html,
+        Format::Csv,
+        Format::Prov,
+    ];
+
+    /// The name users type (`--format`, export links).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Prov => "prov",
+        }
+    }
+
+    /// The Internet media type of the rendering.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Markdown => "text/markdown; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Prov => "application/json",
+        }
+    }
+
+    /// File name extension for a download.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Prov => "prov.json",
+        }
+    }
+
+    pub fn render(self, d: &Dossier) -> String {
+        match self {
+            Format::Json => to_json(d),
+            Format::Markdown => to_markdown(d),
+            Format::Html => to_html(d),
+            Format::Csv => to_csv(d),
+            Format::Prov => to_prov_json(d),
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s || (s == "md" && *f == Format::Markdown))
+            .ok_or_else(|| {
+                format!("unknown format {s:?}; expected json, markdown, html, csv or prov")
+            })
+    }
+}
 
 /// The dossier as pretty-printed JSON, ending with a newline so it is a well-formed text
 /// file and concatenates cleanly in shells.

@@ -1,11 +1,14 @@
 //! Integration tests, compiled as one binary: the acceptance checks on the example corpus,
 //! the output schema, the command line, and invariants over generated input.
 
+mod browser;
 mod cli;
+mod crash;
 mod extract;
 mod properties;
 mod schema;
 mod seeds;
+mod service;
 mod stance;
 
 use std::path::PathBuf;

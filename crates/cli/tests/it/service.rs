@@ -1,0 +1,183 @@
+//! `ingest`, `export` and `synth` as a user runs them: incremental and idempotent ingest,
+//! exports of a stored story in every format, equal to what `analyze` says.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use corroborate_store::Store;
+
+pub fn corroborate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_corroborate"))
+        .args(args)
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join("corroborate-it-xdg"),
+        )
+        .output()
+        .expect("runs")
+}
+
+pub fn tempdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("corroborate-svc-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+pub fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn ingest_is_idempotent_and_export_equals_analyze() {
+    let dir = tempdir("idem");
+    let db = dir.join("news.db");
+    let seeds = crate::examples();
+    let first = ok(&corroborate(&["ingest", "-q", "--db", s(&db), s(&seeds)]));
+    assert_eq!(
+        first.lines().filter(|l| l.starts_with("stored ")).count(),
+        5
+    );
+    let exported = ok(&corroborate(&[
+        "export",
+        "--db",
+        s(&db),
+        "--format",
+        "json",
+    ]));
+    let second = ok(&corroborate(&["ingest", "-q", "--db", s(&db), s(&seeds)]));
+    assert_eq!(
+        second, "dossier 1\n",
+        "a re-run stores nothing and keeps the dossier"
+    );
+    let again = ok(&corroborate(&[
+        "export",
+        "--db",
+        s(&db),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(exported, again);
+    let analyzed = ok(&corroborate(&["analyze", "--format", "json", s(&seeds)]));
+    assert_eq!(
+        exported, analyzed,
+        "the stored dossier is the batch dossier"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn articles_ingested_later_join_the_existing_story_with_a_stable_id() {
+    let dir = tempdir("incr");
+    let db = dir.join("news.db");
+    let seeds = crate::examples();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    ok(&corroborate(&[
+        "ingest",
+        "-q",
+        "--db",
+        s(&db),
+        s(&files[0]),
+        s(&files[1]),
+    ]));
+    let before = Store::open(&db).unwrap().dossier().unwrap();
+    let story = before.stories[0].id.clone();
+    // Same paths as the full run, so `source` matches too.
+    let rest: Vec<&str> = files[2..].iter().map(|p| s(p)).collect();
+    let mut args = vec!["ingest", "-q", "--db", s(&db)];
+    args.extend(rest);
+    ok(&corroborate(&args));
+    let after = Store::open(&db).unwrap().dossier().unwrap();
+    assert_eq!(after.stories.len(), 1);
+    assert_eq!(after.stories[0].id, story, "the story keeps its id");
+    assert_eq!(after.stories[0].articles.len(), 5);
+    let all: Vec<&str> = files.iter().map(|p| s(p)).collect();
+    let mut args = vec!["analyze", "--format", "json"];
+    args.extend(all);
+    let batch: corroborate_model::Dossier = serde_json::from_str(&ok(&corroborate(&args))).unwrap();
+    assert_eq!(after, batch, "ingest in two steps gives the batch dossier");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn export_renders_a_story_in_every_format() {
+    let dir = tempdir("export");
+    let db = dir.join("news.db");
+    ok(&corroborate(&[
+        "ingest",
+        "-q",
+        "--db",
+        s(&db),
+        s(&crate::examples()),
+    ]));
+    let story = Store::open(&db).unwrap().dossier().unwrap().stories[0]
+        .id
+        .clone();
+    let export = |format: &str| {
+        ok(&corroborate(&[
+            "export",
+            "--db",
+            s(&db),
+            "--story",
+            &story,
+            "--format",
+            format,
+        ]))
+    };
+    let json: corroborate_model::Dossier = serde_json::from_str(&export("json")).unwrap();
+    assert_eq!(json.stories[0].id, story);
+    assert!(export("markdown").contains("# Story: Syria foils"));
+    let html = export("html");
+    assert!(html.starts_with("<!doctype html>") && html.contains("<mark>"));
+    let csv = export("csv");
+    assert!(csv.starts_with("fact,story,status,independent_sources"));
+    assert_eq!(csv.lines().count(), json.facts.len() + 1);
+    let prov: serde_json::Value = serde_json::from_str(&export("prov")).unwrap();
+    let copy = &json.copies[0];
+    let derived = prov["wasDerivedFrom"].as_object().unwrap();
+    assert!(derived.values().any(|r| r["prov:generatedEntity"]
+        == format!("cor:article/{}", copy.article)
+        && r["prov:usedEntity"] == format!("cor:article/{}", copy.of)));
+    assert!(prov["hadPrimarySource"]
+        .as_object()
+        .unwrap()
+        .values()
+        .any(|r| r["prov:usedEntity"] == "cor:source/Reuters"));
+    let missing = corroborate(&["export", "--db", s(&db), "--story", "s-nope"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("s-nope"));
+    let no_db = corroborate(&["export", "--db", s(&dir.join("absent.db"))]);
+    assert_eq!(no_db.status.code(), Some(2));
+    assert!(
+        !dir.join("absent.db").exists(),
+        "export never creates a database"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_default_database_lives_under_xdg_data_home() {
+    let dir = tempdir("xdg");
+    let out = Command::new(env!("CARGO_BIN_EXE_corroborate"))
+        .args(["ingest", "-q", s(&crate::examples())])
+        .env("XDG_DATA_HOME", &dir)
+        .output()
+        .unwrap();
+    ok(&out);
+    assert!(dir.join("corroborate").join("corroborate.db").exists());
+    let _ = std::fs::remove_dir_all(dir);
+}

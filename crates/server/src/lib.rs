@@ -1,0 +1,572 @@
+//! The HTTP face of corroborate: a JSON API over the store, the web pages (story list with
+//! search, story page), exports, and an OpenAPI document. Built on axum.
+//!
+//! Main items: [`router`] (all routes over an [`AppState`]), [`serve`] (runs it on a
+//! listener until Ctrl-C), [`ServerConfig`] (limits), [`ApiError`] (the one table from error
+//! to status code and machine code).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let state = corroborate_server::AppState::open(
+//!     std::path::Path::new("news.db"),
+//!     corroborate_engine::Config::default(),
+//!     corroborate_server::ServerConfig::default(),
+//! )?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! corroborate_server::serve(listener, state).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Architecture invariant: the only crate that knows HTTP. It reads and writes through the
+//! store and renders through the report crate; it holds no analysis logic of its own.
+//!
+//! Architecture invariant: bad input never gives a 500. Unknown ids are 404, unreadable
+//! queries and bodies 400, bodies over the limit 413; every error body is
+//! `{"message", "code"}`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use corroborate_model::Dossier;
+use corroborate_report::html::{escape, STYLE};
+use corroborate_report::{Format, PageOptions};
+use corroborate_store::{Store, StoreError, StoryPage};
+use serde::{Deserialize, Serialize};
+
+mod openapi;
+
+/// Limits of the server. Every field is optional in a config file; unknown fields are an
+/// error.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Largest request body accepted, in bytes (default 16 MiB); larger ones get 413.
+    pub body_limit: usize,
+    /// Stories per page when the request does not say (default 20; at most 100).
+    pub per_page: i64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            body_limit: 16 * 1024 * 1024,
+            per_page: 20,
+        }
+    }
+}
+
+/// Errors starting the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("server I/O: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What every handler shares: where the database is, a pool of read connections, the one
+/// write connection, and the configs.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: PathBuf,
+    readers: Mutex<Vec<Store>>,
+    writer: Mutex<Store>,
+    engine: corroborate_engine::Config,
+    config: ServerConfig,
+}
+
+impl AppState {
+    /// Opens (creating if needed) the database at `db`.
+    pub fn open(
+        db: &Path,
+        engine: corroborate_engine::Config,
+        config: ServerConfig,
+    ) -> Result<AppState, ServerError> {
+        let writer = Store::open(db)?;
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                db: db.to_path_buf(),
+                readers: Mutex::new(Vec::new()),
+                writer: Mutex::new(writer),
+                engine,
+                config,
+            }),
+        })
+    }
+
+    /// Runs `f` on a read connection from the pool (opening one when all are busy), on a
+    /// blocking thread so SQLite never stalls the async workers.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = inner.readers.lock().ok().and_then(|mut p| p.pop());
+            let store = match pooled {
+                Some(s) => s,
+                None => Store::open_read_only(&inner.db)?,
+            };
+            let result = f(&store);
+            if let Ok(mut pool) = inner.readers.lock() {
+                pool.push(store);
+            }
+            result
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("reader task failed: {e}")))?
+        .map_err(ApiError::from)
+    }
+}
+
+/// An API error: HTTP status, a stable machine code and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+    fn not_found(what: &str, id: &str) -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no {what} with id {id:?}"),
+        )
+    }
+    fn internal(message: String) -> Self {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+    }
+}
+
+/// The one table from store errors to HTTP: these are faults of the server or its file,
+/// never of the request.
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        let (status, code) = match &e {
+            StoreError::Sqlite(rusqlite_error) if corroborate_store::is_busy(rusqlite_error) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "busy")
+            }
+            StoreError::DataCorruption { .. } => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "data_corruption")
+            }
+            StoreError::Analysis(_) => (StatusCode::INTERNAL_SERVER_ERROR, "analysis_failed"),
+            _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        ApiError::new(status, code, e.to_string())
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    message: &'a str,
+    code: &'a str,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_string(&ErrorBody {
+            message: &self.message,
+            code: self.code,
+        })
+        .unwrap_or_default();
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
+    }
+}
+
+fn json_response(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// Every route of the service.
+pub fn router(state: AppState) -> Router {
+    let limit = state.inner.config.body_limit;
+    Router::new()
+        .route("/", get(list_page))
+        .route("/stories/{id}", get(story_page))
+        .route("/api/health", get(health))
+        .route("/api/openapi.json", get(openapi_document))
+        .route("/api/stories", get(list_stories))
+        .route("/api/stories/{id}", get(get_story))
+        .route("/api/stories/{id}/export/{format}", get(export_story))
+        .route("/api/articles", axum::routing::post(post_articles))
+        .route("/api/articles/{id}", get(get_article))
+        .route("/api/facts/{id}", get(get_fact))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this route does not take that method",
+            )
+        })
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+/// Serves `router(state)` on `listener` until Ctrl-C (or SIGTERM on Unix).
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[derive(Deserialize)]
+struct ListParams {
+    q: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+async fn health(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let h = state.read(|s| s.health()).await?;
+    let mut v = serde_json::to_value(&h).map_err(|e| ApiError::internal(e.to_string()))?;
+    v["status"] = "ok".into();
+    Ok(json_response(StatusCode::OK, to_json(&v)?))
+}
+
+async fn openapi_document() -> Response {
+    json_response(StatusCode::OK, openapi::document())
+}
+
+fn bad_query(e: QueryRejection) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "bad_query", e.body_text())
+}
+
+async fn story_list(state: &AppState, params: ListParams) -> Result<StoryPage, ApiError> {
+    let per_page = params.per_page.unwrap_or(state.inner.config.per_page);
+    let page = params.page.unwrap_or(1);
+    if page < 1 || !(1..=100).contains(&per_page) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "page must be at least 1 and per_page between 1 and 100",
+        ));
+    }
+    state
+        .read(move |s| s.stories(params.q.as_deref(), page, per_page))
+        .await
+}
+
+async fn list_stories(
+    State(state): State<AppState>,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(params) = params.map_err(bad_query)?;
+    let page = story_list(&state, params).await?;
+    Ok(json_response(StatusCode::OK, to_json(&page)?))
+}
+
+async fn get_story(
+    State(state): State<AppState>,
+    UrlPath(id): UrlPath<String>,
+) -> Result<Response, ApiError> {
+    let lookup = id.clone();
+    // The story's dossier is stored as JSON: served as is, with no decoding.
+    match state.read(move |s| s.story_json(&lookup)).await? {
+        Some(body) => Ok(json_response(StatusCode::OK, body)),
+        None => Err(ApiError::not_found("story", &id)),
+    }
+}
+
+async fn story_dossier(state: &AppState, id: &str) -> Result<Dossier, ApiError> {
+    let lookup = id.to_string();
+    state
+        .read(move |s| s.story(&lookup))
+        .await?
+        .ok_or_else(|| ApiError::not_found("story", id))
+}
+
+async fn export_story(
+    State(state): State<AppState>,
+    UrlPath((id, format)): UrlPath<(String, String)>,
+) -> Result<Response, ApiError> {
+    let format: Format = format
+        .parse()
+        .map_err(|e: String| ApiError::new(StatusCode::NOT_FOUND, "unknown_format", e))?;
+    let d = story_dossier(&state, &id).await?;
+    let disposition = format!(
+        "inline; filename=\"{}.{}\"",
+        id.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_',
+            "_"
+        ),
+        format.extension()
+    );
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, format.media_type().to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        format.render(&d),
+    )
+        .into_response())
+}
+
+async fn get_article(
+    State(state): State<AppState>,
+    UrlPath(id): UrlPath<String>,
+) -> Result<Response, ApiError> {
+    let lookup = id.clone();
+    match state.read(move |s| s.article(&lookup)).await? {
+        Some(record) => Ok(json_response(StatusCode::OK, to_json(&record)?)),
+        None => Err(ApiError::not_found("article", &id)),
+    }
+}
+
+async fn get_fact(
+    State(state): State<AppState>,
+    UrlPath(id): UrlPath<String>,
+) -> Result<Response, ApiError> {
+    let lookup = id.clone();
+    match state.read(move |s| s.fact(&lookup)).await? {
+        Some(fact) => Ok(json_response(StatusCode::OK, to_json(&fact)?)),
+        None => Err(ApiError::not_found("fact", &id)),
+    }
+}
+
+#[derive(Serialize)]
+struct IngestResponse {
+    stored: Vec<String>,
+    unchanged: Vec<(String, String)>,
+    renamed: Vec<(String, String)>,
+    diagnostics: Vec<String>,
+    dossier_version: i64,
+}
+
+/// Ingests one article object or an array of them (the fields of `.json` input), then
+/// brings the dossier up to date. 201 when something was stored, 200 when every article was
+/// already there.
+async fn post_articles(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!(
+                    "the body is larger than the limit of {} bytes",
+                    state.inner.config.body_limit
+                ),
+            )
+        } else {
+            ApiError::new(StatusCode::BAD_REQUEST, "bad_body", e.body_text())
+        }
+    })?;
+    let text = std::str::from_utf8(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("the body is not UTF-8: {e}"),
+        )
+    })?;
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("the body is not valid JSON: {e}"),
+        ));
+    }
+    let read = corroborate_ingest::read_json_str(text, "request");
+    let diagnostics: Vec<String> = read.diagnostics.iter().map(|d| d.to_string()).collect();
+    if read.articles.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_article",
+            format!(
+                "no readable article in the body: {}",
+                diagnostics.join("; ")
+            ),
+        ));
+    }
+    let inner = state.inner.clone();
+    let articles = read.articles;
+    let (added, version) = tokio::task::spawn_blocking(move || {
+        let mut store = inner
+            .writer
+            .lock()
+            .map_err(|_| StoreError::Analysis("the writer lock was poisoned".into()))?;
+        let added = store.add_articles(articles)?;
+        let engine = inner.engine.clone();
+        store.refresh(|articles| {
+            corroborate_engine::run(articles, &engine, &|_| {}).map(|a| a.dossier)
+        })?;
+        let version = store.health()?.dossier_version;
+        Ok::<_, StoreError>((added, version))
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("ingest task failed: {e}")))??;
+    let status = if added.stored.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let response = IngestResponse {
+        stored: added.stored,
+        unchanged: added.unchanged,
+        renamed: added.renamed,
+        diagnostics,
+        dossier_version: version,
+    };
+    Ok(json_response(status, to_json(&response)?))
+}
+
+fn html_page(status: StatusCode, title: &str, body: &str) -> Response {
+    let page = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n",
+        escape(title)
+    );
+    (status, Html(page)).into_response()
+}
+
+fn html_error(e: ApiError) -> Response {
+    let body = format!(
+        "<nav><a href=\"/\">← All stories</a></nav><h1>{}</h1><p>{}</p>",
+        e.status.as_u16(),
+        escape(&e.message)
+    );
+    html_page(e.status, "Error", &body)
+}
+
+/// The story list with a search box; works without JavaScript (a GET form).
+async fn list_page(
+    State(state): State<AppState>,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Response {
+    let params = match params {
+        Ok(Query(p)) => p,
+        Err(e) => return html_error(bad_query(e)),
+    };
+    let q = params.q.clone().unwrap_or_default();
+    let page = match story_list(&state, params).await {
+        Ok(p) => p,
+        Err(e) => return html_error(e),
+    };
+    let mut body = String::from("<h1>Stories</h1>\n<form class=\"search\" method=\"get\" action=\"/\"><input type=\"search\" name=\"q\" placeholder=\"Search articles and facts\" value=\"");
+    body.push_str(&escape(&q));
+    body.push_str("\"> <button type=\"submit\">Search</button></form>\n");
+    body.push_str(&format!(
+        "<p class=\"meta\">{} {}, newest activity first.</p>\n",
+        page.total,
+        if page.total == 1 { "story" } else { "stories" }
+    ));
+    body.push_str("<table class=\"stories\"><thead><tr><th>Story</th><th class=\"num\">Articles</th><th class=\"num\">Facts</th><th class=\"num\">Corroborated</th><th class=\"num\">Contested</th></tr></thead><tbody>\n");
+    for s in &page.stories {
+        body.push_str(&format!(
+            "<tr><td><a href=\"/stories/{}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+            escape(&s.id),
+            escape(&s.title),
+            s.articles,
+            s.facts,
+            s.corroborated,
+            s.contested
+        ));
+    }
+    body.push_str("</tbody></table>\n");
+    let pages = (page.total + page.per_page - 1) / page.per_page;
+    if pages > 1 {
+        let link = |p: i64| {
+            format!(
+                "/?q={}&amp;page={p}&amp;per_page={}",
+                escape(&percent_encode(&q)),
+                page.per_page
+            )
+        };
+        body.push_str("<nav class=\"pager\">");
+        if page.page > 1 {
+            body.push_str(&format!("<a href=\"{}\">← newer</a> ", link(page.page - 1)));
+        }
+        body.push_str(&format!("page {} of {pages}", page.page));
+        if page.page < pages {
+            body.push_str(&format!(" <a href=\"{}\">older →</a>", link(page.page + 1)));
+        }
+        body.push_str("</nav>\n");
+    }
+    html_page(StatusCode::OK, "Stories — corroborate", &body)
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// One story: brief, timeline, fact table with evidence, coverage matrix, copy chains,
+/// entities, articles (the report crate's HTML page with navigation links).
+async fn story_page(State(state): State<AppState>, UrlPath(id): UrlPath<String>) -> Response {
+    let d = match story_dossier(&state, &id).await {
+        Ok(d) => d,
+        Err(e) => return html_error(e),
+    };
+    let base = format!("/api/stories/{}/export", percent_encode(&id));
+    let options = PageOptions {
+        back: Some(("/", "All stories")),
+        downloads: Format::ALL
+            .iter()
+            .map(|f| (format!("{base}/{}", f.name()), f.name().to_string()))
+            .collect(),
+    };
+    (
+        StatusCode::OK,
+        Html(corroborate_report::to_html_page(&d, &options)),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests;

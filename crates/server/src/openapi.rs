@@ -1,0 +1,124 @@
+//! The OpenAPI 3.1 document served at `/api/openapi.json`, written by hand next to the
+//! routes it describes; `tests.rs` checks that every route in it answers.
+
+use serde_json::{json, Value};
+
+fn error_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    })
+}
+
+fn id_parameter(what: &str) -> Value {
+    json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": format!("{what} id")})
+}
+
+/// The document, as pretty-printed JSON.
+pub fn document() -> String {
+    let doc = json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "corroborate",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Stories, facts and their evidence from a corroborate store. Dossier records follow schema/dossier.v1.schema.json (schema_version 1)."
+        },
+        "paths": {
+            "/api/health": {"get": {
+                "summary": "Counts and dossier version",
+                "responses": {"200": {"description": "The store is readable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}}
+            }},
+            "/api/stories": {"get": {
+                "summary": "Stories, newest activity first",
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Words that the story's articles or facts must all contain"},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}
+                ],
+                "responses": {
+                    "200": {"description": "A page of stories", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StoryPage"}}}},
+                    "400": error_response("Unreadable query parameters")
+                }
+            }},
+            "/api/stories/{id}": {"get": {
+                "summary": "The story's dossier (schema 1): the story, its articles, copies, entities and facts with evidence",
+                "parameters": [id_parameter("Story")],
+                "responses": {
+                    "200": {"description": "Dossier restricted to the story", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Dossier"}}}},
+                    "404": error_response("Unknown story")
+                }
+            }},
+            "/api/stories/{id}/export/{format}": {"get": {
+                "summary": "The story's dossier rendered as json, markdown, html, csv (facts) or prov (PROV-JSON)",
+                "parameters": [id_parameter("Story"), {"name": "format", "in": "path", "required": true, "schema": {"enum": ["json", "markdown", "html", "csv", "prov"]}}],
+                "responses": {
+                    "200": {"description": "The rendering"},
+                    "404": error_response("Unknown story or format")
+                }
+            }},
+            "/api/articles": {"post": {
+                "summary": "Ingest articles and bring the dossier up to date",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"oneOf": [
+                    {"$ref": "#/components/schemas/ArticleInput"},
+                    {"type": "array", "items": {"$ref": "#/components/schemas/ArticleInput"}}
+                ]}}}},
+                "responses": {
+                    "201": {"description": "At least one article was stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestResult"}}}},
+                    "200": {"description": "Every article was already stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestResult"}}}},
+                    "400": error_response("Malformed JSON or no readable article"),
+                    "413": error_response("Body over the configured limit")
+                }
+            }},
+            "/api/articles/{id}": {"get": {
+                "summary": "One article (as analysed) and its story",
+                "parameters": [id_parameter("Article")],
+                "responses": {
+                    "200": {"description": "The article", "content": {"application/json": {"schema": {"type": "object", "required": ["article", "story", "seq"], "properties": {"article": {"type": "object"}, "story": {"type": ["string", "null"]}, "seq": {"type": "integer"}}}}}},
+                    "404": error_response("Unknown article")
+                }
+            }},
+            "/api/facts/{id}": {"get": {
+                "summary": "One fact with its evidence",
+                "parameters": [id_parameter("Fact")],
+                "responses": {
+                    "200": {"description": "The fact (dossier schema 1 `facts[]` record)", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "404": error_response("Unknown fact")
+                }
+            }},
+            "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}}
+        },
+        "components": {"schemas": {
+            "Error": {"type": "object", "required": ["message", "code"], "properties": {
+                "message": {"type": "string"},
+                "code": {"type": "string", "enum": ["not_found", "bad_query", "bad_body", "invalid_json", "invalid_article", "payload_too_large", "method_not_allowed", "unknown_format", "busy", "data_corruption", "analysis_failed", "internal"]}
+            }},
+            "Health": {"type": "object", "properties": {
+                "status": {"const": "ok"}, "schema_version": {"type": "integer"}, "articles": {"type": "integer"},
+                "stories": {"type": "integer"}, "facts": {"type": "integer"}, "dossier_version": {"type": "integer"}, "pending": {"type": "integer"}
+            }},
+            "StoryPage": {"type": "object", "required": ["stories", "total", "page", "per_page"], "properties": {
+                "stories": {"type": "array", "items": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "title": {"type": "string"}, "articles": {"type": "integer"}, "facts": {"type": "integer"},
+                    "corroborated": {"type": "integer"}, "contested": {"type": "integer"}, "last_activity": {"type": "integer"}
+                }}},
+                "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}
+            }},
+            "Dossier": {"type": "object", "description": "See schema/dossier.v1.schema.json", "required": ["schema_version", "articles", "copies", "stories", "entities", "facts"]},
+            "ArticleInput": {"type": "object", "required": ["text"], "properties": {
+                "id": {"type": ["string", "number"]}, "text": {"type": "string"}, "maintext": {"type": "string"}, "title": {"type": "string"},
+                "url": {"type": "string"}, "published": {"type": "string"}, "date_publish": {"type": "string"}, "outlet": {"type": "string"},
+                "source_domain": {"type": "string"}, "language": {"type": "string"}
+            }},
+            "IngestResult": {"type": "object", "properties": {
+                "stored": {"type": "array", "items": {"type": "string"}},
+                "unchanged": {"type": "array", "items": {"type": "array"}},
+                "renamed": {"type": "array", "items": {"type": "array"}},
+                "diagnostics": {"type": "array", "items": {"type": "string"}},
+                "dossier_version": {"type": "integer"}
+            }}
+        }}
+    });
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}

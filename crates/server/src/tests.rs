@@ -1,0 +1,382 @@
+//! The API's status codes and bodies, through the router in memory (no socket).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::body::Body;
+use axum::http::{Method, Request};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use super::*;
+
+fn seeds() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/syria-2025-11")
+}
+
+/// A fresh database holding the example corpus, analysed, and its router.
+fn app_with(config: ServerConfig) -> (Router, PathBuf) {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "corroborate-server-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("t.db");
+    let mut store = Store::open(&db).unwrap();
+    let read = corroborate_ingest::read_paths(&[seeds()], &corroborate_ingest::Limits::default());
+    store.add_articles(read.articles).unwrap();
+    store
+        .refresh(|a| {
+            corroborate_engine::run(a, &corroborate_engine::Config::default(), &|_| {})
+                .map(|a| a.dossier)
+        })
+        .unwrap();
+    let state = AppState::open(&db, corroborate_engine::Config::default(), config).unwrap();
+    (router(state), dir)
+}
+
+fn app() -> (Router, PathBuf) {
+    app_with(ServerConfig::default())
+}
+
+async fn call(app: &Router, method: Method, uri: &str, body: &str) -> (StatusCode, String) {
+    let request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
+    call(app, Method::GET, uri, "").await
+}
+
+fn json(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+/// The status and machine code of an error response; fails unless the body is exactly
+/// `{"message", "code"}`.
+fn error_of(status: StatusCode, body: &str) -> (u16, String) {
+    let v = json(body);
+    let obj = v.as_object().unwrap();
+    assert_eq!(obj.len(), 2, "{body}");
+    assert!(!obj["message"].as_str().unwrap().is_empty());
+    (status.as_u16(), obj["code"].as_str().unwrap().to_string())
+}
+
+async fn first_story(app: &Router) -> Value {
+    let (status, body) = get(app, "/api/stories").await;
+    assert_eq!(status, StatusCode::OK);
+    json(&body)["stories"][0].clone()
+}
+
+#[tokio::test]
+async fn story_list_and_story_dossier_with_exact_quotes() {
+    let (app, dir) = app();
+    let story = first_story(&app).await;
+    let id = story["id"].as_str().unwrap();
+    assert_eq!(story["articles"], 5);
+    let (status, body) = get(&app, &format!("/api/stories/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let d: Dossier = serde_json::from_str(&body).unwrap();
+    assert_eq!(d.schema_version, 1);
+    assert_eq!(d.stories.len(), 1);
+    assert_eq!(d.articles.len(), 5);
+    assert!(!d.facts.is_empty() && !d.entities.is_empty());
+    for f in &d.facts {
+        for ev in &f.evidence {
+            let a = d.article(&ev.article).unwrap();
+            assert_eq!(&a.text[ev.start..ev.end], ev.quote);
+        }
+    }
+    let fact = &d.facts[0];
+    let (status, body) = get(&app, &format!("/api/facts/{}", fact.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&body)["statement"], fact.statement.as_str());
+    let (status, body) = get(&app, &format!("/api/articles/{}", d.articles[0].id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&body)["story"], id);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn unknown_ids_and_routes_are_404_json() {
+    let (app, dir) = app();
+    for uri in [
+        "/api/stories/s-000000000000",
+        "/api/articles/nope",
+        "/api/facts/f-nope",
+        "/api/nothing",
+        "/api/stories/s-000000000000/export/json",
+    ] {
+        let (status, body) = get(&app, uri).await;
+        assert_eq!(error_of(status, &body), (404, "not_found".into()), "{uri}");
+    }
+    let story = first_story(&app).await;
+    let (status, body) = get(
+        &app,
+        &format!("/api/stories/{}/export/docx", story["id"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(error_of(status, &body), (404, "unknown_format".into()));
+    let (status, body) = get(&app, "/stories/s-000000000000").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("<h1>404</h1>"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn bad_input_is_400_413_or_405_never_500() {
+    let (app, dir) = app_with(ServerConfig {
+        body_limit: 2048,
+        ..ServerConfig::default()
+    });
+    let cases: [(Method, &str, String, u16, &str); 9] = [
+        (
+            Method::POST,
+            "/api/articles",
+            "{\"text\": ".into(),
+            400,
+            "invalid_json",
+        ),
+        (
+            Method::POST,
+            "/api/articles",
+            "".into(),
+            400,
+            "invalid_json",
+        ),
+        (
+            Method::POST,
+            "/api/articles",
+            "[1, 2]".into(),
+            400,
+            "invalid_article",
+        ),
+        (
+            Method::POST,
+            "/api/articles",
+            "{\"title\": \"no text\"}".into(),
+            400,
+            "invalid_article",
+        ),
+        (
+            Method::POST,
+            "/api/articles",
+            format!("{{\"text\": \"{}\"}}", "word ".repeat(1000)),
+            413,
+            "payload_too_large",
+        ),
+        (
+            Method::GET,
+            "/api/stories?page=abc",
+            String::new(),
+            400,
+            "bad_query",
+        ),
+        (
+            Method::GET,
+            "/api/stories?page=0",
+            String::new(),
+            400,
+            "bad_query",
+        ),
+        (
+            Method::GET,
+            "/api/stories?per_page=1000",
+            String::new(),
+            400,
+            "bad_query",
+        ),
+        (
+            Method::DELETE,
+            "/api/health",
+            String::new(),
+            405,
+            "method_not_allowed",
+        ),
+    ];
+    for (method, uri, body, want_status, want_code) in cases {
+        let (status, response) = call(&app, method, uri, &body).await;
+        assert_eq!(
+            error_of(status, &response),
+            (want_status, want_code.to_string()),
+            "{uri} {}",
+            &body[..body.len().min(40)]
+        );
+    }
+    // Invalid UTF-8 in the body.
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/articles")
+        .body(Body::from(vec![0xff, 0xfe, 0x00]))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn posted_articles_are_stored_once_and_join_the_dossier() {
+    let (app, dir) = app();
+    let article = serde_json::json!({
+        "id": "posted-1",
+        "outlet": "Example Wire",
+        "published": "2025-11-11",
+        "text": "Syrian security forces carried out 61 raids, arresting 71 people and seizing explosives and weapons, according to state-run Al-Ikhbariah television. The operation targeted Islamic State cells across the country, officials said."
+    })
+    .to_string();
+    let (status, body) = call(&app, Method::POST, "/api/articles", &article).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let v = json(&body);
+    assert_eq!(v["stored"], serde_json::json!(["posted-1"]));
+    assert_eq!(v["dossier_version"], 2);
+    let (status, body) = call(&app, Method::POST, "/api/articles", &article).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&body)["stored"], serde_json::json!([]));
+    let (_, body) = get(&app, "/api/health").await;
+    let h = json(&body);
+    assert_eq!(
+        (h["articles"].as_i64(), h["pending"].as_i64()),
+        (Some(6), Some(0))
+    );
+    let (status, body) = get(&app, "/api/articles/posted-1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(json(&body)["story"].is_string(), "{body}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn search_filters_the_story_list() {
+    let (app, dir) = app();
+    let (_, body) = get(&app, "/api/stories?q=Sharaa%20assassinate").await;
+    assert_eq!(json(&body)["total"], 1);
+    let (_, body) = get(&app, "/api/stories?q=volcano").await;
+    assert_eq!(json(&body)["total"], 0);
+    let (status, body) = get(&app, "/?q=%22unbalanced").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("0 stories"), "{body}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn pages_render_without_script_and_mark_quotes() {
+    let (app, dir) = app();
+    let (status, list) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    let story = first_story(&app).await;
+    let id = story["id"].as_str().unwrap();
+    assert!(list.contains(&format!("href=\"/stories/{id}\"")));
+    let (status, page) = get(&app, &format!("/stories/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    for part in [
+        "<h2>Brief</h2>",
+        "<h2>Timeline</h2>",
+        "<details class=\"evidence\"",
+        "<mark>",
+        "<h2>Coverage</h2>",
+        "<h2>Copy chains</h2>",
+        "<h2>Entities</h2>",
+        "corroborated</span>",
+    ] {
+        assert!(page.contains(part), "story page lacks {part}");
+    }
+    assert!(!page.contains("<script"));
+    assert!(
+        !page.contains("http://") || !page.contains("src=\"http"),
+        "no external resources"
+    );
+    for format in Format::ALL {
+        let (status, body) =
+            get(&app, &format!("/api/stories/{id}/export/{}", format.name())).await;
+        assert_eq!(status, StatusCode::OK, "{}", format.name());
+        assert!(!body.is_empty());
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn every_path_in_the_openapi_document_answers() {
+    let (app, dir) = app();
+    let (status, body) = get(&app, "/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = json(&body);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let story = first_story(&app).await;
+    let id = story["id"].as_str().unwrap();
+    let (_, d) = get(&app, &format!("/api/stories/{id}")).await;
+    let d: Dossier = serde_json::from_str(&d).unwrap();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        if ops.get("get").is_none() {
+            continue;
+        }
+        let id_for = if path.starts_with("/api/articles") {
+            d.articles[0].id.clone()
+        } else if path.starts_with("/api/facts") {
+            d.facts[0].id.clone()
+        } else {
+            id.to_string()
+        };
+        let uri = path.replace("{id}", &id_for).replace("{format}", "csv");
+        let (status, _) = get(&app, &uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Whatever the path, query or body, the answer is never a 5xx, and every API error
+        /// is `{"message","code"}`.
+        #[test]
+        fn arbitrary_requests_never_get_a_server_error(
+            segment in "[ -~]{0,40}",
+            query in "[ -~]{0,40}",
+            body in proptest::collection::vec(any::<u8>(), 0..200),
+            post in any::<bool>(),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let (app, dir) = app();
+            let encoded: String = segment.bytes().map(|b| format!("%{b:02X}")).collect();
+            let query: String = query.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'=' || b == b'&' { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+            for uri in [
+                format!("/api/stories/{encoded}"),
+                format!("/api/articles/{encoded}"),
+                format!("/api/facts/{encoded}"),
+                format!("/api/stories?{query}"),
+                format!("/stories/{encoded}"),
+                format!("/?{query}"),
+            ] {
+                let (status, response) = runtime.block_on(get(&app, &uri));
+                prop_assert!(status.as_u16() < 500, "{uri}: {status} {response}");
+                if uri.starts_with("/api") && status.as_u16() >= 400 {
+                    error_of(status, &response);
+                }
+            }
+            if post {
+                let request = Request::builder()
+                    .method(Method::POST)
+                    .uri("/api/articles")
+                    .body(Body::from(body))
+                    .unwrap();
+                let response = runtime.block_on(app.clone().oneshot(request)).unwrap();
+                prop_assert!(response.status().as_u16() < 500);
+            }
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}

@@ -1,0 +1,819 @@
+//! The embedded store of corroborate: the articles a newsroom has ingested and the latest
+//! dossier derived from them, in one SQLite file (WAL mode).
+//!
+//! Main types: [`Store`] (a connection: one writer or many readers), [`Added`] (what an
+//! ingest stored), [`StoryPage`] and [`StorySummary`] (the story list), [`Health`].
+//!
+//! How incremental ingest works: [`Store::add_articles`] inserts the new articles in one
+//! transaction, each with an ingest sequence number (`seq`) and a content hash that is
+//! `UNIQUE`, so re-ingesting the same content changes nothing. The dossier is then derived
+//! again from every stored article in `seq` order (by the caller, with the engine) and
+//! written by [`Store::replace_analysis`] in one transaction, which replaces the derived
+//! tables (stories, facts, entities, copies, full-text index of facts) and records the
+//! `seq` it covers and a dossier version. A crash between the two leaves the articles
+//! stored and the dossier one step behind; [`Store::pending`] tells, and the next ingest
+//! catches up.
+//!
+//! ```
+//! use corroborate_model::Article;
+//! use corroborate_store::Store;
+//! let mut store = Store::open_in_memory().unwrap();
+//! let added = store.add_articles(vec![Article::new("a1", "inline", "Syria joined the coalition.")]).unwrap();
+//! assert_eq!(added.stored, vec!["a1".to_string()]);
+//! let again = store.add_articles(vec![Article::new("a1", "inline", "Syria joined the coalition.")]).unwrap();
+//! assert!(again.stored.is_empty());
+//! assert_eq!(store.pending().unwrap(), 1);
+//! ```
+//!
+//! Architecture invariant: the only crate that writes to disk. It stores and returns model
+//! types; it never analyses (the caller runs the engine) and knows nothing of HTTP.
+//!
+//! Architecture invariant: every write is one transaction, so a process killed at any
+//! moment leaves either the state before or the state after it. An article is reported as
+//! stored only after its transaction committed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use corroborate_model::{stable_hash, Article, Dossier, Fact, Story, SCHEMA_VERSION};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+
+/// Errors of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("cannot create the folder {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file was written by a newer version of corroborate.
+    #[error("the database has schema version {found}, newer than the {supported} this version understands")]
+    NewerSchema { found: i64, supported: i64 },
+    /// The analysis the caller ran over the stored articles failed.
+    #[error("analysis failed: {0}")]
+    Analysis(String),
+    /// A stored record could not be read back: the file was changed outside corroborate
+    /// or is damaged.
+    #[error("corrupted stored data in {table} {key}: {detail}")]
+    DataCorruption {
+        table: &'static str,
+        key: String,
+        detail: String,
+    },
+}
+
+pub use rusqlite::Error as SqliteError;
+
+/// Whether a database error means another connection holds the lock (try again later).
+pub fn is_busy(e: &SqliteError) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran. A new
+/// version appends a step here and never edits an old one.
+const MIGRATIONS: &[&str] = &[
+    // 1: articles with ingest order and content hash; derived dossier tables; FTS5.
+    "
+    CREATE TABLE articles (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL UNIQUE,
+        batch INTEGER NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('dossier_version', 0), ('analysed_seq', 0), ('batch', 0);
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        last_seq INTEGER NOT NULL,
+        articles INTEGER NOT NULL,
+        facts INTEGER NOT NULL,
+        corroborated INTEGER NOT NULL,
+        contested INTEGER NOT NULL,
+        dossier TEXT NOT NULL
+    );
+    CREATE INDEX stories_by_activity ON stories (last_seq DESC, position);
+    CREATE TABLE story_articles (
+        article TEXT PRIMARY KEY,
+        story TEXT NOT NULL REFERENCES stories (id)
+    );
+    CREATE TABLE facts (
+        id TEXT PRIMARY KEY,
+        story TEXT NOT NULL,
+        position INTEGER NOT NULL UNIQUE,
+        body TEXT NOT NULL
+    );
+    CREATE TABLE entities (id TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE, body TEXT NOT NULL);
+    CREATE TABLE copies (position INTEGER PRIMARY KEY, article TEXT NOT NULL, body TEXT NOT NULL);
+    CREATE TABLE dossier_articles (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (id UNINDEXED, title, text);
+    CREATE VIRTUAL TABLE facts_fts USING fts5 (id UNINDEXED, story UNINDEXED, statement);
+    ",
+];
+
+/// The schema version this code writes.
+pub const STORE_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Wait this long for another writer before giving up with "database is locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The default database: `$XDG_DATA_HOME/corroborate/corroborate.db`, else
+/// `$HOME/.local/share/corroborate/corroborate.db`, else `corroborate.db` in the current
+/// folder.
+pub fn default_path() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local").join("share"))
+        });
+    match base {
+        Some(b) => b.join("corroborate").join("corroborate.db"),
+        None => PathBuf::from("corroborate.db"),
+    }
+}
+
+/// What one [`Store::add_articles`] call did, in input order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Added {
+    /// Ids of the articles stored (committed) by this call.
+    pub stored: Vec<String>,
+    /// `(input id, stored id)` of articles whose content was already stored.
+    pub unchanged: Vec<(String, String)>,
+    /// `(input id, stored id)` of stored articles whose id was taken by different content
+    /// and got a suffix (also listed in `stored`).
+    pub renamed: Vec<(String, String)>,
+}
+
+/// One line of the story list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StorySummary {
+    pub id: String,
+    pub title: String,
+    pub articles: i64,
+    pub facts: i64,
+    pub corroborated: i64,
+    pub contested: i64,
+    /// Ingest sequence number of the story's newest article: the list is sorted by it.
+    pub last_activity: i64,
+}
+
+/// A page of the story list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StoryPage {
+    pub stories: Vec<StorySummary>,
+    /// Stories matching the query, over all pages.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// Counts for `/api/health` and `corroborate ingest`'s summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Health {
+    pub schema_version: i64,
+    pub articles: i64,
+    pub stories: i64,
+    pub facts: i64,
+    /// Increases by one each time the dossier is replaced.
+    pub dossier_version: i64,
+    /// Articles stored but not yet in the dossier.
+    pub pending: i64,
+}
+
+/// An article as served by the API: the dossier's version of it (outlet filled in by the
+/// analysis) and the story it belongs to.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArticleRecord {
+    pub article: Article,
+    pub story: Option<String>,
+    pub seq: i64,
+}
+
+/// A connection to the store.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating it and its folder if needed) the database at `path` for reading and
+    /// writing, and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Store::setup(conn, true)
+    }
+
+    /// Opens an existing database for reading only (the server's readers). Readers never
+    /// block the writer, nor the writer them (WAL).
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let store = Store::setup(conn, false)?;
+        let found = store.schema_version()?;
+        if found != STORE_SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found,
+                supported: STORE_SCHEMA_VERSION,
+            });
+        }
+        Ok(store)
+    }
+
+    /// A private database in memory, for tests and examples.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?, true)
+    }
+
+    fn setup(conn: Connection, write: bool) -> Result<Store> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        if write {
+            // WAL lets readers go on while ingest writes; FULL syncs each commit so a
+            // committed ingest survives a power cut, not only a crash.
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+        }
+        let mut store = Store { conn };
+        if write {
+            store.migrate()?;
+        }
+        Ok(store)
+    }
+
+    fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > STORE_SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found,
+                supported: STORE_SCHEMA_VERSION,
+            });
+        }
+        for step in &MIGRATIONS[found as usize..] {
+            tx.execute_batch(step)?;
+        }
+        tx.pragma_update(None, "user_version", STORE_SCHEMA_VERSION)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores the articles that are not stored yet, in one transaction, in the order given.
+    /// An article whose content (title, url, outlet, date, language, text) is already
+    /// stored is skipped; one whose id is taken by other content is stored under the id
+    /// with `-` and 8 hex digits of its content hash appended.
+    pub fn add_articles(&mut self, articles: Vec<Article>) -> Result<Added> {
+        let mut added = Added::default();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let batch: i64 = tx.query_row(
+            "UPDATE meta SET value = value + 1 WHERE key = 'batch' RETURNING value",
+            [],
+            |r| r.get(0),
+        )?;
+        {
+            let mut by_hash = tx.prepare("SELECT id FROM articles WHERE content_hash = ?1")?;
+            let mut id_taken = tx.prepare("SELECT 1 FROM articles WHERE id = ?1")?;
+            let mut insert = tx.prepare(
+                "INSERT INTO articles (id, content_hash, batch, body) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut fts =
+                tx.prepare("INSERT INTO articles_fts (id, title, text) VALUES (?1, ?2, ?3)")?;
+            for mut article in articles {
+                let hash = content_hash(&article);
+                if let Some(existing) = by_hash
+                    .query_row([&hash], |r| r.get::<_, String>(0))
+                    .optional()?
+                {
+                    added.unchanged.push((article.id, existing));
+                    continue;
+                }
+                let input_id = article.id.clone();
+                let mut candidate = article.id.clone();
+                let mut n = 0u32;
+                while id_taken.exists([&candidate])? {
+                    n += 1;
+                    candidate = if n == 1 {
+                        format!("{input_id}-{}", &hash[..8])
+                    } else {
+                        format!("{input_id}-{}-{n}", &hash[..8])
+                    };
+                }
+                if candidate != input_id {
+                    added.renamed.push((input_id, candidate.clone()));
+                }
+                article.id = candidate;
+                let body =
+                    serde_json::to_string(&article).map_err(|e| StoreError::DataCorruption {
+                        table: "articles",
+                        key: article.id.clone(),
+                        detail: e.to_string(),
+                    })?;
+                insert.execute(params![article.id, hash, batch, body])?;
+                fts.execute(params![
+                    article.id,
+                    article.title.as_deref().unwrap_or(""),
+                    article.text
+                ])?;
+                added.stored.push(article.id);
+            }
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// Every stored article in ingest order, and the `seq` of the last one: what the next
+    /// analysis covers.
+    pub fn articles_for_analysis(&self) -> Result<(Vec<Article>, i64)> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, id, body FROM articles ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        let mut articles = Vec::new();
+        let mut last = 0;
+        while let Some(row) = rows.next()? {
+            last = row.get(0)?;
+            let id: String = row.get(1)?;
+            let body: String = row.get(2)?;
+            articles.push(decode("articles", &id, &body)?);
+        }
+        Ok((articles, last))
+    }
+
+    /// Articles stored after the last analysis.
+    pub fn pending(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM articles WHERE seq > (SELECT value FROM meta WHERE key = 'analysed_seq')",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Replaces the derived tables with `dossier`, the analysis of every article up to
+    /// `analysed_seq`, in one transaction. Returns `false` (and writes nothing) when the
+    /// stored dossier already covers as much: a slower, older analysis never overwrites a
+    /// newer one.
+    pub fn replace_analysis(&mut self, dossier: &Dossier, analysed_seq: i64) -> Result<bool> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: i64 = tx.query_row(
+            "SELECT value FROM meta WHERE key = 'analysed_seq'",
+            [],
+            |r| r.get(0),
+        )?;
+        let version: i64 = tx.query_row(
+            "SELECT value FROM meta WHERE key = 'dossier_version'",
+            [],
+            |r| r.get(0),
+        )?;
+        if current >= analysed_seq && version > 0 {
+            return Ok(false);
+        }
+        tx.execute_batch(
+            "DELETE FROM story_articles; DELETE FROM stories; DELETE FROM facts;
+             DELETE FROM entities; DELETE FROM copies; DELETE FROM dossier_articles;
+             DELETE FROM facts_fts;",
+        )?;
+        {
+            let seqs: BTreeMap<String, i64> = {
+                let mut stmt = tx.prepare("SELECT id, seq FROM articles")?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let mut ins =
+                tx.prepare("INSERT INTO dossier_articles (seq, id, body) VALUES (?1, ?2, ?3)")?;
+            for (i, a) in dossier.articles.iter().enumerate() {
+                let seq = seqs.get(&a.id).copied().unwrap_or(-(i as i64) - 1);
+                ins.execute(params![seq, a.id, encode(a)])?;
+            }
+            let mut ins = tx.prepare(
+                "INSERT INTO stories (id, position, title, last_seq, articles, facts, corroborated, contested, dossier)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            let mut member = tx
+                .prepare("INSERT OR IGNORE INTO story_articles (article, story) VALUES (?1, ?2)")?;
+            let index = StoryIndex::new(dossier);
+            for (position, story) in dossier.stories.iter().enumerate() {
+                let scoped = index.dossier_of(story);
+                let last_seq = story
+                    .articles
+                    .iter()
+                    .filter_map(|a| seqs.get(a))
+                    .max()
+                    .copied()
+                    .unwrap_or(0);
+                let count = |s: corroborate_model::Status| {
+                    scoped.facts.iter().filter(|f| f.status == s).count() as i64
+                };
+                ins.execute(params![
+                    story.id,
+                    position as i64,
+                    story.title,
+                    last_seq,
+                    story.articles.len() as i64,
+                    scoped.facts.len() as i64,
+                    count(corroborate_model::Status::Corroborated),
+                    count(corroborate_model::Status::Contested),
+                    encode(&scoped),
+                ])?;
+                for a in &story.articles {
+                    member.execute(params![a, story.id])?;
+                }
+            }
+            let mut ins = tx
+                .prepare("INSERT INTO facts (id, story, position, body) VALUES (?1, ?2, ?3, ?4)")?;
+            let mut fts =
+                tx.prepare("INSERT INTO facts_fts (id, story, statement) VALUES (?1, ?2, ?3)")?;
+            for (position, fact) in dossier.facts.iter().enumerate() {
+                ins.execute(params![fact.id, fact.story, position as i64, encode(fact)])?;
+                fts.execute(params![fact.id, fact.story, fact.statement])?;
+            }
+            let mut ins =
+                tx.prepare("INSERT INTO entities (id, position, body) VALUES (?1, ?2, ?3)")?;
+            for (position, e) in dossier.entities.iter().enumerate() {
+                ins.execute(params![e.id, position as i64, encode(e)])?;
+            }
+            let mut ins =
+                tx.prepare("INSERT INTO copies (position, article, body) VALUES (?1, ?2, ?3)")?;
+            for (position, c) in dossier.copies.iter().enumerate() {
+                ins.execute(params![position as i64, c.article, encode(c)])?;
+            }
+        }
+        tx.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'analysed_seq'",
+            [analysed_seq],
+        )?;
+        tx.execute(
+            "UPDATE meta SET value = value + 1 WHERE key = 'dossier_version'",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Brings the dossier up to date: when articles are pending, runs `analyse` over every
+    /// stored article in ingest order and replaces the derived tables with its result.
+    /// Returns whether a new dossier was written. The cost is a full analysis of the corpus
+    /// per call; the caller decides when to pay it (once per ingest).
+    pub fn refresh<E: std::fmt::Display>(
+        &mut self,
+        analyse: impl FnOnce(Vec<Article>) -> std::result::Result<Dossier, E>,
+    ) -> Result<bool> {
+        if self.pending()? == 0 {
+            return Ok(false);
+        }
+        let (articles, last) = self.articles_for_analysis()?;
+        let dossier = analyse(articles).map_err(|e| StoreError::Analysis(e.to_string()))?;
+        self.replace_analysis(&dossier, last)
+    }
+
+    /// The whole stored dossier, as the engine produced it.
+    pub fn dossier(&self) -> Result<Dossier> {
+        Ok(Dossier {
+            schema_version: SCHEMA_VERSION,
+            articles: self.bodies("dossier_articles", "id", "seq")?,
+            copies: self.bodies("copies", "article", "position")?,
+            stories: {
+                let scoped: Vec<Dossier> =
+                    self.bodies_of("stories", "id", "dossier", "position")?;
+                scoped.into_iter().flat_map(|d| d.stories).collect()
+            },
+            entities: self.bodies("entities", "id", "position")?,
+            facts: self.bodies("facts", "id", "position")?,
+        })
+    }
+
+    fn bodies<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &'static str,
+        key: &str,
+        order: &str,
+    ) -> Result<Vec<T>> {
+        self.bodies_of(table, key, "body", order)
+    }
+
+    fn bodies_of<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &'static str,
+        key: &str,
+        column: &str,
+        order: &str,
+    ) -> Result<Vec<T>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {key}, {column} FROM {table} ORDER BY {order}"
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let k: String = row.get(0)?;
+            let body: String = row.get(1)?;
+            out.push(decode(table, &k, &body)?);
+        }
+        Ok(out)
+    }
+
+    /// The dossier of one story as stored JSON (schema 1): the story, its articles, the
+    /// copies among them, the entities they mention and the story's facts. `None` for an
+    /// unknown id.
+    pub fn story_json(&self, id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT dossier FROM stories WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// [`Store::story_json`], decoded.
+    pub fn story(&self, id: &str) -> Result<Option<Dossier>> {
+        match self.story_json(id)? {
+            Some(body) => Ok(Some(decode("stories", id, &body)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// One article as the dossier has it, with its story. Articles stored but not yet
+    /// analysed are returned as stored, without a story.
+    pub fn article(&self, id: &str) -> Result<Option<ArticleRecord>> {
+        let row: Option<(i64, String, Option<String>, Option<String>)> = self
+            .conn
+            .prepare_cached(
+                "SELECT a.seq, a.body, d.body, s.story FROM articles a
+                 LEFT JOIN dossier_articles d ON d.id = a.id
+                 LEFT JOIN story_articles s ON s.article = a.id WHERE a.id = ?1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .optional()?;
+        let Some((seq, stored, analysed, story)) = row else {
+            return Ok(None);
+        };
+        let article = decode("articles", id, analysed.as_deref().unwrap_or(&stored))?;
+        Ok(Some(ArticleRecord {
+            article,
+            story,
+            seq,
+        }))
+    }
+
+    /// One fact, or `None` for an unknown id.
+    pub fn fact(&self, id: &str) -> Result<Option<Fact>> {
+        let body: Option<String> = self
+            .conn
+            .prepare_cached("SELECT body FROM facts WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        body.map(|b| decode("facts", id, &b)).transpose()
+    }
+
+    /// Stories, newest activity first (the story holding the most recently ingested
+    /// article), `per_page` at a time (1–100). With a non-empty `query`, only stories whose
+    /// articles (title or text) or facts contain every word of it.
+    pub fn stories(&self, query: Option<&str>, page: i64, per_page: i64) -> Result<StoryPage> {
+        let page = page.max(1);
+        let per_page = per_page.clamp(1, 100);
+        let offset = (page - 1).saturating_mul(per_page);
+        let fts = query.map(fts_query).filter(|q| !q.is_empty());
+        let (filter, arg) = match &fts {
+            Some(q) => (
+                "WHERE id IN (SELECT sa.story FROM story_articles sa JOIN articles_fts f ON f.id = sa.article WHERE articles_fts MATCH ?1
+                              UNION SELECT story FROM facts_fts WHERE facts_fts MATCH ?1)",
+                q.as_str(),
+            ),
+            // `?1 = ?1` keeps one parameter in both forms of the query.
+            None => ("WHERE ?1 = ?1", ""),
+        };
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT COUNT(*) FROM stories {filter}"))?
+            .query_row([arg], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, title, articles, facts, corroborated, contested, last_seq FROM stories {filter}
+             ORDER BY last_seq DESC, position LIMIT ?2 OFFSET ?3"
+        ))?;
+        let stories = stmt
+            .query_map(params![arg, per_page, offset], |r| {
+                Ok(StorySummary {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    articles: r.get(2)?,
+                    facts: r.get(3)?,
+                    corroborated: r.get(4)?,
+                    contested: r.get(5)?,
+                    last_activity: r.get(6)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(StoryPage {
+            stories,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// Counts for a health check.
+    pub fn health(&self) -> Result<Health> {
+        let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        Ok(Health {
+            schema_version: self.schema_version()?,
+            articles: count("SELECT COUNT(*) FROM articles")?,
+            stories: count("SELECT COUNT(*) FROM stories")?,
+            facts: count("SELECT COUNT(*) FROM facts")?,
+            dossier_version: count("SELECT value FROM meta WHERE key = 'dossier_version'")?,
+            pending: self.pending()?,
+        })
+    }
+
+    /// SQLite's `PRAGMA integrity_check`: `"ok"` for a sound file, else the problems found.
+    pub fn integrity_check(&self) -> Result<String> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let lines = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(lines.join("\n"))
+    }
+}
+
+/// The dossier restricted to one story: the story, its articles (dossier order), the copies
+/// whose copy is among them, the entities mentioned in them and the story's facts. Empty
+/// lists when the story is unknown.
+pub fn story_dossier(d: &Dossier, story_id: &str) -> Dossier {
+    let index = StoryIndex::new(d);
+    match d.stories.iter().find(|s| s.id == story_id) {
+        Some(story) => index.dossier_of(story),
+        None => Dossier {
+            schema_version: d.schema_version,
+            articles: vec![],
+            copies: vec![],
+            stories: vec![],
+            entities: vec![],
+            facts: vec![],
+        },
+    }
+}
+
+/// Positions of each article's records in a dossier, so that every story's own dossier is
+/// cut in time proportional to its size rather than the whole dossier's (a 100k-article
+/// corpus has some 20k stories).
+struct StoryIndex<'a> {
+    d: &'a Dossier,
+    article: HashMap<&'a str, usize>,
+    copies_of: HashMap<&'a str, Vec<usize>>,
+    entities_of: HashMap<&'a str, Vec<usize>>,
+    facts_of: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> StoryIndex<'a> {
+    fn new(d: &'a Dossier) -> Self {
+        let mut index = StoryIndex {
+            d,
+            article: HashMap::new(),
+            copies_of: HashMap::new(),
+            entities_of: HashMap::new(),
+            facts_of: HashMap::new(),
+        };
+        for (i, a) in d.articles.iter().enumerate() {
+            index.article.entry(a.id.as_str()).or_insert(i);
+        }
+        for (i, c) in d.copies.iter().enumerate() {
+            index
+                .copies_of
+                .entry(c.article.as_str())
+                .or_default()
+                .push(i);
+        }
+        for (i, e) in d.entities.iter().enumerate() {
+            for a in &e.articles {
+                index.entities_of.entry(a.as_str()).or_default().push(i);
+            }
+        }
+        for (i, f) in d.facts.iter().enumerate() {
+            index.facts_of.entry(f.story.as_str()).or_default().push(i);
+        }
+        index
+    }
+
+    /// Same records, in the same (dossier) order, as filtering the whole dossier would give.
+    fn dossier_of(&self, story: &Story) -> Dossier {
+        let d = self.d;
+        let mut articles: BTreeSet<usize> = BTreeSet::new();
+        let mut copies: BTreeSet<usize> = BTreeSet::new();
+        let mut entities: BTreeSet<usize> = BTreeSet::new();
+        for a in &story.articles {
+            if let Some(&i) = self.article.get(a.as_str()) {
+                articles.insert(i);
+            }
+            copies.extend(self.copies_of.get(a.as_str()).into_iter().flatten());
+            entities.extend(self.entities_of.get(a.as_str()).into_iter().flatten());
+        }
+        Dossier {
+            schema_version: d.schema_version,
+            articles: articles
+                .into_iter()
+                .map(|i| d.articles[i].clone())
+                .collect(),
+            copies: copies.into_iter().map(|i| d.copies[i].clone()).collect(),
+            stories: vec![story.clone()],
+            entities: entities
+                .into_iter()
+                .map(|i| d.entities[i].clone())
+                .collect(),
+            facts: self
+                .facts_of
+                .get(story.id.as_str())
+                .into_iter()
+                .flatten()
+                .map(|&i| d.facts[i].clone())
+                .collect(),
+        }
+    }
+}
+
+/// Hash of what makes two articles the same content; the id and the path it was read from
+/// are left out, so the same file read from another folder is still the same article.
+pub fn content_hash(a: &Article) -> String {
+    let parts = [
+        a.title.as_deref().unwrap_or("\u{1}"),
+        a.url.as_deref().unwrap_or("\u{1}"),
+        a.outlet.as_deref().unwrap_or("\u{1}"),
+        a.published.as_deref().unwrap_or("\u{1}"),
+        a.language.as_deref().unwrap_or("\u{1}"),
+        &a.text,
+    ];
+    let joined = parts.join("\u{0}");
+    // Two FNV-1a hashes (of the content, and of the content after a salt byte) give 128
+    // bits, so an accidental collision that would silently drop an article is out of reach.
+    let h1 = stable_hash(joined.as_bytes());
+    let mut salted = Vec::with_capacity(joined.len() + 1);
+    salted.push(0xa5);
+    salted.extend_from_slice(joined.as_bytes());
+    let h2 = stable_hash(&salted);
+    format!("{h1:016x}{h2:016x}")
+}
+
+/// A user's search words as an FTS5 query: each word quoted (so operators and punctuation in
+/// the input are never syntax), all required.
+fn fts_query(q: &str) -> String {
+    q.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn encode<T: Serialize>(value: &T) -> String {
+    // The model types serialise infallibly (no maps with non-string keys); the fallback keeps
+    // the write going and is caught as DataCorruption when read back.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn decode<T: serde::de::DeserializeOwned>(table: &'static str, key: &str, body: &str) -> Result<T> {
+    serde_json::from_str(body).map_err(|e| StoreError::DataCorruption {
+        table,
+        key: key.to_string(),
+        detail: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

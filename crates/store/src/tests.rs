@@ -1,0 +1,227 @@
+use super::*;
+use corroborate_model::{Story, TimelineEntry};
+
+fn article(id: &str, text: &str) -> Article {
+    Article::new(id, format!("{id}.txt"), text)
+}
+
+/// A small dossier over the given articles: one story holding all of them.
+fn dossier_of(articles: &[Article]) -> Dossier {
+    Dossier {
+        schema_version: SCHEMA_VERSION,
+        articles: articles.to_vec(),
+        copies: vec![],
+        stories: vec![Story {
+            id: corroborate_model::stable_id("s-", &[&articles[0].id]),
+            title: "Syria".into(),
+            articles: articles.iter().map(|a| a.id.clone()).collect(),
+            brief: String::new(),
+            timeline: vec![TimelineEntry {
+                date: "2025-11-10".into(),
+                fact: "f-1".into(),
+                statement: "x".into(),
+            }],
+            merged: vec![],
+            events: vec![],
+        }],
+        entities: vec![],
+        facts: vec![],
+    }
+}
+
+#[test]
+fn ingesting_the_same_articles_twice_stores_them_once() {
+    let mut store = Store::open_in_memory().unwrap();
+    let batch = vec![
+        article("a", "Syria foiled two plots."),
+        article("b", "Raids in Idlib."),
+    ];
+    let first = store.add_articles(batch.clone()).unwrap();
+    assert_eq!(first.stored, vec!["a", "b"]);
+    let second = store.add_articles(batch).unwrap();
+    assert!(second.stored.is_empty());
+    assert_eq!(second.unchanged.len(), 2);
+    assert_eq!(store.health().unwrap().articles, 2);
+}
+
+#[test]
+fn a_taken_id_with_new_content_gets_a_suffix() {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .add_articles(vec![article("a", "First text.")])
+        .unwrap();
+    let added = store
+        .add_articles(vec![article("a", "Other text.")])
+        .unwrap();
+    assert_eq!(added.stored.len(), 1);
+    assert!(added.stored[0].starts_with("a-"), "{:?}", added.stored);
+    assert_eq!(added.renamed[0].0, "a");
+}
+
+#[test]
+fn articles_come_back_in_ingest_order_and_pending_counts_unanalysed() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.add_articles(vec![article("z", "Zed.")]).unwrap();
+    store.add_articles(vec![article("a", "Ay.")]).unwrap();
+    let (articles, last) = store.articles_for_analysis().unwrap();
+    let ids: Vec<_> = articles.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["z", "a"]);
+    assert_eq!(store.pending().unwrap(), 2);
+    assert!(store
+        .replace_analysis(&dossier_of(&articles), last)
+        .unwrap());
+    assert_eq!(store.pending().unwrap(), 0);
+    // An analysis that covers no more than the stored one is not written again.
+    assert!(!store
+        .replace_analysis(&dossier_of(&articles), last)
+        .unwrap());
+    assert_eq!(store.health().unwrap().dossier_version, 1);
+}
+
+#[test]
+fn the_stored_dossier_reads_back_equal() {
+    let mut store = Store::open_in_memory().unwrap();
+    let articles = vec![article("a", "One."), article("b", "Two.")];
+    store.add_articles(articles.clone()).unwrap();
+    let d = dossier_of(&articles);
+    store.replace_analysis(&d, 2).unwrap();
+    assert_eq!(store.dossier().unwrap(), d);
+    let sid = &d.stories[0].id;
+    assert_eq!(store.story(sid).unwrap().unwrap().articles.len(), 2);
+    assert_eq!(store.story("s-missing").unwrap(), None);
+    assert_eq!(
+        store.article("b").unwrap().unwrap().story.as_deref(),
+        Some(sid.as_str())
+    );
+    assert_eq!(store.article("nope").unwrap(), None);
+}
+
+#[test]
+fn search_finds_stories_by_article_words_and_ignores_query_syntax() {
+    let mut store = Store::open_in_memory().unwrap();
+    let articles = vec![article("a", "Syria foiled two plots against Sharaa.")];
+    store.add_articles(articles.clone()).unwrap();
+    store.replace_analysis(&dossier_of(&articles), 1).unwrap();
+    assert_eq!(store.stories(Some("sharaa plots"), 1, 20).unwrap().total, 1);
+    assert_eq!(store.stories(Some("ukraine"), 1, 20).unwrap().total, 0);
+    // FTS5 operators and unbalanced quotes in user input are words, not syntax errors.
+    assert_eq!(
+        store
+            .stories(Some("\"syria AND (NEAR"), 1, 20)
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(store.stories(Some("  "), 1, 20).unwrap().total, 1);
+}
+
+#[test]
+fn a_database_file_reopens_with_its_data_and_schema_version() {
+    let dir = std::env::temp_dir().join(format!("corroborate-store-{}", std::process::id()));
+    let path = dir.join("nested").join("t.db");
+    let _ = std::fs::remove_dir_all(&dir);
+    {
+        let mut store = Store::open(&path).unwrap();
+        store.add_articles(vec![article("a", "One.")]).unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let h = store.health().unwrap();
+    assert_eq!((h.articles, h.schema_version), (1, STORE_SCHEMA_VERSION));
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let reader = Store::open_read_only(&path).unwrap();
+    assert_eq!(reader.health().unwrap().articles, 1);
+    drop((store, reader));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = std::env::temp_dir().join(format!("corroborate-store-new-{}", std::process::id()));
+    let path = dir.join("t.db");
+    let _ = std::fs::remove_dir_all(&dir);
+    {
+        let store = Store::open(&path).unwrap();
+        store.conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    assert!(matches!(
+        Store::open(&path),
+        Err(StoreError::NewerSchema { found: 99, .. })
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_story_dossier_holds_only_that_storys_records_in_dossier_order() {
+    use corroborate_model::{Copy, CopyBasis, CopyKind, Entity, EntityKind, Fact, Status};
+    let articles = vec![article("a", "A."), article("b", "B."), article("c", "C.")];
+    let story = |id: &str, members: &[&str]| Story {
+        id: id.into(),
+        title: id.into(),
+        articles: members.iter().map(|m| m.to_string()).collect(),
+        brief: String::new(),
+        timeline: vec![],
+        merged: vec![],
+        events: vec![],
+    };
+    let fact = |id: &str, story: &str| Fact {
+        id: id.into(),
+        story: story.into(),
+        statement: id.into(),
+        status: Status::SingleSource,
+        articles: vec![],
+        independent_sources: 1,
+        origins: vec![],
+        date: None,
+        entities: vec![],
+        evidence: vec![],
+        conflicts: vec![],
+    };
+    let entity = |id: &str, members: &[&str]| Entity {
+        id: id.into(),
+        name: id.into(),
+        kind: EntityKind::Other,
+        aliases: vec![],
+        articles: members.iter().map(|m| m.to_string()).collect(),
+        mentions: 1,
+    };
+    let d = Dossier {
+        schema_version: SCHEMA_VERSION,
+        articles,
+        copies: vec![Copy {
+            article: "c".into(),
+            of: "a".into(),
+            kind: CopyKind::Rewrite,
+            similarity: 0.9,
+            basis: CopyBasis::Undetermined,
+        }],
+        stories: vec![story("s1", &["c", "a"]), story("s2", &["b"])],
+        entities: vec![
+            entity("e1", &["b"]),
+            entity("e2", &["a", "b"]),
+            entity("e3", &["c"]),
+        ],
+        facts: vec![fact("f1", "s1"), fact("f2", "s2"), fact("f3", "s1")],
+    };
+    let s1 = story_dossier(&d, "s1");
+    let ids = |v: Vec<&str>| v.join(",");
+    assert_eq!(
+        ids(s1.articles.iter().map(|a| a.id.as_str()).collect()),
+        "a,c"
+    );
+    assert_eq!(s1.copies.len(), 1);
+    assert_eq!(
+        ids(s1.entities.iter().map(|e| e.id.as_str()).collect()),
+        "e2,e3"
+    );
+    assert_eq!(
+        ids(s1.facts.iter().map(|f| f.id.as_str()).collect()),
+        "f1,f3"
+    );
+    let s2 = story_dossier(&d, "s2");
+    assert!(s2.copies.is_empty());
+    assert_eq!(
+        ids(s2.entities.iter().map(|e| e.id.as_str()).collect()),
+        "e1,e2"
+    );
+    assert!(story_dossier(&d, "s9").stories.is_empty());
+}
