@@ -1,6 +1,6 @@
 //! The whole analysis, one way: analyse → dedupe → entities → cluster → claims → assess.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use corroborate_model::{Article, Dossier, SCHEMA_VERSION};
@@ -110,10 +110,8 @@ pub fn run(
 
     progress(Step::Assess);
     let (origins, roots) = assess::document_origins(&docs, &copies);
-    let copied: BTreeSet<usize> = copies
-        .iter()
-        .filter_map(|c| docs.iter().position(|d| d.article.id == c.article))
-        .collect();
+    let position: HashMap<&str, usize> = docs.iter().enumerate().map(|(i, d)| (d.article.id.as_str(), i)).collect();
+    let copied: BTreeSet<usize> = copies.iter().filter_map(|c| position.get(c.article.as_str()).copied()).collect();
     let assessed: Vec<_> = stories
         .par_iter()
         .zip(per_story.par_iter())
