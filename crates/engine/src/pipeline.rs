@@ -110,8 +110,15 @@ pub fn run(
 
     progress(Step::Assess);
     let (origins, roots) = assess::document_origins(&docs, &copies);
-    let position: HashMap<&str, usize> = docs.iter().enumerate().map(|(i, d)| (d.article.id.as_str(), i)).collect();
-    let copied: BTreeSet<usize> = copies.iter().filter_map(|c| position.get(c.article.as_str()).copied()).collect();
+    let position: HashMap<&str, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.article.id.as_str(), i))
+        .collect();
+    let copied: BTreeSet<usize> = copies
+        .iter()
+        .filter_map(|c| position.get(c.article.as_str()).copied())
+        .collect();
     let assessed: Vec<_> = stories
         .par_iter()
         .zip(per_story.par_iter())
