@@ -4,7 +4,7 @@
 //! Formats: HTML pages; RSS 2.0 / Atom / JSON Feed (`.xml`, `.rss`, `.atom`, `.feed`,
 //! or a `.json` whose `version` names jsonfeed.org); WARC (`.warc`, `.warc.gz`, response
 //! records with HTML, read record by record, never whole); tar archives of pages (`.tar`,
-//! `.tar.gz`, `.tgz`); JSON/JSONL imports (the spine's fields, news-please, trafilatura).
+//! `.tar.gz`, `.tgz`) and zip archives (`.zip`, entry by entry); JSON/JSONL imports (the spine's fields, news-please, trafilatura).
 //! HTML files given together are extracted in parallel; output order stays input order.
 
 use std::io::{BufRead, BufReader, Read};
@@ -28,6 +28,7 @@ enum Kind {
     Feed,
     Warc,
     Tar,
+    Zip,
     Json,
     Jsonl,
 }
@@ -36,6 +37,9 @@ fn kind_of(path: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
     if name.ends_with(".tgz") || name.ends_with(".tar.gz") || name.ends_with(".tar") {
         return Some(Kind::Tar);
+    }
+    if name.ends_with(".zip") {
+        return Some(Kind::Zip);
     }
     let base = name.strip_suffix(".gz").unwrap_or(&name);
     Some(match base.rsplit_once('.')?.1 {
@@ -119,6 +123,7 @@ pub fn extract_document(bytes: &[u8], name: &str, limits: &Limits, emit: &mut dy
             limits,
             emit,
         ),
+        Some(Kind::Zip) => read_zip(std::io::Cursor::new(bytes), name, limits, emit),
         Some(kind) => extract_bytes(kind, bytes, name, None, emit),
         None => emit(error(name, ReadError::Unsupported)),
     }
@@ -139,6 +144,11 @@ fn extract_file(path: &Path, limits: &Limits, emit: &mut dyn FnMut(Item)) {
         Kind::Tar => match open_stream(path, gz, limits) {
             Ok(r) => read_tar(r, &name, limits, emit),
             Err(e) => emit(error(&name, e)),
+        },
+        // zip keeps its directory at the end, so it is read from the file, not streamed
+        Kind::Zip => match std::fs::File::open(path) {
+            Ok(f) => read_zip(std::io::BufReader::new(f), &name, limits, emit),
+            Err(e) => emit(error(&name, ReadError::Io(e))),
         },
         _ => match crate::read_bytes(path, gz, limits) {
             Ok(bytes) => extract_bytes(kind, &bytes, &name, None, emit),
@@ -217,7 +227,7 @@ fn extract_bytes(
                 emit(Item::Record(Box::new(e)));
             }
         }
-        Kind::Warc | Kind::Tar => {}
+        Kind::Warc | Kind::Tar | Kind::Zip => {}
     }
 }
 
@@ -486,7 +496,9 @@ fn read_tar(r: Box<dyn BufRead>, name: &str, limits: &Limits, emit: &mut dyn FnM
         let Some(kind) = kind_of(Path::new(&path)) else {
             continue;
         };
-        if matches!(kind, Kind::Warc | Kind::Tar) || !entry.header().entry_type().is_file() {
+        if matches!(kind, Kind::Warc | Kind::Tar | Kind::Zip)
+            || !entry.header().entry_type().is_file()
+        {
             continue;
         }
         if entry.size() > limits.max_file_bytes {
@@ -503,24 +515,98 @@ fn read_tar(r: Box<dyn BufRead>, name: &str, limits: &Limits, emit: &mut dyn FnM
         if let Err(e) = entry.read_to_end(&mut bytes) {
             return emit(error(&record, ReadError::Archive(e.to_string())));
         }
-        if path.to_ascii_lowercase().ends_with(".gz") {
-            let mut out = Vec::new();
-            let mut d =
-                flate2::read::MultiGzDecoder::new(&bytes[..]).take(limits.max_decompressed_bytes);
-            if let Err(e) = d.read_to_end(&mut out) {
-                emit(error(&record, ReadError::Gzip(e)));
+        archived_page(kind, bytes, &path, &record, limits, emit);
+    }
+}
+
+/// One page taken out of an archive: gunzipped when its name ends in `.gz`, then extracted.
+fn archived_page(
+    kind: Kind,
+    mut bytes: Vec<u8>,
+    path: &str,
+    record: &str,
+    limits: &Limits,
+    emit: &mut dyn FnMut(Item),
+) {
+    if path.to_ascii_lowercase().ends_with(".gz") {
+        let mut out = Vec::new();
+        let mut d =
+            flate2::read::MultiGzDecoder::new(&bytes[..]).take(limits.max_decompressed_bytes);
+        if let Err(e) = d.read_to_end(&mut out) {
+            return emit(error(record, ReadError::Gzip(e)));
+        }
+        bytes = out;
+    }
+    extract_bytes(kind, &bytes, record, None, emit);
+}
+
+/// Pages inside a zip archive, entry by entry (each entry's size checked before reading).
+fn read_zip<R: Read + std::io::Seek>(
+    r: R,
+    name: &str,
+    limits: &Limits,
+    emit: &mut dyn FnMut(Item),
+) {
+    let mut archive = match zip::ZipArchive::new(r) {
+        Ok(a) => a,
+        Err(e) => return emit(error(name, ReadError::Archive(e.to_string()))),
+    };
+    for i in 0..archive.len() {
+        let mut entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                emit(error(name, ReadError::Archive(e.to_string())));
                 continue;
             }
-            bytes = out;
+        };
+        let path = entry.name().to_string();
+        let record = format!("{name}#{path}");
+        let Some(kind) = kind_of(Path::new(&path)) else {
+            continue;
+        };
+        if matches!(kind, Kind::Warc | Kind::Tar | Kind::Zip) || !entry.is_file() {
+            continue;
         }
-        extract_bytes(kind, &bytes, &record, None, emit);
+        if entry.size() > limits.max_file_bytes {
+            emit(error(
+                &record,
+                ReadError::TooLarge {
+                    size: entry.size(),
+                    limit: limits.max_file_bytes,
+                },
+            ));
+            continue;
+        }
+        // the declared size can lie: never read more than the limit
+        let mut bytes = Vec::new();
+        if let Err(e) = (&mut entry)
+            .take(limits.max_file_bytes + 1)
+            .read_to_end(&mut bytes)
+        {
+            emit(error(&record, ReadError::Archive(e.to_string())));
+            continue;
+        }
+        if bytes.len() as u64 > limits.max_file_bytes {
+            emit(error(
+                &record,
+                ReadError::TooLarge {
+                    size: bytes.len() as u64,
+                    limit: limits.max_file_bytes,
+                },
+            ));
+            continue;
+        }
+        archived_page(kind, bytes, &path, &record, limits, emit);
     }
 }
 
 /// For `analyze`: reads a feed, WARC or tar file into `outcome` as articles; false when
 /// `path` is none of these.
 pub(crate) fn read_container(path: &Path, limits: &Limits, outcome: &mut ReadOutcome) -> bool {
-    if !matches!(kind_of(path), Some(Kind::Feed | Kind::Warc | Kind::Tar)) {
+    if !matches!(
+        kind_of(path),
+        Some(Kind::Feed | Kind::Warc | Kind::Tar | Kind::Zip)
+    ) {
         return false;
     }
     let stem = crate::stem_of(path);
@@ -539,5 +625,8 @@ pub(crate) fn read_container(path: &Path, limits: &Limits, outcome: &mut ReadOut
 
 /// Whether `path` is a feed, WARC or tar file (read by this module for `analyze`).
 pub(crate) fn is_container(path: &Path) -> bool {
-    matches!(kind_of(path), Some(Kind::Feed | Kind::Warc | Kind::Tar))
+    matches!(
+        kind_of(path),
+        Some(Kind::Feed | Kind::Warc | Kind::Tar | Kind::Zip)
+    )
 }

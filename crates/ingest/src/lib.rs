@@ -76,7 +76,7 @@ pub enum ReadError {
     NoText(String),
     #[error("cannot extract an article from this HTML: {0}")]
     Html(String),
-    #[error("unsupported file type (expected .txt, .json, .jsonl, .html, .htm, optionally .gz; .xml, .rss, .atom feeds; .warc(.gz); .tar(.gz))")]
+    #[error("unsupported file type (expected .txt, .json, .jsonl, .html, .htm, optionally .gz; .xml, .rss, .atom feeds; .warc(.gz); .tar(.gz); .zip)")]
     Unsupported,
     #[error("malformed feed: {0}")]
     Feed(String),

@@ -304,6 +304,52 @@ fn tar_of_pages() {
     assert!(records[0].text.contains("90th country"));
 }
 
+#[test]
+fn zip_of_pages() {
+    let dir = tempdir("zip");
+    let path = dir.join("pages.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, body) in [
+        ("site/a.html", ARTICLE.as_bytes()),
+        ("site/notes.bin", b"\0\0\0".as_slice()),
+        (
+            "site/b.json",
+            br#"{"text": "A plain imported article body with enough words to count."}"#.as_slice(),
+        ),
+    ] {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(body).unwrap();
+    }
+    zip.finish().unwrap();
+    let (records, errors) = run(std::slice::from_ref(&path), &Limits::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(records.len(), 2);
+    assert!(records[0].source.ends_with("pages.zip#site/a.html"));
+    assert!(records[0].text.contains("90th country"));
+    // analyze reads it too, and a page over the size limit is named, not read
+    let read = read_paths(std::slice::from_ref(&path), &Limits::default());
+    assert_eq!(read.articles.len(), 2);
+    let (records, errors) = run(
+        &[path],
+        &Limits {
+            max_file_bytes: 100,
+            ..Limits::default()
+        },
+    );
+    assert_eq!(records.len(), 1, "the small JSON entry is still read");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("pages.zip#site/a.html") && e.contains("over the limit")),
+        "{errors:?}"
+    );
+    // a truncated archive is an error naming it
+    std::fs::write(dir.join("bad.zip"), b"PK\x03\x04 truncated").unwrap();
+    let (_, errors) = run(&[dir.join("bad.zip")], &Limits::default());
+    assert!(errors.iter().any(|e| e.contains("bad.zip")), "{errors:?}");
+}
+
 fn page(title: &str, paragraphs: &[&str], charset: &str) -> String {
     let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
     format!("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset={charset}\"><title>{title}</title></head><body><article>{body}</article></body></html>")
