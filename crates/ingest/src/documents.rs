@@ -501,14 +501,7 @@ fn read_tar(r: Box<dyn BufRead>, name: &str, limits: &Limits, emit: &mut dyn FnM
         {
             continue;
         }
-        if entry.size() > limits.max_file_bytes {
-            emit(error(
-                &record,
-                ReadError::TooLarge {
-                    size: entry.size(),
-                    limit: limits.max_file_bytes,
-                },
-            ));
+        if over_limit(entry.size(), &record, limits, emit) {
             continue;
         }
         let mut bytes = Vec::new();
@@ -517,6 +510,21 @@ fn read_tar(r: Box<dyn BufRead>, name: &str, limits: &Limits, emit: &mut dyn FnM
         }
         archived_page(kind, bytes, &path, &record, limits, emit);
     }
+}
+
+/// Reports an archive member over the size limit; true when it is.
+fn over_limit(size: u64, record: &str, limits: &Limits, emit: &mut dyn FnMut(Item)) -> bool {
+    let over = size > limits.max_file_bytes;
+    if over {
+        emit(error(
+            record,
+            ReadError::TooLarge {
+                size,
+                limit: limits.max_file_bytes,
+            },
+        ));
+    }
+    over
 }
 
 /// One page taken out of an archive: gunzipped when its name ends in `.gz`, then extracted.
@@ -567,14 +575,7 @@ fn read_zip<R: Read + std::io::Seek>(
         if matches!(kind, Kind::Warc | Kind::Tar | Kind::Zip) || !entry.is_file() {
             continue;
         }
-        if entry.size() > limits.max_file_bytes {
-            emit(error(
-                &record,
-                ReadError::TooLarge {
-                    size: entry.size(),
-                    limit: limits.max_file_bytes,
-                },
-            ));
+        if over_limit(entry.size(), &record, limits, emit) {
             continue;
         }
         // the declared size can lie: never read more than the limit
@@ -586,14 +587,7 @@ fn read_zip<R: Read + std::io::Seek>(
             emit(error(&record, ReadError::Archive(e.to_string())));
             continue;
         }
-        if bytes.len() as u64 > limits.max_file_bytes {
-            emit(error(
-                &record,
-                ReadError::TooLarge {
-                    size: bytes.len() as u64,
-                    limit: limits.max_file_bytes,
-                },
-            ));
+        if over_limit(bytes.len() as u64, &record, limits, emit) {
             continue;
         }
         archived_page(kind, bytes, &path, &record, limits, emit);

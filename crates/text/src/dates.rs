@@ -112,21 +112,8 @@ fn valid(y: i32, m: u8, d: u8) -> bool {
 /// Month number of an English month name or abbreviation (`Nov`, `Nov.`, `November`).
 pub fn month_number(word: &str) -> Option<u8> {
     let w = word.trim_end_matches('.').to_ascii_lowercase();
-    const NAMES: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    if let Some(i) = NAMES.iter().position(|n| *n == w) {
+    // the first twelve entries of the lexicon's month list are the full names, in order
+    if let Some(i) = lexicon::MONTHS[..12].iter().position(|n| *n == w) {
         return Some(i as u8 + 1);
     }
     const SHORT: [&str; 12] = [
