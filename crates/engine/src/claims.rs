@@ -17,7 +17,7 @@ use corroborate_model::Stance;
 use corroborate_text::dates::{find_dates, DateValue};
 use corroborate_text::quantity::{quantities, Quantity};
 use corroborate_text::token::TokenKind;
-use corroborate_text::{fold, lexicon};
+use corroborate_text::lexicon;
 
 use crate::config::ClaimsConfig;
 use crate::doc::Doc;
@@ -529,11 +529,6 @@ fn denial_conflicts(claims: &[Claim], facts: &mut [FactDraft], w: &Weights, cfg:
             }
         }
     }
-}
-
-/// A folded key for an attribution name, so "Reuters" and "the Reuters news agency" match.
-pub fn source_key(name: &str) -> String {
-    fold::name_key(name)
 }
 
 #[cfg(test)]
