@@ -15,9 +15,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use corroborate_model::Stance;
 use corroborate_text::dates::{find_dates, DateValue};
+use corroborate_text::lexicon;
 use corroborate_text::quantity::{quantities, Quantity};
 use corroborate_text::token::TokenKind;
-use corroborate_text::lexicon;
 
 use crate::config::ClaimsConfig;
 use crate::doc::Doc;
