@@ -40,6 +40,13 @@ struct Checked<'a> {
     article: &'a str,
     stance: Stance,
     confidence: f32,
+    /// The article this one copies, when it is a copy: a copy takes its original's stance
+    /// (it says what the original says; its rewording is not a second position).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    copy_of: Option<&'a str>,
+    /// What the model reads in the copy's own words, when that differs from its original.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    own_stance: Option<Stance>,
     probabilities: std::collections::BTreeMap<&'static str, f32>,
     deciding: Vec<Deciding<'a>>,
 }
@@ -65,29 +72,41 @@ pub fn check(
         .par_iter()
         .map(|a| model.predict(claim, &a.text))
         .collect();
+    let originals = copy_originals(&outcome.articles);
     let checked: Vec<Checked> = outcome
         .articles
         .iter()
         .zip(&predictions)
-        .map(|(a, p)| Checked {
-            article: &a.id,
-            stance: p.stance,
-            confidence: p.confidence,
-            probabilities: Stance::ALL
-                .iter()
-                .zip(p.probabilities)
-                .map(|(s, q)| (s.name(), q))
-                .collect(),
-            deciding: p
-                .deciding
-                .iter()
-                .map(|d| Deciding {
-                    quote: &a.text[d.start..d.end],
-                    start: d.start,
-                    end: d.end,
-                    similarity: d.similarity,
-                })
-                .collect(),
+        .zip(&originals)
+        .map(|((a, p), original)| {
+            // A related copy of a related original speaks with the original's voice.
+            let inherited = original
+                .map(|o| &predictions[o])
+                .filter(|o| o.stance != Stance::Unrelated && p.stance != Stance::Unrelated);
+            let (stance, confidence) =
+                inherited.map_or((p.stance, p.confidence), |o| (o.stance, o.confidence));
+            Checked {
+                article: &a.id,
+                stance,
+                confidence,
+                copy_of: original.map(|o| outcome.articles[o].id.as_str()),
+                own_stance: inherited.filter(|o| o.stance != p.stance).map(|_| p.stance),
+                probabilities: Stance::ALL
+                    .iter()
+                    .zip(p.probabilities)
+                    .map(|(s, q)| (s.name(), q))
+                    .collect(),
+                deciding: p
+                    .deciding
+                    .iter()
+                    .map(|d| Deciding {
+                        quote: &a.text[d.start..d.end],
+                        start: d.start,
+                        end: d.end,
+                        similarity: d.similarity,
+                    })
+                    .collect(),
+            }
         })
         .collect();
     let mut out = String::new();
@@ -100,11 +119,18 @@ pub fn check(
             out.push_str(&format!("Claim: {claim}\n\n"));
             for c in &checked {
                 out.push_str(&format!(
-                    "- `{}` **{}** ({:.2})\n",
+                    "- `{}` **{}** ({:.2})",
                     c.article,
                     c.stance.name(),
                     c.confidence
                 ));
+                if let Some(o) = c.copy_of {
+                    out.push_str(&format!(", copy of `{o}`"));
+                    if let Some(own) = c.own_stance {
+                        out.push_str(&format!(" (its own wording reads {})", own.name()));
+                    }
+                }
+                out.push('\n');
                 for d in &c.deciding {
                     out.push_str(&format!(
                         "  > \"{}\" (bytes {}–{})\n",
@@ -124,6 +150,44 @@ pub fn check(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// For each article, the index of the original it copies (following chains of copies to
+/// the first original), found by the engine's copy detection with its default settings.
+fn copy_originals(articles: &[corroborate_model::Article]) -> Vec<Option<usize>> {
+    let docs: Vec<_> = articles
+        .par_iter()
+        .cloned()
+        .map(corroborate_engine::doc::analyze)
+        .collect();
+    let copies = corroborate_engine::dedupe::find_copies(&docs, &Default::default());
+    let position: HashMap<&str, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let mut of: Vec<Option<usize>> = vec![None; articles.len()];
+    for c in &copies {
+        if let (Some(&a), Some(&o)) = (
+            position.get(c.article.as_str()),
+            position.get(c.of.as_str()),
+        ) {
+            of[a] = Some(o);
+        }
+    }
+    (0..articles.len())
+        .map(|i| {
+            let mut root = of[i]?;
+            // copies point at earlier or credited originals; a cycle is cut after n steps
+            for _ in 0..articles.len() {
+                match of[root] {
+                    Some(next) if next != i => root = next,
+                    _ => break,
+                }
+            }
+            Some(root)
+        })
+        .collect()
 }
 
 #[derive(serde::Deserialize)]

@@ -9,7 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use corroborate_model::{
-    stable_id, Copy, EntityKind, Event, Evidence, Fact, Stance, Status, Story, TimelineEntry,
+    stable_id, Copy, EntityKind, Event, Evidence, Fact, Stance, StanceSource, Status, Story,
+    TimelineEntry,
 };
 use corroborate_text::fold;
 
@@ -17,6 +18,7 @@ use crate::claims::{Claim, FactDraft};
 use crate::config::{AssessConfig, EventsConfig};
 use crate::doc::Doc;
 use crate::entities::EntityIndex;
+use crate::stances::StanceUse;
 
 /// Where each document's own statements come from, after folding copies and outlets.
 pub fn document_origins(docs: &[Doc], copies: &[Copy]) -> (Vec<String>, Vec<usize>) {
@@ -137,6 +139,7 @@ pub fn assess_story(
     merged_first_docs: &[usize],
     cfg: &AssessConfig,
     events_cfg: &EventsConfig,
+    stance: Option<&StanceUse>,
 ) -> (Story, Vec<Fact>) {
     let story_id = stable_id("s-", &[&docs[story_docs[0]].article.id]);
     let ids: Vec<String> = drafts
@@ -174,6 +177,8 @@ pub fn assess_story(
                     start: c.start,
                     end: c.end,
                     stance: c.stance,
+                    stance_from: StanceSource::Cues,
+                    confidence: None,
                     attributed_to: c.attribution.as_ref().map(|a| a.name.clone()),
                 }
             })
@@ -221,6 +226,9 @@ pub fn assess_story(
             evidence,
             conflicts,
         });
+    }
+    if let Some(with) = stance {
+        crate::stances::weigh(docs, story_docs, &mut facts, with);
     }
     // best supported first; ties keep reading order
     let first_pos: HashMap<String, (usize, usize)> = drafts

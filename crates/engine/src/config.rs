@@ -12,6 +12,7 @@ pub struct Config {
     pub events: EventsConfig,
     pub claims: ClaimsConfig,
     pub assess: AssessConfig,
+    pub stance: StanceConfig,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -153,6 +154,38 @@ impl Default for EventsConfig {
         EventsConfig {
             join_threshold: 0.2,
             min_facts: 2,
+        }
+    }
+}
+
+/// How the trained stance model (crate `corroborate-stance`) decides evidence stances and
+/// finds refutations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StanceConfig {
+    /// Use the model; when false every evidence stance comes from the quoted sentence's
+    /// cue words.
+    pub model: bool,
+    /// Facts carried by at least this many articles get model stances; the others keep
+    /// their sentence's cue stance (the model reads whole articles, which costs more than
+    /// a fact carried once is worth).
+    pub min_articles: usize,
+    /// Per story, this many of the best-supported facts are read against each of the
+    /// story's articles that do not carry them, looking for refutations.
+    pub checked_facts: usize,
+    /// Model probability of `refutes` at which an article that does not carry a fact
+    /// counts as denying it (and the fact becomes contested). High, because refuting is the
+    /// model's weakest class.
+    pub refute_confidence: f32,
+}
+
+impl Default for StanceConfig {
+    fn default() -> Self {
+        StanceConfig {
+            model: true,
+            min_articles: 2,
+            checked_facts: 5,
+            refute_confidence: 0.7,
         }
     }
 }

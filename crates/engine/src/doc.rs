@@ -7,7 +7,7 @@ use corroborate_text::dates::{parse_iso, DateValue};
 use corroborate_text::token::{
     is_all_caps, is_capitalized, normalize_word, tokenize_range, Token, TokenKind,
 };
-use corroborate_text::{fold, lexicon, segment, ParaKind};
+use corroborate_text::{fold, lexicon, provenance, segment, ParaKind};
 
 /// One word or number of a sentence.
 #[derive(Clone, Debug)]
@@ -159,45 +159,15 @@ fn infer_provenance(doc: &mut Doc) {
     let Some(lead) = doc.sentences.iter().find(|s| s.is_prose()) else {
         return;
     };
-    let sentence = doc.article.text[lead.start..lead.end].trim_end_matches(['.', ' ']);
-    let mut outlet = None;
-    let mut rest = sentence;
-    for verb in [", writes ", ", reports ", " - ", " — "] {
-        if let Some(pos) = rest.rfind(verb) {
-            let name = rest[pos + verb.len()..].trim();
-            if is_short_name(name) {
-                outlet = Some(name.to_string());
-                rest = &rest[..pos];
-                break;
-            }
-        }
-    }
-    // "…, Al Jazeera reports" before the outlet's own credit
-    let mut credited = None;
-    for verb in [" reports", " reported", " said", " says"] {
-        if let Some(head) = rest.strip_suffix(verb) {
-            if let Some(pos) = head.rfind(", ") {
-                let name = head[pos + 2..].trim();
-                if is_short_name(name) {
-                    credited = Some(name.to_string());
-                }
-            }
-        }
-    }
+    let sentence = &doc.article.text[lead.start..lead.end];
+    let Some(credit) = provenance::lead_credit(sentence) else {
+        return;
+    };
+    let name = |span: Option<(usize, usize)>| span.map(|(a, b)| sentence[a..b].to_string());
     if doc.article.outlet.is_none() {
-        doc.article.outlet = outlet;
+        doc.article.outlet = name(credit.outlet);
     }
-    doc.credited_source = credited;
-}
-
-/// One to four capitalised words: a plausible outlet name.
-fn is_short_name(s: &str) -> bool {
-    let words: Vec<&str> = s.split_whitespace().collect();
-    !words.is_empty()
-        && words.len() <= 4
-        && words
-            .iter()
-            .all(|w| is_capitalized(w) || fold::is_particle(w))
+    doc.credited_source = name(credit.credited);
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub mod doc;
 pub mod entities;
 pub mod events;
 pub mod pipeline;
+pub mod stances;
 
 pub use config::Config;
 pub use pipeline::{run, Analysis, EngineError, Step};

@@ -52,6 +52,8 @@ impl Step {
 pub enum EngineError {
     #[error("no articles to analyse")]
     NoArticles,
+    #[error("cannot load the stance model: {0}")]
+    StanceModel(#[from] corroborate_stance::StanceError),
 }
 
 /// A finished run: the dossier and the time each step took.
@@ -71,6 +73,11 @@ pub fn run(
     if articles.is_empty() {
         return Err(EngineError::NoArticles);
     }
+    let model = if config.stance.model {
+        Some(corroborate_stance::StanceModel::load_default()?)
+    } else {
+        None
+    };
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |step: Step, timings: &mut Vec<(Step, Duration)>| {
@@ -119,6 +126,12 @@ pub fn run(
         .iter()
         .filter_map(|c| position.get(c.article.as_str()).copied())
         .collect();
+    let originals = crate::stances::originals(&docs, &copies);
+    let stance_use = model.as_ref().map(|model| crate::stances::StanceUse {
+        model,
+        config: &config.stance,
+        originals: &originals,
+    });
     let assessed: Vec<_> = stories
         .par_iter()
         .zip(per_story.par_iter())
@@ -136,6 +149,7 @@ pub fn run(
                 merged,
                 &config.assess,
                 &config.events,
+                stance_use.as_ref(),
             )
         })
         .collect();

@@ -199,8 +199,23 @@ pub struct Evidence {
     pub start: usize,
     pub end: usize,
     pub stance: Stance,
+    /// What decided `stance`: the trained stance model reading the whole article against
+    /// the fact's statement, or the cue words of the quoted sentence alone.
+    pub stance_from: StanceSource,
+    /// The stance model's probability for `stance`, when the model decided it.
+    pub confidence: Option<f32>,
     /// Who the article attributes the claim to, when it names someone.
     pub attributed_to: Option<String>,
+}
+
+/// What decided an evidence stance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StanceSource {
+    /// The trained stance model over (statement, whole article).
+    Model,
+    /// Denial, hedging and attribution words in the quoted sentence.
+    Cues,
 }
 
 /// A statement made by one or more articles, with who carries it and how independently.

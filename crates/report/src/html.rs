@@ -483,6 +483,8 @@ mod tests {
                     start,
                     end,
                     stance: Stance::Reports,
+                    stance_from: corroborate_model::StanceSource::Cues,
+                    confidence: None,
                     attributed_to: Some("officials".into()),
                 }],
                 conflicts: vec![],

@@ -464,6 +464,8 @@ mod tests {
             start,
             end: start + quote.len(),
             stance,
+            stance_from: corroborate_model::StanceSource::Cues,
+            confidence: None,
             attributed_to: by.map(str::to_string),
         }
     }

@@ -18,6 +18,7 @@
 pub mod dates;
 pub mod fold;
 pub mod lexicon;
+pub mod provenance;
 pub mod quantity;
 pub mod segment;
 pub mod token;

@@ -301,3 +301,33 @@ fn the_story_has_events_for_the_plots_the_coalition_and_the_attacks() {
             .any(|x| &x.id == f && x.story == d.stories[0].id)));
     }
 }
+
+#[test]
+fn the_stance_model_decides_shared_facts_and_the_copy_speaks_with_its_original() {
+    use corroborate_model::{Stance, StanceSource};
+    let d = seed_dossier();
+    let coalition = fact_quoting(
+        d,
+        "004",
+        "signed up to join the US-led international coalition",
+    );
+    assert_eq!(articles(coalition), set(&["002", "004"]));
+    for e in &coalition.evidence {
+        assert_eq!(e.stance_from, StanceSource::Model, "{e:?}");
+        assert_eq!(e.stance, Stance::Asserts, "{e:?}");
+    }
+    // Facts carried by one article keep the sentence's cue stance.
+    let homs = fact_quoting(d, "001", "Homs");
+    assert!(homs
+        .evidence
+        .iter()
+        .all(|e| e.stance_from == StanceSource::Cues && e.confidence.is_none()));
+    // Nothing among the five reads as refuting the best-supported facts: no model denial.
+    let denials = d
+        .facts
+        .iter()
+        .flat_map(|f| &f.evidence)
+        .filter(|e| e.stance_from == StanceSource::Model && e.stance == Stance::Denies)
+        .count();
+    assert_eq!(denials, 0);
+}

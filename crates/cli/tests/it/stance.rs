@@ -39,12 +39,24 @@ fn check_finds_the_articles_that_support_the_coalition_claim() {
     );
     let checked: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(checked.as_array().unwrap().len(), 5);
-    // 004 states the accession in its own voice. 002 states it too, but credits Al Jazeera
-    // and attributes most of its sentences; the FNC-1-trained model reads it as reporting
-    // (see the README's limits). Either way it is related and does not refute.
+    // 004 states the accession in its own voice; 002 is its rewrite and says the same, so
+    // it supports too, and is marked as the copy it is.
     assert_eq!(stance_of(&checked, "004_"), "supports", "{checked:#}");
-    let s002 = stance_of(&checked, "002_");
-    assert!(s002 == "supports" || s002 == "reports", "{checked:#}");
+    assert_eq!(stance_of(&checked, "002_"), "supports", "{checked:#}");
+    let c002 = checked
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["article"].as_str().unwrap().starts_with("002_"))
+        .unwrap();
+    assert_eq!(c002["copy_of"], "004_e1e076e2517665a0", "{checked:#}");
+    // Nothing else is a copy.
+    let copies = checked
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c.get("copy_of").is_some());
+    assert_eq!(copies.count(), 1, "{checked:#}");
     // 001 is about the assassination plots, not the coalition.
     assert_eq!(stance_of(&checked, "001_"), "unrelated", "{checked:#}");
     // Every deciding sentence is quoted exactly at its byte offsets.
@@ -78,6 +90,10 @@ fn check_prints_stances_with_deciding_quotes() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("`004_e1e076e2517665a0` **supports**"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`002_88f9335587266ce1` **supports** (0.62), copy of `004_e1e076e2517665a0`"),
         "{text}"
     );
     assert!(text.contains("coalition"), "{text}");
