@@ -384,11 +384,16 @@ pub fn train_stance(
             std::fs::File::create(cv_out)
                 .with_context(|| format!("cannot write {}", cv_out.display()))?,
         );
-        for (id, (s, c)) in ids.iter().zip(&oof) {
+        for (id, p) in ids.iter().zip(&oof) {
+            let probabilities: serde_json::Map<String, serde_json::Value> = Stance::ALL
+                .iter()
+                .zip(p.probabilities)
+                .map(|(s, q)| (s.name().to_string(), round(q).into()))
+                .collect();
             writeln!(
                 w,
                 "{}",
-                serde_json::json!({"id": id.to_string(), "stance": s.name(), "confidence": round(*c)})
+                serde_json::json!({"id": id.to_string(), "stance": p.stance.name(), "confidence": round(p.confidence), "probabilities": probabilities})
             )?;
         }
         w.flush()?;

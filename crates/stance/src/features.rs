@@ -55,6 +55,13 @@ const REFUTING: &[&str] = &[
     "denied",
     "denies",
     "denial",
+    "rubbish",
+    "baseless",
+    "unfounded",
+    "lie",
+    "lies",
+    "phony",
+    "fraudulent",
 ];
 
 /// Words that pass a claim on without vouching for it, beyond the shared hedge lexicon.
@@ -134,7 +141,7 @@ pub(crate) const RELATEDNESS: &[usize] = &[
 ];
 
 /// Number of dense features (see [`PairFeatures::dense`]).
-pub(crate) const DENSE: usize = 49;
+pub(crate) const DENSE: usize = 53;
 
 #[derive(Clone, Copy, Default, Debug)]
 struct Cues {
@@ -601,6 +608,7 @@ pub(crate) fn pair_features(
             negated = negated.max(sim);
         }
     }
+    let claim_refutes = f32::from(claim_cues.refute > 0 || claim_cues.negation > 0);
     let lead_sim = article
         .sentence_vecs
         .first()
@@ -660,6 +668,13 @@ pub(crate) fn pair_features(
         hedged,
         attributed,
         negated,
+        // The claim's polarity against the article's: a claim that calls something a hoax,
+        // met by an article that tells it plainly, disagrees; so does a plain claim met by
+        // negated sentences.
+        claim_refutes,
+        claim_refutes * own_voice,
+        claim_refutes * f32::from(related_cues.refute == 0),
+        (1.0 - claim_refutes) * negated,
     ];
     let off = layout.dense_offset() as u32;
     own.extend(dense.iter().enumerate().map(|(i, &v)| (off + i as u32, v)));

@@ -6,7 +6,7 @@ use crate::features::{
     DENSE,
 };
 use crate::mlp::{Fit, Mlp, CLASSES};
-use crate::{Stance, StanceConfig, StanceError, StanceModel};
+use crate::{Stance, StanceConfig, StanceError, StanceModel, StancePrediction};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -345,7 +345,7 @@ pub fn cross_validate(
     pairs: &[TrainingPair],
     folds: usize,
     config: &TrainConfig,
-) -> Result<Vec<(Stance, f32)>, StanceError> {
+) -> Result<Vec<StancePrediction>, StanceError> {
     config.check()?;
     if folds < 2 {
         return Err(StanceError::BadTraining(
@@ -354,7 +354,7 @@ pub fn cross_validate(
     }
     let texts: Vec<_> = articles.par_iter().map(|t| analyze_text(t)).collect();
     let fold_of = assign_folds(&story_groups(pairs), folds);
-    type FoldPredictions = Result<Vec<(usize, Stance, f32)>, StanceError>;
+    type FoldPredictions = Result<Vec<(usize, StancePrediction)>, StanceError>;
     let per_fold: Vec<FoldPredictions> = (0..folds)
         .into_par_iter()
         .map(|f| {
@@ -368,19 +368,22 @@ pub fn cross_validate(
             Ok(test
                 .iter()
                 .map(|&i| {
-                    let p = model.predict_analyzed(pairs[i].claim, &features[pairs[i].article]);
-                    (i, p.stance, p.confidence)
+                    (
+                        i,
+                        model.predict_analyzed(pairs[i].claim, &features[pairs[i].article]),
+                    )
                 })
                 .collect())
         })
         .collect();
-    let mut out = vec![(Stance::Unrelated, 0.0); pairs.len()];
+    let mut out: Vec<Option<StancePrediction>> = vec![None; pairs.len()];
     for r in per_fold {
-        for (i, s, c) in r? {
-            out[i] = (s, c);
+        for (i, p) in r? {
+            out[i] = Some(p);
         }
     }
-    Ok(out)
+    // every pair is in exactly one test fold
+    Ok(out.into_iter().flatten().collect())
 }
 
 #[cfg(test)]
