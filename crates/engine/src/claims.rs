@@ -15,9 +15,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use corroborate_model::Stance;
 use corroborate_text::dates::{find_dates, DateValue};
-use corroborate_text::lexicon;
 use corroborate_text::quantity::{quantities, Quantity};
 use corroborate_text::token::TokenKind;
+use corroborate_text::{lexicon, sparse};
 
 use crate::config::ClaimsConfig;
 use crate::doc::Doc;
@@ -367,18 +367,13 @@ fn similarity(a: &Claim, b: &Claim, w: &Weights) -> (f64, bool) {
     let na: f64 = a.terms.iter().map(|t| weight(t).powi(2)).sum();
     let nb: f64 = b.terms.iter().map(|t| weight(t).powi(2)).sum();
     let mut shared = 0.0;
-    let (mut i, mut j) = (0, 0);
-    while i < a.terms.len() && j < b.terms.len() {
-        match a.terms[i].cmp(&b.terms[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += weight(&a.terms[i]).powi(2);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    sparse::for_each_shared(
+        &a.terms,
+        &b.terms,
+        String::as_str,
+        String::as_str,
+        |t, _| shared += weight(t).powi(2),
+    );
     // an agreeing number or date is as telling as a rare shared word
     let bonus = w.max.powi(2);
     let (qa, qclash) = quantity_relation(a, b);

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use corroborate_model::{stable_hash, Copy, CopyBasis, CopyKind};
+use corroborate_text::sparse;
 
 use crate::config::DedupeConfig;
 use crate::doc::Doc;
@@ -59,18 +60,8 @@ fn band_keys(set: &[u64]) -> [u64; BANDS] {
 }
 
 fn jaccard(a: &[u64], b: &[u64]) -> f64 {
-    let (mut i, mut j, mut both) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                both += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let mut both = 0usize;
+    sparse::for_each_shared(a, b, |x| *x, |y| *y, |_, _| both += 1);
     let union = a.len() + b.len() - both;
     if union == 0 {
         0.0

@@ -24,19 +24,7 @@ pub struct EventDraft {
 
 /// Dot product of two sorted, unit-length sparse vectors.
 fn cosine(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
-    let (mut i, mut j, mut dot) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                dot += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    dot
+    corroborate_text::sparse::dot(a, b)
 }
 
 /// Groups a story's facts into events. `order` lists fact indices best-supported first.

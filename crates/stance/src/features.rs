@@ -356,20 +356,7 @@ impl TfIdf {
         TfIdf { weights }
     }
     fn dot(&self, other: &TfIdf) -> f32 {
-        let (a, b) = (&self.weights, &other.weights);
-        let (mut i, mut j, mut sum) = (0, 0, 0.0);
-        while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    sum += a[i].1 * b[j].1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        sum
+        corroborate_text::sparse::dot(&self.weights, &other.weights)
     }
 }
 

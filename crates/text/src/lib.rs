@@ -21,6 +21,7 @@ pub mod lexicon;
 pub mod provenance;
 pub mod quantity;
 pub mod segment;
+pub mod sparse;
 pub mod token;
 
 pub use segment::{segment, ParaKind, Sentence};

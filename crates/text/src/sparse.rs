@@ -1,0 +1,53 @@
+//! Sparse vectors and sets kept as slices sorted by key: the one merge walk that every
+//! stage uses to find what two of them share (set overlap, weighted overlap, dot product).
+
+use std::cmp::Ordering;
+
+/// Calls `on_shared` for each pair of entries of `a` and `b` with equal keys, walking both
+/// slices once. Both must be sorted by their key, with no key repeated.
+pub fn for_each_shared<'a, 'b, A, B, K: Ord>(
+    a: &'a [A],
+    b: &'b [B],
+    key_a: impl Fn(&'a A) -> K,
+    key_b: impl Fn(&'b B) -> K,
+    mut on_shared: impl FnMut(&'a A, &'b B),
+) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match key_a(&a[i]).cmp(&key_b(&b[j])) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                on_shared(&a[i], &b[j]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+}
+
+/// Dot product of two sparse vectors of `(key, weight)` sorted by key.
+pub fn dot<K: Ord + Copy, W: Copy + std::ops::Mul<Output = W> + std::ops::AddAssign + Default>(
+    a: &[(K, W)],
+    b: &[(K, W)],
+) -> W {
+    let mut sum = W::default();
+    for_each_shared(a, b, |x| x.0, |y| y.0, |x, y| sum += x.1 * y.1);
+    sum
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_entries_and_dot() {
+        let a = [(1u32, 1.0f64), (3, 2.0), (5, 1.0)];
+        let b = [(0u32, 4.0f64), (3, 0.5), (5, 2.0), (9, 1.0)];
+        assert_eq!(dot(&a, &b), 3.0);
+        let mut keys = Vec::new();
+        for_each_shared(&a, &b, |x| x.0, |y| y.0, |x, _| keys.push(x.0));
+        assert_eq!(keys, [3, 5]);
+        assert_eq!(dot::<u32, f64>(&[], &b), 0.0);
+    }
+}
