@@ -242,6 +242,37 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
     copies
 }
 
+/// For each document, the original it copies (following chains), or itself.
+pub fn originals(docs: &[Doc], copies: &[Copy]) -> Vec<usize> {
+    let position: HashMap<&str, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.article.id.as_str(), i))
+        .collect();
+    let mut of: Vec<usize> = (0..docs.len()).collect();
+    for c in copies {
+        if let (Some(&a), Some(&o)) = (
+            position.get(c.article.as_str()),
+            position.get(c.of.as_str()),
+        ) {
+            of[a] = o;
+        }
+    }
+    (0..docs.len())
+        .map(|d| {
+            let mut original = d;
+            // a chain is at most as long as the corpus; the bound also cuts any cycle
+            for _ in 0..docs.len() {
+                if of[original] == original || of[original] == d {
+                    break;
+                }
+                original = of[original];
+            }
+            original
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

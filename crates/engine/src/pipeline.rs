@@ -1,6 +1,6 @@
 //! The whole analysis, one way: analyse → dedupe → entities → cluster → claims → assess.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use corroborate_model::{Article, Dossier, SCHEMA_VERSION};
@@ -117,16 +117,8 @@ pub fn run(
 
     progress(Step::Assess);
     let (origins, roots) = assess::document_origins(&docs, &copies);
-    let position: HashMap<&str, usize> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.article.id.as_str(), i))
-        .collect();
-    let copied: BTreeSet<usize> = copies
-        .iter()
-        .filter_map(|c| position.get(c.article.as_str()).copied())
-        .collect();
-    let originals = crate::stances::originals(&docs, &copies);
+    let originals = dedupe::originals(&docs, &copies);
+    let copied: BTreeSet<usize> = (0..docs.len()).filter(|&d| originals[d] != d).collect();
     let stance_use = model.as_ref().map(|model| crate::stances::StanceUse {
         model,
         config: &config.stance,

@@ -26,37 +26,6 @@ pub struct StanceUse<'a> {
     pub originals: &'a [usize],
 }
 
-/// For each document, the original it copies (following chains), or itself.
-pub fn originals(docs: &[Doc], copies: &[corroborate_model::Copy]) -> Vec<usize> {
-    let position: HashMap<&str, usize> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.article.id.as_str(), i))
-        .collect();
-    let mut of: Vec<usize> = (0..docs.len()).collect();
-    for c in copies {
-        if let (Some(&a), Some(&o)) = (
-            position.get(c.article.as_str()),
-            position.get(c.of.as_str()),
-        ) {
-            of[a] = o;
-        }
-    }
-    (0..docs.len())
-        .map(|d| {
-            let mut original = d;
-            // a chain is at most as long as the corpus; the bound also cuts any cycle
-            for _ in 0..docs.len() {
-                if of[original] == original || of[original] == d {
-                    break;
-                }
-                original = of[original];
-            }
-            original
-        })
-        .collect()
-}
-
 /// The story's articles, each analysed for the model once, on first use.
 struct Analysed<'a> {
     docs: &'a [Doc],
@@ -297,7 +266,7 @@ mod tests {
             similarity: 0.9,
             basis: CopyBasis::EarlierDate,
         };
-        let o = super::originals(&docs, &[copy("x", "y"), copy("y", "z")]);
+        let o = crate::dedupe::originals(&docs, &[copy("x", "y"), copy("y", "z")]);
         assert_eq!(o, vec![2, 2, 2, 3]);
     }
 }
