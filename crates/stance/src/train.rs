@@ -83,6 +83,19 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
+    /// The optimiser settings of one perceptron, from `seed`.
+    fn fit(&self, seed: u64) -> Fit {
+        Fit {
+            epochs: self.epochs,
+            batch: self.batch,
+            learning_rate: self.learning_rate,
+            l2: self.l2,
+            dropout: self.dropout,
+            class_weights: self.class_weights,
+            seed,
+        }
+    }
+
     fn layout(&self) -> Layout {
         Layout {
             claim: self.claim_dims,
@@ -223,16 +236,12 @@ fn fit_on(
     let nets: Vec<Mlp> = (0..config.ensemble as u64)
         .into_par_iter()
         .map(|k| {
-            let fit = Fit {
-                epochs: config.epochs,
-                batch: config.batch,
-                learning_rate: config.learning_rate,
-                l2: config.l2,
-                dropout: config.dropout,
-                class_weights: config.class_weights,
-                seed: config.seed.wrapping_add(k),
-            };
-            Mlp::fit(layout.input_dims(), config.hidden, &examples, &fit)
+            Mlp::fit(
+                layout.input_dims(),
+                config.hidden,
+                &examples,
+                &config.fit(config.seed.wrapping_add(k)),
+            )
         })
         .collect();
     // The relatedness stage: related pairs as class 0, unrelated as class 3.
@@ -250,13 +259,9 @@ fn fit_on(
         })
         .collect();
     let rel_fit = Fit {
-        epochs: config.epochs,
-        batch: config.batch,
-        learning_rate: config.learning_rate,
-        l2: config.l2,
         dropout: 0.0,
         class_weights: [1.0; CLASSES],
-        seed: config.seed,
+        ..config.fit(config.seed)
     };
     let relatedness = Mlp::fit(
         RELATEDNESS_INPUTS,
