@@ -240,6 +240,9 @@ fn write_evidence(out: &mut String, d: &Dossier, ev: &Evidence) -> fmt::Result {
         stance_word(ev.stance),
         stance_word(ev.stance),
     )?;
+    if let Some(confidence) = ev.confidence {
+        write!(out, " (stance model {confidence:.2})")?;
+    }
     if let Some(who) = &ev.attributed_to {
         write!(out, ", attributed to {}", escape(who))?;
     }

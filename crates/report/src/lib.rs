@@ -301,6 +301,9 @@ fn write_evidence(out: &mut impl Write, evidence: &Evidence) -> fmt::Result {
         evidence.article,
         stance_word(evidence.stance)
     )?;
+    if let Some(confidence) = evidence.confidence {
+        write!(out, ", stance model {confidence:.2}")?;
+    }
     if let Some(who) = &evidence.attributed_to {
         write!(out, ", attributed to {}", one_line(who))?;
     }
@@ -665,6 +668,23 @@ mod tests {
              Damascus will host coalition bases\""
         ));
         assert!(md.contains("  - `001` (asserts): > \"Syria joined the anti-IS coalition\""));
+    }
+
+    #[test]
+    fn a_model_stance_shows_its_confidence() {
+        let mut d = sample();
+        let e = &mut d.facts[0].evidence[0];
+        e.stance_from = corroborate_model::StanceSource::Model;
+        e.confidence = Some(0.8125);
+        let line = format!(
+            "  - `{}` ({}, stance model 0.81",
+            e.article,
+            stance_word(e.stance)
+        );
+        assert!(to_markdown(&d).contains(&line), "{line:?} missing");
+        assert!(
+            html::to_html_page(&d, &html::PageOptions::default()).contains("(stance model 0.81)")
+        );
     }
 
     #[test]
