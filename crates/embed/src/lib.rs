@@ -49,6 +49,12 @@ pub const MODEL_FILES: [&str; 3] = ["model.safetensors", "tokenizer.json", "conf
 /// cut, as sentence-transformers cuts them.
 pub const MAX_TOKENS: usize = 256;
 
+/// Bytes of an article's body embedded after its title, about 130 tokens: the lead, where a
+/// news article says what its story is. For story clustering on FNC-1 this did better than
+/// 300 bytes or the model's whole 256-token window (2048 bytes), at twice the speed of the
+/// latter.
+pub const ARTICLE_BODY_BYTES: usize = 600;
+
 /// Texts run through the encoder together. Larger batches pad more and gain little on a CPU.
 pub const BATCH: usize = 16;
 
@@ -229,7 +235,7 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// The text an article is embedded by: its title, then its body cut to about
-/// `body_chars` bytes at a character boundary. The tokenizer cuts at [`MAX_TOKENS`] anyway;
+/// `body_chars` bytes ([`ARTICLE_BODY_BYTES`] for clustering) at a character boundary. The tokenizer cuts at [`MAX_TOKENS`] anyway;
 /// cutting the body first spares tokenising a long article's tail only to drop it.
 pub fn article_text(title: Option<&str>, body: &str, body_chars: usize) -> String {
     let mut end = body.len().min(body_chars);

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use corroborate_embed::{cosine, Embedder};
+use corroborate_embed::{article_text, cosine, Embedder, ARTICLE_BODY_BYTES};
 
 fn embedder() -> Option<Embedder> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/all-MiniLM-L6-v2");
@@ -155,4 +155,29 @@ fn vectors_match_sentence_transformers() {
             assert!((g - w).abs() < 1e-4, "{text:?} dimension {i}: {g} vs {w}");
         }
     }
+}
+
+#[test]
+fn the_example_corpus_stays_one_story_with_embeddings() {
+    let Some(m) = embedder() else { return };
+    let examples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/syria-2025-11");
+    let read = corroborate_ingest::read_paths(&[examples], &corroborate_ingest::Limits::default());
+    assert_eq!(read.articles.len(), 5);
+    let texts: Vec<String> = read
+        .articles
+        .iter()
+        .map(|a| article_text(a.title.as_deref(), &a.text, ARTICLE_BODY_BYTES))
+        .collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let vectors = m.embed_all(&refs, &|_| {}).unwrap();
+    // the five reports of one story are close in embedding space too
+    for v in &vectors[1..] {
+        assert!(cosine(&vectors[0], v) > 0.5, "{}", cosine(&vectors[0], v));
+    }
+    let config = corroborate_engine::Config::default();
+    let dossier = corroborate_engine::run_embedded(read.articles, Some(&vectors), &config, &|_| {})
+        .unwrap()
+        .dossier;
+    assert_eq!(dossier.stories.len(), 1);
+    assert_eq!(dossier.stories[0].articles.len(), 5);
 }

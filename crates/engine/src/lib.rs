@@ -26,4 +26,4 @@ pub mod events;
 pub mod pipeline;
 
 pub use config::Config;
-pub use pipeline::{run, Analysis, EngineError, Step};
+pub use pipeline::{run, run_embedded, Analysis, EngineError, Step};
