@@ -33,9 +33,14 @@ pub struct EmbedArgs {
 }
 
 /// One vector per article, in article order, from a model folder or a vectors file.
-pub fn article_embeddings(path: &Path, articles: &[Article]) -> Result<Vec<Vec<f32>>> {
+/// `progress` is called with the number of articles embedded so far.
+pub fn article_embeddings(
+    path: &Path,
+    articles: &[Article],
+    progress: &dyn Fn(usize),
+) -> Result<Vec<Vec<f32>>> {
     if path.is_dir() {
-        let (vectors, _) = compute(path, articles, None)?;
+        let (vectors, _) = compute(path, articles, None, progress)?;
         return Ok(vectors);
     }
     if !path.is_file() {
@@ -58,7 +63,7 @@ pub fn embed(args: &EmbedArgs) -> Result<std::process::ExitCode> {
     if outcome.articles.is_empty() {
         bail!("no readable article (see the errors above)");
     }
-    let (vectors, seconds) = compute(&args.model, &outcome.articles, args.body_bytes)?;
+    let (vectors, seconds) = compute(&args.model, &outcome.articles, args.body_bytes, &|_| {})?;
     let n = outcome.articles.len();
     eprintln!(
         "embedded {n} articles in {seconds:.2} s ({:.1} articles/s, {} threads)",
@@ -86,6 +91,7 @@ fn compute(
     model: &Path,
     articles: &[Article],
     body_bytes: Option<usize>,
+    progress: &dyn Fn(usize),
 ) -> Result<(Vec<Vec<f32>>, f64)> {
     let body_bytes = body_bytes.unwrap_or(corroborate_embed::ARTICLE_BODY_BYTES);
     let embedder = corroborate_embed::Embedder::load(model)
@@ -96,12 +102,17 @@ fn compute(
         .collect();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let started = std::time::Instant::now();
-    let vectors = embedder.embed_all(&refs, &|_| {})?;
+    let vectors = embedder.embed_all(&refs, progress)?;
     Ok((vectors, started.elapsed().as_secs_f64()))
 }
 
 #[cfg(not(feature = "embeddings"))]
-fn compute(model: &Path, _: &[Article], _: Option<usize>) -> Result<(Vec<Vec<f32>>, f64)> {
+fn compute(
+    model: &Path,
+    _: &[Article],
+    _: Option<usize>,
+    _: &dyn Fn(usize),
+) -> Result<(Vec<Vec<f32>>, f64)> {
     bail!(
         "{}: this corroborate was built without the `embeddings` feature, so it cannot run \
          the model; rebuild with `cargo build --release -p corroborate-cli --features \

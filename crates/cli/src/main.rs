@@ -260,13 +260,24 @@ fn analyze(
 ) -> Result<ExitCode> {
     let config = common.config()?;
     let outcome = read(paths, common)?;
-    let vectors = match embeddings {
-        Some(path) => Some(embed::article_embeddings(path, &outcome.articles)?),
-        None => None,
-    };
     let failed = outcome.failed();
     let bar = progress(common.quiet);
     let n = outcome.articles.len();
+    let vectors = match embeddings {
+        Some(path) => {
+            let on_batch = |done: usize| {
+                if let Some(b) = &bar {
+                    b.set_message(format!("embed ({done} of {n} articles)"));
+                }
+            };
+            Some(embed::article_embeddings(
+                path,
+                &outcome.articles,
+                &on_batch,
+            )?)
+        }
+        None => None,
+    };
     let on_step = |step: Step| {
         if let Some(b) = &bar {
             b.set_message(format!("{} ({n} articles)", step.name()));

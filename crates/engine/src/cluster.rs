@@ -16,6 +16,11 @@
 //! 4. When an article links two stories above `merge_threshold`, the younger story merges
 //!    into the older one, which keeps its id and records the merge.
 //!
+//! With sentence embeddings (optional: [`cluster_embedded`], [`StoryStream::push_embedded`]),
+//! step 3 scores a story as `(1 - w) · lexical + w · cosine(article, story centroid)` under
+//! `ClusterConfig::embedding`, and LSH buckets over the embeddings may add candidates;
+//! the bounds on work stay the same.
+//!
 //! Story ids are derived from the first article of a story, so re-running the same input
 //! gives the same ids and adding articles never renames an existing story.
 
