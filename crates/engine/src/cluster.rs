@@ -141,6 +141,14 @@ struct Semantic {
     buckets: HashMap<u64, VecDeque<u32>>,
 }
 
+/// Most LSH bands used, whatever the config asks: each band costs `lsh_bits × dim` floats
+/// of hyperplanes and a bucket lookup per article.
+const MAX_LSH_BANDS: usize = 64;
+
+fn lsh_bands(cfg: &EmbeddingConfig) -> usize {
+    cfg.lsh_bands.min(MAX_LSH_BANDS)
+}
+
 /// A fixed-seed SplitMix64 stream: the LSH hyperplanes must be the same on every run.
 fn splitmix(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -153,7 +161,7 @@ fn splitmix(state: &mut u64) -> u64 {
 impl Semantic {
     fn new(dim: usize, cfg: &EmbeddingConfig) -> Self {
         let mut state = 0x5EED_0FC0_220B_0A17_u64;
-        let planes = (0..cfg.lsh_bands * cfg.lsh_bits.min(32) * dim)
+        let planes = (0..lsh_bands(cfg) * cfg.lsh_bits.min(32) * dim)
             .map(|_| {
                 // a sum of two uniforms: symmetric around 0, close enough to a Gaussian for
                 // sign-of-projection hashing
@@ -172,7 +180,7 @@ impl Semantic {
     /// The bucket keys of `v`, one per band.
     fn signatures(&self, v: &[f32], cfg: &EmbeddingConfig) -> Vec<u64> {
         let bits = cfg.lsh_bits.min(32);
-        (0..cfg.lsh_bands)
+        (0..lsh_bands(cfg))
             .map(|band| {
                 let mut sig = 0u64;
                 for bit in 0..bits {

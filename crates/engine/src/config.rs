@@ -102,7 +102,7 @@ pub struct EmbeddingConfig {
     /// figure by more than 0.001.
     pub semantic_join_threshold: f64,
     /// Bands of random-hyperplane LSH over the embeddings that add candidate stories the
-    /// term index missed (0 = none). Each bucket keeps its `max_postings` most recent
+    /// term index missed (0 = none, at most 64 are used). Each bucket keeps its `max_postings` most recent
     /// articles, so the extra work per article is bounded by `lsh_bands × max_postings`.
     /// Off by default: on FNC-1 the term index already reached every story that LSH
     /// found, and no assignment changed.
