@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use corroborate_engine::{Config, Step};
 use corroborate_ingest::{read_paths, Limits, ReadOutcome};
 
+mod embed;
 mod extract;
 mod service;
 mod stance;
@@ -60,6 +61,11 @@ enum Command {
         /// Write to this file instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Blend sentence embeddings into story clustering: a model folder
+        /// (all-MiniLM-L6-v2 from scripts/fetch-minilm.sh; needs the `embeddings` build
+        /// feature) or a vectors file written by `corroborate embed`.
+        #[arg(long)]
+        embeddings: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
     },
@@ -148,6 +154,9 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Write one sentence embedding per article (JSON Lines {"id","vector"}) for
+    /// `analyze --embeddings`; needs the `embeddings` build feature.
+    Embed(embed::EmbedArgs),
     /// Store articles in the database (incremental, safe to re-run) and update its dossier.
     Ingest(service::IngestArgs),
     /// Serve the database: JSON API under /api, web pages at /.
@@ -246,6 +255,7 @@ fn analyze(
     paths: &[PathBuf],
     format: Format,
     output: Option<&PathBuf>,
+    embeddings: Option<&PathBuf>,
     common: &Common,
 ) -> Result<ExitCode> {
     let config = common.config()?;
@@ -253,12 +263,28 @@ fn analyze(
     let failed = outcome.failed();
     let bar = progress(common.quiet);
     let n = outcome.articles.len();
+    let vectors = match embeddings {
+        Some(path) => {
+            let on_batch = |done: usize| {
+                if let Some(b) = &bar {
+                    b.set_message(format!("embed ({done} of {n} articles)"));
+                }
+            };
+            Some(embed::article_embeddings(
+                path,
+                &outcome.articles,
+                &on_batch,
+            )?)
+        }
+        None => None,
+    };
     let on_step = |step: Step| {
         if let Some(b) = &bar {
             b.set_message(format!("{} ({n} articles)", step.name()));
         }
     };
-    let analysis = corroborate_engine::run(outcome.articles, &config, &on_step)?;
+    let analysis =
+        corroborate_engine::run_embedded(outcome.articles, vectors.as_deref(), &config, &on_step)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -341,8 +367,9 @@ fn main() -> ExitCode {
             paths,
             format,
             output,
+            embeddings,
             common,
-        } => analyze(paths, *format, output.as_ref(), common),
+        } => analyze(paths, *format, output.as_ref(), embeddings.as_ref(), common),
         Command::Extract {
             paths,
             format,
@@ -407,6 +434,7 @@ fn main() -> ExitCode {
             cv_out.as_deref(),
             config.as_deref(),
         ),
+        Command::Embed(args) => embed::embed(args),
         Command::Ingest(args) => service::ingest(args),
         Command::Serve(args) => service::serve(args),
         Command::Export(args) => service::export(args),

@@ -16,6 +16,11 @@
 //! 4. When an article links two stories above `merge_threshold`, the younger story merges
 //!    into the older one, which keeps its id and records the merge.
 //!
+//! With sentence embeddings (optional: [`cluster_embedded`], [`StoryStream::push_embedded`]),
+//! step 3 scores a story as `(1 - w) · lexical + w · cosine(article, story centroid)` under
+//! `ClusterConfig::embedding`, and LSH buckets over the embeddings may add candidates;
+//! the bounds on work stay the same.
+//!
 //! Story ids are derived from the first article of a story, so re-running the same input
 //! gives the same ids and adding articles never renames an existing story.
 
@@ -25,7 +30,7 @@ use corroborate_text::dates::DateValue;
 use corroborate_text::token::{normalize_word, tokenize, TokenKind};
 use corroborate_text::{fold, lexicon, ParaKind};
 
-use crate::config::{ClusterConfig, IdfSource};
+use crate::config::{ClusterConfig, EmbeddingConfig, IdfSource};
 use crate::doc::Doc;
 use crate::entities::{EntityIndex, Mention};
 
@@ -124,6 +129,89 @@ struct StoryState {
     merged: Vec<u32>,
 }
 
+/// What the stream keeps when articles come with embeddings.
+struct Semantic {
+    dim: usize,
+    /// Sum of each story's member embeddings (`dim` floats per story state, in order); a
+    /// merged story's sum is added to its survivor's.
+    story_sum: Vec<f32>,
+    /// `lsh_bands × lsh_bits` random hyperplanes, `dim` floats each.
+    planes: Vec<f32>,
+    /// LSH buckets: (band, signature) to the most recent documents that fell in it.
+    buckets: HashMap<u64, VecDeque<u32>>,
+}
+
+/// Most LSH bands used, whatever the config asks: each band costs `lsh_bits × dim` floats
+/// of hyperplanes and a bucket lookup per article.
+const MAX_LSH_BANDS: usize = 64;
+
+fn lsh_bands(cfg: &EmbeddingConfig) -> usize {
+    cfg.lsh_bands.min(MAX_LSH_BANDS)
+}
+
+/// A fixed-seed SplitMix64 stream: the LSH hyperplanes must be the same on every run.
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl Semantic {
+    fn new(dim: usize, cfg: &EmbeddingConfig) -> Self {
+        let mut state = 0x5EED_0FC0_220B_0A17_u64;
+        let planes = (0..lsh_bands(cfg) * cfg.lsh_bits.min(32) * dim)
+            .map(|_| {
+                // a sum of two uniforms: symmetric around 0, close enough to a Gaussian for
+                // sign-of-projection hashing
+                let u = |x: u64| (x >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
+                u(splitmix(&mut state)) + u(splitmix(&mut state))
+            })
+            .collect();
+        Semantic {
+            dim,
+            story_sum: Vec::new(),
+            planes,
+            buckets: HashMap::new(),
+        }
+    }
+
+    /// The bucket keys of `v`, one per band.
+    fn signatures(&self, v: &[f32], cfg: &EmbeddingConfig) -> Vec<u64> {
+        let bits = cfg.lsh_bits.min(32);
+        (0..lsh_bands(cfg))
+            .map(|band| {
+                let mut sig = 0u64;
+                for bit in 0..bits {
+                    let at = (band * bits + bit) * self.dim;
+                    let p = &self.planes[at..at + self.dim];
+                    let dot: f32 = p.iter().zip(v).map(|(a, b)| a * b).sum();
+                    sig = sig << 1 | u64::from(dot >= 0.0);
+                }
+                (band as u64) << 32 | sig
+            })
+            .collect()
+    }
+
+    fn story_vector(&self, story: u32) -> &[f32] {
+        let at = story as usize * self.dim;
+        &self.story_sum[at..at + self.dim]
+    }
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Keeps the `TOP` largest values seen, in descending order.
+fn keep_top(top: &mut [f32; TOP], s: f32) {
+    if s > top[TOP - 1] {
+        top[TOP - 1] = s;
+        top.sort_unstable_by(|a, b| b.total_cmp(a));
+    }
+}
+
 /// The streaming clusterer: feed documents in arrival order with [`StoryStream::push`].
 pub struct StoryStream<'c> {
     cfg: &'c ClusterConfig,
@@ -136,9 +224,14 @@ pub struct StoryStream<'c> {
     doc_story: Vec<u32>,
     stories: Vec<StoryState>,
     score: Vec<f32>,
+    /// Whether each document is in `touched` for the current article.
+    is_touched: Vec<bool>,
     touched: Vec<u32>,
     story_top: Vec<[f32; TOP]>,
+    /// Whether each story is in `touched_stories` for the current article.
+    is_touched_story: Vec<bool>,
     touched_stories: Vec<u32>,
+    semantic: Option<Semantic>,
 }
 
 /// Most member similarities a story's link score can average.
@@ -159,10 +252,21 @@ impl<'c> StoryStream<'c> {
             doc_story: Vec::new(),
             stories: Vec::new(),
             score: Vec::new(),
+            is_touched: Vec::new(),
             touched: Vec::new(),
             story_top: Vec::new(),
+            is_touched_story: Vec::new(),
             touched_stories: Vec::new(),
+            semantic: None,
         }
+    }
+
+    /// A stream whose articles come with embeddings of `dimension` floats (unit length),
+    /// scored as `cfg.embedding` says. Push with [`StoryStream::push_embedded`].
+    pub fn with_embeddings(cfg: &'c ClusterConfig, dimension: usize) -> Self {
+        let mut s = Self::new(cfg);
+        s.semantic = Some(Semantic::new(dimension, &cfg.embedding));
+        s
     }
 
     /// Starts from the document frequencies of a whole corpus (for batch analysis, where
@@ -188,11 +292,34 @@ impl<'c> StoryStream<'c> {
         s
     }
 
+    fn touch(&mut self, d: u32) {
+        if !self.is_touched[d as usize] {
+            self.is_touched[d as usize] = true;
+            self.touched.push(d);
+        }
+    }
+
     /// Assigns the next document (index = number of documents pushed so far) and returns
     /// its story (index of the story's first-created state, after merges).
     pub fn push(&mut self, counts: &[(u32, f32)], published: Option<DateValue>) -> u32 {
+        self.push_embedded(counts, published, None)
+    }
+
+    /// [`StoryStream::push`] with the article's embedding. On a stream made by
+    /// [`StoryStream::with_embeddings`], an embedding of the wrong length counts as none
+    /// (the article is then scored on terms alone against the embedding thresholds).
+    pub fn push_embedded(
+        &mut self,
+        counts: &[(u32, f32)],
+        published: Option<DateValue>,
+        embedding: Option<&[f32]>,
+    ) -> u32 {
         let cfg = self.cfg;
         let doc = self.doc_story.len() as u32;
+        let embedding = match &self.semantic {
+            Some(sem) => embedding.filter(|e| e.len() == sem.dim),
+            None => None,
+        };
         self.seen += 1;
         if self.seed == 0 {
             for (t, _) in counts {
@@ -228,36 +355,58 @@ impl<'c> StoryStream<'c> {
         // of documents touched keep this free of hashing)
         self.touched.clear();
         self.score.resize(doc as usize, 0.0);
+        self.is_touched.resize(doc as usize, false);
         for (t, w) in v.iter().take(cfg.lookup_terms) {
             if let Some(list) = self.postings.get(t) {
                 for &(d, dw) in list {
-                    let slot = &mut self.score[d as usize];
-                    if *slot == 0.0 {
+                    self.score[d as usize] += w * dw;
+                    if !self.is_touched[d as usize] {
+                        self.is_touched[d as usize] = true;
                         self.touched.push(d);
                     }
-                    *slot += w * dw;
                 }
+            }
+        }
+        // articles whose embeddings fall in the same LSH bucket are candidates too, with
+        // whatever lexical score they have (often none)
+        let signatures = match (&self.semantic, embedding) {
+            (Some(sem), Some(e)) if cfg.embedding.lsh_bands > 0 => {
+                sem.signatures(e, &cfg.embedding)
+            }
+            _ => Vec::new(),
+        };
+        for sig in &signatures {
+            let found: Vec<u32> = self
+                .semantic
+                .as_ref()
+                .and_then(|sem| sem.buckets.get(sig))
+                .map(|b| b.iter().copied().collect())
+                .unwrap_or_default();
+            for d in found {
+                self.touch(d);
             }
         }
         let day = published.as_ref().map(day_number);
         // each story keeps its best TOP member similarities, in a dense array
         let k = cfg.link_members.clamp(1, TOP);
+        let ecfg = &cfg.embedding;
         self.story_top.resize(self.stories.len(), [0.0; TOP]);
+        self.is_touched_story.resize(self.stories.len(), false);
         self.touched_stories.clear();
-        for &d in &self.touched {
+        for i in 0..self.touched.len() {
+            let d = self.touched[i];
+            self.is_touched[d as usize] = false;
             let s = std::mem::take(&mut self.score[d as usize]);
             let story = self.root(self.doc_story[d as usize]);
-            let top = &mut self.story_top[story as usize];
-            if top.iter().all(|x| *x == 0.0) {
+            if !self.is_touched_story[story as usize] {
+                self.is_touched_story[story as usize] = true;
                 self.touched_stories.push(story);
             }
-            if s > top[TOP - 1] {
-                top[TOP - 1] = s;
-                top.sort_unstable_by(|a, b| b.total_cmp(a));
-            }
+            keep_top(&mut self.story_top[story as usize], s);
         }
         let mut ranked: Vec<(f32, u32)> = Vec::with_capacity(self.touched_stories.len());
         for &story in &self.touched_stories {
+            self.is_touched_story[story as usize] = false;
             let top = std::mem::replace(&mut self.story_top[story as usize], [0.0; TOP]);
             let st = &self.stories[story as usize];
             if let (Some(d), Some(l)) = (day, st.last_day) {
@@ -266,17 +415,40 @@ impl<'c> StoryStream<'c> {
                 }
             }
             let k = k.min(st.members.len()).max(1);
-            let mean = top.iter().take(k).sum::<f32>() / k as f32;
-            ranked.push((mean, story));
+            let lexical = top.iter().take(k).sum::<f32>() / k as f32;
+            let link = match (&self.semantic, embedding) {
+                (Some(sem), Some(e)) => {
+                    let centroid = sem.story_vector(story);
+                    let norm = dot(centroid, centroid).sqrt();
+                    let semantic = if norm > 0.0 {
+                        dot(e, centroid) / norm
+                    } else {
+                        0.0
+                    };
+                    let w = ecfg.weight as f32;
+                    let blend = (1.0 - w) * lexical + w * semantic;
+                    if f64::from(semantic) >= ecfg.semantic_join_threshold {
+                        blend.max(ecfg.join_threshold as f32)
+                    } else {
+                        blend
+                    }
+                }
+                _ => lexical,
+            };
+            ranked.push((link, story));
         }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // compared in f32, as the scores are (a threshold and a score set to it must meet)
+        let (join, merge) = if self.semantic.is_some() {
+            (ecfg.join_threshold as f32, ecfg.merge_threshold as f32)
+        } else {
+            (cfg.join_threshold as f32, cfg.merge_threshold as f32)
+        };
         let story = match ranked.first() {
-            Some(&(score, s)) if f64::from(score) >= cfg.join_threshold => {
+            Some(&(score, s)) if score >= join => {
                 // a second story just as close: the article bridges them, merge into the older
                 for &(score2, s2) in ranked.iter().skip(1) {
-                    if f64::from(score2) < cfg.merge_threshold
-                        || f64::from(score) < cfg.merge_threshold
-                    {
+                    if score2 < merge || score < merge {
                         break;
                     }
                     let (old, young) = (s.min(s2), s.max(s2));
@@ -290,6 +462,12 @@ impl<'c> StoryStream<'c> {
                     st.members.extend(moved); // sorted once, when the stories are read
                     st.merged.push(young);
                     st.last_day = st.last_day.max(last);
+                    if let Some(sem) = &mut self.semantic {
+                        let (o, y) = (old as usize * sem.dim, young as usize * sem.dim);
+                        for i in 0..sem.dim {
+                            sem.story_sum[o + i] += std::mem::take(&mut sem.story_sum[y + i]);
+                        }
+                    }
                 }
                 self.root(s)
             }
@@ -301,6 +479,9 @@ impl<'c> StoryStream<'c> {
                     merged_into: None,
                     merged: Vec::new(),
                 });
+                if let Some(sem) = &mut self.semantic {
+                    sem.story_sum.resize(self.stories.len() * sem.dim, 0.0);
+                }
                 (self.stories.len() - 1) as u32
             }
         };
@@ -317,6 +498,22 @@ impl<'c> StoryStream<'c> {
                 list.pop_front(); // the oldest entry goes cold
             }
             list.push_back((doc, *w));
+        }
+        if let Some(sem) = &mut self.semantic {
+            let dim = sem.dim;
+            let zero = vec![0.0; dim];
+            let e = embedding.unwrap_or(&zero);
+            let at = story as usize * dim;
+            for (sum, x) in sem.story_sum[at..at + dim].iter_mut().zip(e) {
+                *sum += x;
+            }
+            for sig in signatures {
+                let bucket = sem.buckets.entry(sig).or_default();
+                if bucket.len() >= cfg.max_postings {
+                    bucket.pop_front();
+                }
+                bucket.push_back(doc);
+            }
         }
         story
     }
@@ -356,8 +553,35 @@ impl StoryState {
 
 /// Groups documents into stories, streaming them in input order.
 pub fn cluster(docs: &[Doc], ents: &EntityIndex, cfg: &ClusterConfig) -> Clustering {
+    cluster_embedded(docs, ents, cfg, None)
+}
+
+/// [`cluster`] with one embedding per document (unit vectors of one length, in document
+/// order), blended into each story's link score as `cfg.embedding` says.
+pub fn cluster_embedded(
+    docs: &[Doc],
+    ents: &EntityIndex,
+    cfg: &ClusterConfig,
+    embeddings: Option<&[Vec<f32>]>,
+) -> Clustering {
     let mut terms = Interner::default();
-    let mut stream = StoryStream::new(cfg);
+    // scores assume unit vectors; a caller's vectors that are not are scaled here
+    let embeddings: Option<Vec<Vec<f32>>> = embeddings.map(|all| {
+        all.iter()
+            .map(|e| {
+                let norm = dot(e, e).sqrt();
+                e.iter()
+                    .map(|x| if norm > 0.0 { x / norm } else { 0.0 })
+                    .collect()
+            })
+            .collect()
+    });
+    let embeddings = embeddings.as_deref();
+    let dimension = embeddings.and_then(|e| e.first()).map(Vec::len);
+    let mut stream = match dimension {
+        Some(dim) => StoryStream::with_embeddings(cfg, dim),
+        None => StoryStream::new(cfg),
+    };
     let all: Vec<Vec<(u32, f32)>> = docs
         .iter()
         .enumerate()
@@ -366,8 +590,9 @@ pub fn cluster(docs: &[Doc], ents: &EntityIndex, cfg: &ClusterConfig) -> Cluster
     if cfg.idf == IdfSource::Corpus {
         stream.seed_frequencies(&all);
     }
-    for (counts, d) in all.iter().zip(docs) {
-        stream.push(counts, d.published);
+    for (i, (counts, d)) in all.iter().zip(docs).enumerate() {
+        let embedding = embeddings.and_then(|e| e.get(i)).map(Vec::as_slice);
+        stream.push_embedded(counts, d.published, embedding);
     }
     stream.clustering()
 }
@@ -417,6 +642,77 @@ mod tests {
             1,
             "71 days after its last article the story is cold"
         );
+    }
+
+    fn unit(v: &[f32]) -> Vec<f32> {
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.iter().map(|x| x / n).collect()
+    }
+
+    #[test]
+    fn embeddings_join_a_paraphrase_that_shares_few_terms() {
+        let mut cfg = stream_cfg();
+        cfg.embedding.weight = 0.5;
+        cfg.embedding.join_threshold = 0.4;
+        let a: Vec<(u32, f32)> = (1..=8).map(|t| (t, 1.0)).collect();
+        // one shared term of eight: lexically far below join_threshold
+        let b: Vec<(u32, f32)> = std::iter::once((1, 1.0))
+            .chain((21..=27).map(|t| (t, 1.0)))
+            .collect();
+        let same = unit(&[1.0, 0.2, 0.0]);
+        let near = unit(&[0.95, 0.25, 0.05]);
+        let mut lexical = StoryStream::new(&cfg);
+        lexical.push(&a, None);
+        assert_eq!(lexical.push(&b, None), 1, "terms alone keep them apart");
+        let mut s = StoryStream::with_embeddings(&cfg, 3);
+        s.push_embedded(&a, None, Some(&same));
+        assert_eq!(s.push_embedded(&b, None, Some(&near)), 0);
+        // a different meaning with the same single shared term stays apart
+        let mut s = StoryStream::with_embeddings(&cfg, 3);
+        s.push_embedded(&a, None, Some(&same));
+        let other = unit(&[0.0, 0.1, 1.0]);
+        assert_eq!(s.push_embedded(&b, None, Some(&other)), 1);
+    }
+
+    #[test]
+    fn lsh_finds_a_candidate_that_shares_no_term() {
+        let mut cfg = stream_cfg();
+        cfg.embedding.weight = 1.0;
+        cfg.embedding.join_threshold = 0.9;
+        let a: Vec<(u32, f32)> = (1..=8).map(|t| (t, 1.0)).collect();
+        let b: Vec<(u32, f32)> = (21..=28).map(|t| (t, 1.0)).collect();
+        let v = unit(&[0.3, -0.2, 0.9, 0.1]);
+        let mut without = StoryStream::with_embeddings(&cfg, 4);
+        without.push_embedded(&a, None, Some(&v));
+        assert_eq!(
+            without.push_embedded(&b, None, Some(&v)),
+            1,
+            "the term index alone never sees it"
+        );
+        cfg.embedding.lsh_bands = 4;
+        let mut with = StoryStream::with_embeddings(&cfg, 4);
+        with.push_embedded(&a, None, Some(&v));
+        assert_eq!(with.push_embedded(&b, None, Some(&v)), 0);
+    }
+
+    #[test]
+    fn a_story_merged_into_another_brings_its_embeddings() {
+        let mut cfg = stream_cfg();
+        cfg.embedding.weight = 0.5;
+        cfg.embedding.join_threshold = 0.3;
+        cfg.embedding.merge_threshold = 0.3;
+        let a: Vec<(u32, f32)> = (1..=6).map(|t| (t, 1.0)).collect();
+        let b: Vec<(u32, f32)> = (11..=16).map(|t| (t, 1.0)).collect();
+        let bridge: Vec<(u32, f32)> = (1..=6).chain(11..=16).map(|t| (t, 1.0)).collect();
+        let x = unit(&[1.0, 0.0]);
+        let y = unit(&[0.0, 1.0]);
+        let mut s = StoryStream::with_embeddings(&cfg, 2);
+        assert_eq!(s.push_embedded(&a, None, Some(&x)), 0);
+        assert_eq!(s.push_embedded(&b, None, Some(&y)), 1);
+        assert_eq!(s.push_embedded(&bridge, None, Some(&unit(&[1.0, 1.0]))), 0);
+        assert_eq!(s.clustering().stories, vec![vec![0, 1, 2]]);
+        // the survivor's centroid now holds y too: an article like b's joins it
+        assert_eq!(s.push_embedded(&b, None, Some(&y)), 0);
     }
 
     fn run(articles: &[Article]) -> corroborate_model::Dossier {

@@ -27,4 +27,4 @@ pub mod pipeline;
 pub mod stances;
 
 pub use config::Config;
-pub use pipeline::{run, Analysis, EngineError, Step};
+pub use pipeline::{run, run_embedded, Analysis, EngineError, Step};

@@ -54,6 +54,9 @@ pub enum EngineError {
     NoArticles,
     #[error("cannot load the stance model: {0}")]
     StanceModel(#[from] corroborate_stance::StanceError),
+    /// Embeddings were given but do not line up with the articles.
+    #[error("embeddings: {0}")]
+    BadEmbeddings(String),
 }
 
 /// A finished run: the dossier and the time each step took.
@@ -70,8 +73,24 @@ pub fn run(
     config: &Config,
     progress: &(dyn Fn(Step) + Sync),
 ) -> Result<Analysis, EngineError> {
+    run_embedded(articles, None, config, progress)
+}
+
+/// [`run`] with one sentence embedding per article (same order, all of one length, unit
+/// norm), which story clustering blends with term similarity as
+/// `config.cluster.embedding` says. The engine never computes embeddings itself: the
+/// caller brings them (the CLI's `--embeddings`, through `corroborate-embed`).
+pub fn run_embedded(
+    articles: Vec<Article>,
+    embeddings: Option<&[Vec<f32>]>,
+    config: &Config,
+    progress: &(dyn Fn(Step) + Sync),
+) -> Result<Analysis, EngineError> {
     if articles.is_empty() {
         return Err(EngineError::NoArticles);
+    }
+    if let Some(e) = embeddings {
+        check_embeddings(e, articles.len())?;
     }
     let model = if config.stance.model {
         Some(corroborate_stance::StanceModel::load_default()?)
@@ -97,7 +116,7 @@ pub fn run(
     lap(Step::Entities, &mut timings);
 
     progress(Step::Cluster);
-    let clustering = cluster::cluster(&docs, &ents, &config.cluster);
+    let clustering = cluster::cluster_embedded(&docs, &ents, &config.cluster, embeddings);
     let stories = &clustering.stories;
     lap(Step::Cluster, &mut timings);
 
@@ -162,4 +181,32 @@ pub fn run(
         facts,
     };
     Ok(Analysis { dossier, timings })
+}
+
+fn check_embeddings(embeddings: &[Vec<f32>], articles: usize) -> Result<(), EngineError> {
+    if embeddings.len() != articles {
+        return Err(EngineError::BadEmbeddings(format!(
+            "{} vectors for {articles} articles",
+            embeddings.len()
+        )));
+    }
+    let dim = embeddings.first().map_or(0, Vec::len);
+    if dim == 0 {
+        return Err(EngineError::BadEmbeddings("empty vectors".into()));
+    }
+    if let Some(i) = embeddings.iter().position(|e| e.len() != dim) {
+        return Err(EngineError::BadEmbeddings(format!(
+            "vector {i} has {} dimensions, the first has {dim}",
+            embeddings[i].len()
+        )));
+    }
+    if let Some(i) = embeddings
+        .iter()
+        .position(|e| e.iter().any(|x| !x.is_finite()))
+    {
+        return Err(EngineError::BadEmbeddings(format!(
+            "vector {i} has a value that is not a finite number"
+        )));
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@
 mod browser;
 mod cli;
 mod crash;
+mod embeddings;
 mod extract;
 mod properties;
 mod schema;
