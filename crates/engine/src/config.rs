@@ -201,6 +201,9 @@ pub struct EventsConfig {
     pub join_threshold: f64,
     /// Events with fewer facts are not reported.
     pub min_facts: usize,
+    /// Cosine at which a fact no event took joins the event of a fact that some article
+    /// states in the sentence next to it.
+    pub adjacent_threshold: f64,
 }
 
 impl Default for EventsConfig {
@@ -208,6 +211,7 @@ impl Default for EventsConfig {
         EventsConfig {
             join_threshold: 0.2,
             min_facts: 2,
+            adjacent_threshold: 0.05,
         }
     }
 }

@@ -4,8 +4,10 @@
 //! Each fact is its first claim (entities by id, words by paraphrase class),
 //! weighted by IDF over the story's facts. Facts are taken best-supported first; each joins
 //! the event whose weighted term profile it is closest to, if close enough
-//! (`EventsConfig::join_threshold`), else it starts a new event. Events with fewer than
-//! `min_facts` facts are dropped: a lone fact is not a happening the tool can name.
+//! (`EventsConfig::join_threshold`), else it starts a new event. Then a fact left alone
+//! joins the event of a fact stated in the sentence next to it in some article, when the
+//! two share anything (`adjacent_threshold`). Events with fewer than `min_facts` facts are
+//! dropped: a lone fact is not a happening the tool can name.
 
 use std::collections::HashMap;
 
@@ -25,6 +27,16 @@ pub struct EventDraft {
 /// Dot product of two sorted, unit-length sparse vectors.
 fn cosine(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
     corroborate_text::sparse::dot(a, b)
+}
+
+/// Whether some article states the two facts in consecutive sentences.
+fn adjacent(claims: &[Claim], a: &FactDraft, b: &FactDraft) -> bool {
+    a.claims.iter().any(|&x| {
+        b.claims.iter().any(|&y| {
+            let (x, y) = (&claims[x], &claims[y]);
+            x.doc == y.doc && x.sentence.abs_diff(y.sentence) == 1
+        })
+    })
 }
 
 /// Groups a story's facts into events. `order` lists fact indices best-supported first.
@@ -97,6 +109,29 @@ pub fn group(
         match best {
             Some((score, i)) if score >= cfg.join_threshold => events[i].0.push(f),
             _ => events.push((vec![f], ())),
+        }
+    }
+    // A fact no event took joins the event of a fact some article states in the sentence
+    // next to it ("…in Mayadin. Concurrently, … in Raqqa."), if they share anything at all:
+    // a writer going on from one to the other tells one happening.
+    let kept: Vec<usize> = (0..events.len())
+        .filter(|&e| events[e].0.len() >= cfg.min_facts)
+        .collect();
+    let lone: Vec<usize> = events
+        .iter()
+        .filter(|(m, _)| m.len() < cfg.min_facts)
+        .flat_map(|(m, _)| m.iter().copied())
+        .collect();
+    for f in lone {
+        let best = kept
+            .iter()
+            .flat_map(|&e| events[e].0.iter().map(move |&g| (e, g)))
+            .filter(|&(_, g)| adjacent(claims, &drafts[f], &drafts[g]))
+            .map(|(e, g)| (cosine(&vectors[f], &vectors[g]), e))
+            .filter(|&(sim, _)| sim >= cfg.adjacent_threshold)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        if let Some((_, e)) = best {
+            events[e].0.push(f);
         }
     }
     events

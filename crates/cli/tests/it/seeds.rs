@@ -292,6 +292,9 @@ fn the_story_has_events_for_the_plots_the_coalition_and_the_attacks() {
         "claimed responsibility for two recent terror attacks",
     );
     assert_eq!(attacks, event_of("003", "northern city of Raqqa"));
+    // Mayadin shares almost no words with the rest, but 003 goes on from it to Raqqa
+    // ("Concurrently, ...") in the next sentence.
+    assert_eq!(attacks, event_of("003", "in the city of Mayadin"));
     assert!(plots != coalition && coalition != attacks && plots != attacks);
     for e in events {
         assert!(e.facts.len() >= 2);
