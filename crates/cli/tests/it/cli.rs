@@ -1,20 +1,10 @@
 //! The command line as a user meets it: output, errors naming inputs, exit codes.
 
+use crate::corroborate;
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn corroborate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_corroborate"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
 
 fn tempdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("corroborate-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::tempdir("cli", tag)
 }
 
 #[test]

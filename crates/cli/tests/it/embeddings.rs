@@ -1,21 +1,12 @@
 //! `analyze --embeddings`: vectors files in every build, the model folder with the
 //! `embeddings` feature.
 
+use crate::corroborate;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn corroborate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_corroborate"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
+use std::process::Output;
 
 fn tempdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("corroborate-emb-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::tempdir("emb", tag)
 }
 
 fn stories(out: &Output) -> Vec<Vec<String>> {

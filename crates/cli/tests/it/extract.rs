@@ -1,14 +1,7 @@
 //! `corroborate extract` and `bench --stage extract` as a user runs them.
 
+use crate::corroborate;
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn corroborate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_corroborate"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

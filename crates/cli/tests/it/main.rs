@@ -13,10 +13,33 @@ mod service;
 mod stance;
 
 use std::path::PathBuf;
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use corroborate_engine::Config;
 use corroborate_model::Dossier;
+
+/// Runs the `corroborate` binary; its default store lives under the temp folder, never in
+/// the user's data folder.
+pub fn corroborate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_corroborate"))
+        .args(args)
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join("corroborate-it-xdg"),
+        )
+        .output()
+        .expect("runs")
+}
+
+/// A fresh, empty folder for one test: `module` and `tag` keep tests apart, the process id
+/// keeps concurrent runs apart.
+pub fn tempdir(module: &str, tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("corroborate-{module}-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
 
 pub fn examples() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/syria-2025-11")

@@ -4,24 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub use crate::corroborate;
 use corroborate_store::Store;
 
-pub fn corroborate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_corroborate"))
-        .args(args)
-        .env(
-            "XDG_DATA_HOME",
-            std::env::temp_dir().join("corroborate-it-xdg"),
-        )
-        .output()
-        .expect("runs")
-}
-
 pub fn tempdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("corroborate-svc-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::tempdir("svc", tag)
 }
 
 pub fn ok(out: &Output) -> String {

@@ -1,14 +1,7 @@
 //! `check` and `stance` as a user meets them: the stance of the example articles toward a
 //! claim, and batch stances over JSON lines.
 
-use std::process::{Command, Output};
-
-fn corroborate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_corroborate"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
+use crate::corroborate;
 
 fn stance_of(checked: &serde_json::Value, prefix: &str) -> String {
     checked
