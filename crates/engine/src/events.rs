@@ -140,3 +140,63 @@ pub fn group(
         .map(|(facts, _)| EventDraft { facts })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use corroborate_model::Stance;
+    use std::collections::BTreeSet;
+
+    fn claim(doc: usize, sentence: usize, terms: &[&str]) -> Claim {
+        let mut terms: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
+        terms.sort();
+        Claim {
+            doc,
+            sentence,
+            start: 0,
+            end: 0,
+            terms,
+            entities: BTreeSet::new(),
+            quantities: Vec::new(),
+            dates: Vec::new(),
+            stance: Stance::Asserts,
+            attribution: None,
+        }
+    }
+
+    fn draft(c: usize) -> FactDraft {
+        FactDraft {
+            claims: vec![c],
+            conflicts: BTreeSet::new(),
+        }
+    }
+
+    /// Two facts about an attack, a third that shares one common word with the second and
+    /// follows it in the same article, and a fourth about something else.
+    fn story(follow_on_sentence: usize) -> (Vec<Claim>, Vec<FactDraft>) {
+        let claims = vec![
+            claim(0, 0, &["attack", "claim", "group", "raqqa", "soldier"]),
+            claim(1, 3, &["attack", "group", "raqqa", "soldier", "gun"]),
+            claim(1, follow_on_sentence, &["pistol", "mayadin", "soldier"]),
+            claim(2, 7, &["bread", "market", "price"]),
+        ];
+        (claims, (0..4).map(draft).collect())
+    }
+
+    #[test]
+    fn a_lone_fact_joins_the_event_of_the_next_sentence() {
+        let cfg = EventsConfig::default();
+        let (claims, drafts) = story(4);
+        let events = group(&claims, &drafts, &[0, 1, 2, 3], &cfg);
+        assert_eq!(
+            events,
+            vec![EventDraft {
+                facts: vec![0, 1, 2]
+            }]
+        );
+        // two sentences apart, the same fact stays out of the event
+        let (claims, drafts) = story(5);
+        let events = group(&claims, &drafts, &[0, 1, 2, 3], &cfg);
+        assert_eq!(events, vec![EventDraft { facts: vec![0, 1] }]);
+    }
+}
