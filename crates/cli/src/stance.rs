@@ -161,32 +161,10 @@ fn copy_originals(articles: &[corroborate_model::Article]) -> Vec<Option<usize>>
         .map(corroborate_engine::doc::analyze)
         .collect();
     let copies = corroborate_engine::dedupe::find_copies(&docs, &Default::default());
-    let position: HashMap<&str, usize> = articles
-        .iter()
+    corroborate_engine::dedupe::originals(&docs, &copies)
+        .into_iter()
         .enumerate()
-        .map(|(i, a)| (a.id.as_str(), i))
-        .collect();
-    let mut of: Vec<Option<usize>> = vec![None; articles.len()];
-    for c in &copies {
-        if let (Some(&a), Some(&o)) = (
-            position.get(c.article.as_str()),
-            position.get(c.of.as_str()),
-        ) {
-            of[a] = Some(o);
-        }
-    }
-    (0..articles.len())
-        .map(|i| {
-            let mut root = of[i]?;
-            // copies point at earlier or credited originals; a cycle is cut after n steps
-            for _ in 0..articles.len() {
-                match of[root] {
-                    Some(next) if next != i => root = next,
-                    _ => break,
-                }
-            }
-            Some(root)
-        })
+        .map(|(i, o)| (o != i).then_some(o))
         .collect()
 }
 

@@ -153,12 +153,9 @@ fn carrier_stance(cue: Stance, p: &StancePrediction, cfg: &StanceConfig) -> Opti
     if cue == Stance::Denies {
         return None;
     }
-    let stance = match p.stance {
-        ModelStance::Supports => Stance::Asserts,
-        ModelStance::Reports => Stance::Reports,
-        ModelStance::Refutes if p.confidence >= cfg.refute_confidence => Stance::Denies,
-        ModelStance::Refutes => Stance::Reports,
-        ModelStance::Unrelated => return None,
+    let stance = match p.stance.evidence_stance()? {
+        Stance::Denies if p.confidence < cfg.refute_confidence => Stance::Reports,
+        s => s,
     };
     Some((stance, p.confidence))
 }

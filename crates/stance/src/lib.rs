@@ -232,19 +232,6 @@ impl StanceModel {
         }
     }
 
-    /// The stance of an analysed article toward `claim` as a piece of dossier evidence:
-    /// `Asserts` (supports), `Reports`, `Denies` (refutes), with the model's confidence,
-    /// or `None` when the article is unrelated to the claim. This is what the engine's
-    /// claims stage calls for each article carrying or contradicting a fact.
-    pub fn evidence_stance(
-        &self,
-        claim: &str,
-        article: &ArticleFeatures,
-    ) -> Option<(corroborate_model::Stance, f32)> {
-        let p = self.predict_analyzed(claim, article);
-        p.stance.evidence_stance().map(|s| (s, p.confidence))
-    }
-
     fn standardize(&self, own: &mut [features::Entry]) {
         let off = self.layout.dense_offset() as u32;
         for e in own.iter_mut().filter(|e| e.0 >= off) {
@@ -456,12 +443,12 @@ mod tests {
             "Reports of a giant spider in the outback are a hoax, experts said. \
              The photo of the giant spider was doctored and the story is fake.",
         );
-        let denied = m.evidence_stance("Giant spider found in Australian outback", &a);
-        assert_eq!(denied.map(|d| d.0), Some(corroborate_model::Stance::Denies));
+        let evidence = |claim: &str| m.predict_analyzed(claim, &a).stance.evidence_stance();
         assert_eq!(
-            m.evidence_stance("Central bank raises interest rates", &a),
-            None
+            evidence("Giant spider found in Australian outback"),
+            Some(corroborate_model::Stance::Denies)
         );
+        assert_eq!(evidence("Central bank raises interest rates"), None);
     }
 
     proptest::proptest! {
