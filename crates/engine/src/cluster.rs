@@ -15,6 +15,12 @@
 //!    and take no new articles.
 //! 4. When an article links two stories above `merge_threshold`, the younger story merges
 //!    into the older one, which keeps its id and records the merge.
+//! 5. Average-link consolidation: the story that took the article is compared with the
+//!    article's next `consolidate_candidates` candidate stories by their average member
+//!    similarity (read exactly from each story's summed member vector, cut to its
+//!    `centroid_terms` heaviest terms); at `consolidate_threshold` the two merge as in 4.
+//!    This repairs what arrival order split: a story's first articles may have opened two
+//!    stories before the articles that show they are one arrived.
 //!
 //! With sentence embeddings (optional: [`cluster_embedded`], [`StoryStream::push_embedded`]),
 //! step 3 scores a story as `(1 - w) · lexical + w · cosine(article, story centroid)` under
@@ -127,6 +133,45 @@ struct StoryState {
     last_day: Option<i64>,
     merged_into: Option<u32>,
     merged: Vec<u32>,
+    /// Sum of the members' unit vectors, sorted by term, cut to its `centroid_terms`
+    /// heaviest terms: `sum_a · sum_b / (n_a n_b)` is the average link of two stories.
+    sum: Vec<(u32, f32)>,
+}
+
+/// `a + b` for sparse vectors sorted by key, keeping the `cap` heaviest entries.
+fn add_capped(a: &[(u32, f32)], b: &[(u32, f32)], cap: usize) -> Vec<(u32, f32)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                i += 1;
+                j += 1;
+                (x.0, x.1 + y.1)
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                i += 1;
+                *x
+            }
+            (Some(x), None) => {
+                i += 1;
+                *x
+            }
+            (_, Some(y)) => {
+                j += 1;
+                *y
+            }
+            (None, None) => unreachable!("the loop runs while either has entries"),
+        };
+        out.push(next);
+    }
+    if out.len() > cap {
+        out.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        out.truncate(cap);
+        out.shrink_to_fit();
+        out.sort_unstable_by_key(|(t, _)| *t);
+    }
+    out
 }
 
 /// What the stream keeps when articles come with embeddings.
@@ -451,23 +496,7 @@ impl<'c> StoryStream<'c> {
                     if score2 < merge || score < merge {
                         break;
                     }
-                    let (old, young) = (s.min(s2), s.max(s2));
-                    self.stories[young as usize].merged_into = Some(old);
-                    let moved = std::mem::take(&mut self.stories[young as usize].members);
-                    for &d in &moved {
-                        self.doc_story[d as usize] = old; // keeps root() lookups one step
-                    }
-                    let last = self.stories[young as usize].last_day;
-                    let st = &mut self.stories[old as usize];
-                    st.members.extend(moved); // sorted once, when the stories are read
-                    st.merged.push(young);
-                    st.last_day = st.last_day.max(last);
-                    if let Some(sem) = &mut self.semantic {
-                        let (o, y) = (old as usize * sem.dim, young as usize * sem.dim);
-                        for i in 0..sem.dim {
-                            sem.story_sum[o + i] += std::mem::take(&mut sem.story_sum[y + i]);
-                        }
-                    }
+                    self.merge(s, s2);
                 }
                 self.root(s)
             }
@@ -478,6 +507,7 @@ impl<'c> StoryStream<'c> {
                     last_day: None,
                     merged_into: None,
                     merged: Vec::new(),
+                    sum: Vec::new(),
                 });
                 if let Some(sem) = &mut self.semantic {
                     sem.story_sum.resize(self.stories.len() * sem.dim, 0.0);
@@ -485,13 +515,17 @@ impl<'c> StoryStream<'c> {
                 (self.stories.len() - 1) as u32
             }
         };
+        let mut by_term = v.clone();
+        by_term.sort_unstable_by_key(|(t, _)| *t);
         let st = &mut self.stories[story as usize];
+        st.sum = add_capped(&st.sum, &by_term, cfg.centroid_terms);
         st.members.push(doc);
         st.last_day = match (st.last_day, day) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
         self.doc_story.push(story);
+        let story = self.consolidate(story, &ranked);
         for (t, w) in &v {
             let list = self.postings.entry(*t).or_default();
             if list.len() >= cfg.max_postings {
@@ -513,6 +547,54 @@ impl<'c> StoryStream<'c> {
                     bucket.pop_front();
                 }
                 bucket.push_back(doc);
+            }
+        }
+        story
+    }
+
+    /// Merges the younger of two live stories into the older, which keeps its id and
+    /// records the merge; returns the older.
+    fn merge(&mut self, a: u32, b: u32) -> u32 {
+        let (old, young) = (a.min(b), a.max(b));
+        self.stories[young as usize].merged_into = Some(old);
+        let moved = std::mem::take(&mut self.stories[young as usize].members);
+        for &d in &moved {
+            self.doc_story[d as usize] = old; // keeps root() lookups one step
+        }
+        let last = self.stories[young as usize].last_day;
+        let young_sum = std::mem::take(&mut self.stories[young as usize].sum);
+        let st = &mut self.stories[old as usize];
+        st.members.extend(moved); // sorted once, when the stories are read
+        st.merged.push(young);
+        st.last_day = st.last_day.max(last);
+        st.sum = add_capped(&st.sum, &young_sum, self.cfg.centroid_terms);
+        if let Some(sem) = &mut self.semantic {
+            let (o, y) = (old as usize * sem.dim, young as usize * sem.dim);
+            for i in 0..sem.dim {
+                sem.story_sum[o + i] += std::mem::take(&mut sem.story_sum[y + i]);
+            }
+        }
+        old
+    }
+
+    /// Average-link consolidation: the story that just took an article merges with each of
+    /// the article's best other candidate stories whose average member similarity to it
+    /// reaches `consolidate_threshold`. Returns the article's story after merges.
+    fn consolidate(&mut self, mut story: u32, ranked: &[(f32, u32)]) -> u32 {
+        let cfg = self.cfg;
+        if cfg.consolidate_threshold > 1.0 {
+            return story;
+        }
+        for &(_, other) in ranked.iter().take(cfg.consolidate_candidates) {
+            let other = self.root(other);
+            if other == story {
+                continue;
+            }
+            let (a, b) = (&self.stories[story as usize], &self.stories[other as usize]);
+            let size = (a.members.len() * b.members.len()) as f32;
+            let average = corroborate_text::sparse::dot(&a.sum, &b.sum) / size;
+            if f64::from(average) >= cfg.consolidate_threshold {
+                story = self.merge(story, other);
             }
         }
         story
@@ -623,6 +705,50 @@ mod tests {
         let c = s.clustering();
         assert_eq!(c.stories, vec![vec![0, 1, 2]]);
         assert_eq!(c.merged, vec![vec![1]]);
+    }
+
+    #[test]
+    fn stories_whose_average_link_reaches_the_threshold_merge_into_the_older() {
+        let a: Vec<(u32, f32)> = (1..=10).map(|t| (t, 1.0)).collect();
+        let b: Vec<(u32, f32)> = (10..=19).map(|t| (t, 1.0)).collect();
+        // close to the first story, and nearer the second than the first two are
+        let x: Vec<(u32, f32)> = (1..=6).chain(12..=15).map(|t| (t, 1.0)).collect();
+        let run = |cfg: &ClusterConfig| {
+            let mut s = StoryStream::new(cfg);
+            let stories = [s.push(&a, None), s.push(&b, None), s.push(&x, None)];
+            (stories, s.clustering())
+        };
+        let off = ClusterConfig {
+            consolidate_threshold: 2.0,
+            ..stream_cfg()
+        };
+        let (stories, c) = run(&off);
+        assert_eq!(
+            stories,
+            [0, 1, 0],
+            "the third article joins the first story"
+        );
+        assert_eq!(c.stories, vec![vec![0, 2], vec![1]]);
+        let (stories, c) = run(&stream_cfg());
+        assert_eq!(stories, [0, 1, 0]);
+        assert_eq!(c.stories, vec![vec![0, 1, 2]], "then the two stories merge");
+        assert_eq!(
+            c.merged,
+            vec![vec![1]],
+            "into the older, recording the merge"
+        );
+    }
+
+    #[test]
+    fn adding_to_a_sparse_sum_keeps_the_heaviest_terms() {
+        let a = [(1u32, 1.0f32), (3, 0.5)];
+        let b = [(2u32, 0.2f32), (3, 1.0), (4, 0.9)];
+        assert_eq!(
+            add_capped(&a, &b, 10),
+            vec![(1, 1.0), (2, 0.2), (3, 1.5), (4, 0.9)]
+        );
+        assert_eq!(add_capped(&a, &b, 2), vec![(1, 1.0), (3, 1.5)]);
+        assert_eq!(add_capped(&[], &b, 3), b.to_vec());
     }
 
     #[test]
