@@ -153,7 +153,7 @@ impl Default for ClusterConfig {
             lookup_terms: 30,
             max_postings: 150,
             cold_after_days: 30,
-            entity_weight: 1.5,
+            entity_weight: 2.0,
             title_weight: 1.0,
             idf: IdfSource::Corpus,
             min_df: 2,
