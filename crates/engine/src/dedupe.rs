@@ -220,11 +220,16 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
         let (cov_a, mean_a) = alignment(&scored, sigs[a].len(), false);
         let (cov_b, mean_b) = alignment(&scored, sigs[b].len(), true);
         let coverage = cov_a.max(cov_b);
-        if coverage < cfg.rewrite_coverage {
-            continue;
-        }
         let duplicate = cov_a.min(cov_b) >= cfg.duplicate_similarity
             && mean_a.min(mean_b) >= cfg.duplicate_similarity;
+        // a copy aligns at least two sentences: one shared sentence is a quote or a summary
+        // line (a debunk may open with the rumour's words), not a copy
+        let aligned = (cov_a * sigs[a].len() as f64)
+            .round()
+            .max((cov_b * sigs[b].len() as f64).round());
+        if coverage < cfg.rewrite_coverage || aligned < 2.0 {
+            continue;
+        }
         let (copy, original, basis) = direction(docs, a, b);
         copies.push(Copy {
             article: docs[copy].article.id.clone(),
@@ -314,5 +319,18 @@ mod tests {
         assert_eq!(copies.len(), 1);
         assert_eq!(copies[0].kind, CopyKind::Duplicate);
         assert_ne!(copies[0].article, copies[0].of);
+    }
+    #[test]
+    fn a_one_sentence_summary_of_a_longer_article_is_not_a_copy() {
+        // FNC-1 training bodies 1984 and 702 (the second cut to its first paragraphs)
+        let summary =
+            "The bodies found in a mass grave were confirmed not to be the missing students.";
+        let report = "Mexico's attorney general says DNA tests have shown that 28 bodies found in a mass grave are not those of a missing group of students.\n\n\
+            Jesus Murillo Karam said further tests were being carried out on four other recently discovered grave sites.\n\n\
+            The 43 students went missing three weeks ago amid violent protests in Iguala, south of Mexico City.\n\n\
+            Will Grant, the BBC's Mexico correspondent, says confirmation the missing students were not found in mass graves will give their families renewed hope.";
+        let docs = vec![doc("report", report), doc("summary", summary)];
+        let copies = find_copies(&docs, &DedupeConfig::default());
+        assert!(copies.is_empty(), "{copies:?}");
     }
 }
