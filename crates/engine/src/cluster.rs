@@ -133,12 +133,14 @@ struct StoryState {
     last_day: Option<i64>,
     merged_into: Option<u32>,
     merged: Vec<u32>,
-    /// Sum of the members' unit vectors, sorted by term, cut to its `centroid_terms`
-    /// heaviest terms: `sum_a · sum_b / (n_a n_b)` is the average link of two stories.
+    /// Sum of the members' unit vectors, sorted by term, cut back to its `centroid_terms`
+    /// heaviest terms whenever it holds twice as many: `sum_a · sum_b / (n_a n_b)` is the
+    /// average link of two stories.
     sum: Vec<(u32, f32)>,
 }
 
-/// `a + b` for sparse vectors sorted by key, keeping the `cap` heaviest entries.
+/// `a + b` for sparse vectors sorted by key; a sum of more than `2 × cap` entries is cut
+/// back to its `cap` heaviest.
 fn add_capped(a: &[(u32, f32)], b: &[(u32, f32)], cap: usize) -> Vec<(u32, f32)> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
@@ -165,8 +167,9 @@ fn add_capped(a: &[(u32, f32)], b: &[(u32, f32)], cap: usize) -> Vec<(u32, f32)>
         };
         out.push(next);
     }
-    if out.len() > cap {
-        out.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    // cut back only when twice over, so the selection's cost is shared by many additions
+    if out.len() > 2 * cap {
+        out.select_nth_unstable_by(cap, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         out.truncate(cap);
         out.shrink_to_fit();
         out.sort_unstable_by_key(|(t, _)| *t);
@@ -747,7 +750,11 @@ mod tests {
             add_capped(&a, &b, 10),
             vec![(1, 1.0), (2, 0.2), (3, 1.5), (4, 0.9)]
         );
-        assert_eq!(add_capped(&a, &b, 2), vec![(1, 1.0), (3, 1.5)]);
+        assert_eq!(
+            add_capped(&a, &b, 2),
+            vec![(1, 1.0), (2, 0.2), (3, 1.5), (4, 0.9)]
+        );
+        assert_eq!(add_capped(&a, &b, 1), vec![(3, 1.5)], "over twice the cap");
         assert_eq!(add_capped(&[], &b, 3), b.to_vec());
     }
 

@@ -55,7 +55,8 @@ pub struct ClusterConfig {
     pub consolidate_threshold: f64,
     /// The article's best-scoring other stories checked for that merge.
     pub consolidate_candidates: usize,
-    /// Heaviest terms kept in a story's summed vector, from which average links are read.
+    /// A story's summed vector, from which average links are read, is cut back to this many
+    /// of its heaviest terms whenever it holds twice as many.
     pub centroid_terms: usize,
     /// Members whose similarities are averaged into a story's link score.
     pub link_members: usize,
