@@ -65,7 +65,7 @@ impl Interner {
 }
 
 /// Raw weighted term counts of one article: body terms, entities (weighted), headline
-/// words (weighted).
+/// words (weighted); what the lead sentences say counts `lead_weight` times.
 pub fn term_counts(
     doc: &Doc,
     mentions: &[Mention],
@@ -74,10 +74,18 @@ pub fn term_counts(
 ) -> Vec<(u32, f32)> {
     let mut counts: HashMap<u32, f32> = HashMap::new();
     let mut m = 0; // mentions are in sentence order
+    let mut prose = 0usize;
     for (si, s) in doc.sentences.iter().enumerate() {
         if !matches!(s.kind, ParaKind::Prose | ParaKind::Headline) {
             continue;
         }
+        prose += 1;
+        // the lead states what the article reports
+        let boost = if prose <= cfg.lead_sentences {
+            cfg.lead_weight as f32
+        } else {
+            1.0
+        };
         while m < mentions.len() && mentions[m].sentence < si {
             m += 1;
         }
@@ -85,7 +93,7 @@ pub fn term_counts(
         while m < mentions.len() && mentions[m].sentence == si {
             *counts
                 .entry(terms.id(&format!("\u{1}{}", mentions[m].entity)))
-                .or_default() += cfg.entity_weight as f32;
+                .or_default() += cfg.entity_weight as f32 * boost;
             m += 1;
         }
         let in_sentence = &mentions[first..m];
@@ -97,7 +105,7 @@ pub fn term_counts(
             {
                 continue;
             }
-            *counts.entry(terms.id(&w.term)).or_default() += 1.0;
+            *counts.entry(terms.id(&w.term)).or_default() += boost;
         }
     }
     if let Some(title) = &doc.article.title {

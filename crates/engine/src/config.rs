@@ -70,6 +70,11 @@ pub struct ClusterConfig {
     pub cold_after_days: i64,
     /// Weight of an entity mention relative to one plain word.
     pub entity_weight: f64,
+    /// Words and entity mentions in an article's first this many prose sentences (its lead)
+    /// count `lead_weight` times.
+    pub lead_sentences: usize,
+    /// Weight of a lead word or mention relative to one elsewhere in the body.
+    pub lead_weight: f64,
     /// Weight of each headline word relative to one occurrence in the body.
     pub title_weight: f64,
     /// Where document frequencies come from: the whole input (`corpus`, for analysing a
@@ -155,6 +160,8 @@ impl Default for ClusterConfig {
             max_postings: 150,
             cold_after_days: 30,
             entity_weight: 2.0,
+            lead_sentences: 3,
+            lead_weight: 2.0,
             title_weight: 1.0,
             idf: IdfSource::Corpus,
             min_df: 2,
