@@ -2,8 +2,8 @@
 //!
 //! Each article is assigned on arrival, in input order, and never moved afterwards:
 //!
-//! 1. It becomes a TF-IDF vector over comparison terms (entities weighted up, headline
-//!    words added). Document frequencies are those of the articles seen so far, so the
+//! 1. It becomes a TF-IDF vector over comparison terms (entities and the lead's words
+//!    weighted up, headline words added). Document frequencies are those of the articles seen so far, so the
 //!    result does not depend on articles that have not arrived yet.
 //! 2. Candidate articles come from an inverted index over terms (term-at-a-time scoring of
 //!    the article's most distinctive terms; each posting list keeps only its most recent
@@ -150,31 +150,7 @@ struct StoryState {
 /// `a + b` for sparse vectors sorted by key; a sum of more than `2 × cap` entries is cut
 /// back to its `cap` heaviest.
 fn add_capped(a: &[(u32, f32)], b: &[(u32, f32)], cap: usize) -> Vec<(u32, f32)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        let next = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) if x.0 == y.0 => {
-                i += 1;
-                j += 1;
-                (x.0, x.1 + y.1)
-            }
-            (Some(x), Some(y)) if x.0 < y.0 => {
-                i += 1;
-                *x
-            }
-            (Some(x), None) => {
-                i += 1;
-                *x
-            }
-            (_, Some(y)) => {
-                j += 1;
-                *y
-            }
-            (None, None) => unreachable!("the loop runs while either has entries"),
-        };
-        out.push(next);
-    }
+    let mut out = corroborate_text::sparse::add(a, b);
     // cut back only when twice over, so the selection's cost is shared by many additions
     if out.len() > 2 * cap {
         out.select_nth_unstable_by(cap, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
@@ -526,10 +502,9 @@ impl<'c> StoryStream<'c> {
                 (self.stories.len() - 1) as u32
             }
         };
-        let mut by_term = v.clone();
-        by_term.sort_unstable_by_key(|(t, _)| *t);
+        v.sort_unstable_by_key(|(t, _)| *t); // scored already: from here on, order by term
         let st = &mut self.stories[story as usize];
-        st.sum = add_capped(&st.sum, &by_term, cfg.centroid_terms);
+        st.sum = add_capped(&st.sum, &v, cfg.centroid_terms);
         st.members.push(doc);
         st.last_day = match (st.last_day, day) {
             (Some(a), Some(b)) => Some(a.max(b)),
@@ -593,9 +568,6 @@ impl<'c> StoryStream<'c> {
     /// reaches `consolidate_threshold`. Returns the article's story after merges.
     fn consolidate(&mut self, mut story: u32, ranked: &[(f32, u32)]) -> u32 {
         let cfg = self.cfg;
-        if cfg.consolidate_threshold > 1.0 {
-            return story;
-        }
         for &(_, other) in ranked.iter().take(cfg.consolidate_candidates) {
             let other = self.root(other);
             if other == story {

@@ -84,11 +84,9 @@ fn lis(xs: &[usize]) -> usize {
 }
 
 /// How much of one side aligns, in order, with the other, from the verified sentence pairs
-/// `(sentence of a, sentence of b, similarity)`: (coverage of that side, mean similarity).
-fn alignment(scored: &[(u32, u32, f64)], side_len: usize, b_side: bool) -> (f64, f64) {
-    if side_len == 0 {
-        return (0.0, 0.0);
-    }
+/// `(sentence of a, sentence of b, similarity)`: (sentences of that side aligned, mean
+/// similarity).
+fn alignment(scored: &[(u32, u32, f64)], b_side: bool) -> (usize, f64) {
     // each sentence of this side keeps its best counterpart
     let mut best: BTreeMap<u32, (f64, u32)> = BTreeMap::new();
     for &(x, y, sim) in scored {
@@ -104,7 +102,7 @@ fn alignment(scored: &[(u32, u32, f64)], side_len: usize, b_side: bool) -> (f64,
     } else {
         best.values().map(|v| v.0).sum::<f64>() / best.len() as f64
     };
-    (lis(&order) as f64 / side_len as f64, mean)
+    (lis(&order), mean)
 }
 
 fn same_name(a: &str, b: &str) -> bool {
@@ -217,19 +215,18 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
             .map(|&(x, y)| (x, y, jaccard(&sigs[a][x as usize], &sigs[b][y as usize])))
             .filter(|p| p.2 >= cfg.sentence_match)
             .collect();
-        let (cov_a, mean_a) = alignment(&scored, sigs[a].len(), false);
-        let (cov_b, mean_b) = alignment(&scored, sigs[b].len(), true);
+        let (aligned_a, mean_a) = alignment(&scored, false);
+        let (aligned_b, mean_b) = alignment(&scored, true);
+        let cov_a = aligned_a as f64 / sigs[a].len().max(1) as f64;
+        let cov_b = aligned_b as f64 / sigs[b].len().max(1) as f64;
         let coverage = cov_a.max(cov_b);
-        let duplicate = cov_a.min(cov_b) >= cfg.duplicate_similarity
-            && mean_a.min(mean_b) >= cfg.duplicate_similarity;
         // a copy aligns at least two sentences: one shared sentence is a quote or a summary
         // line (a debunk may open with the rumour's words), not a copy
-        let aligned = (cov_a * sigs[a].len() as f64)
-            .round()
-            .max((cov_b * sigs[b].len() as f64).round());
-        if coverage < cfg.rewrite_coverage || aligned < 2.0 {
+        if coverage < cfg.rewrite_coverage || aligned_a.max(aligned_b) < 2 {
             continue;
         }
+        let duplicate = cov_a.min(cov_b) >= cfg.duplicate_similarity
+            && mean_a.min(mean_b) >= cfg.duplicate_similarity;
         let (copy, original, basis) = direction(docs, a, b);
         copies.push(Copy {
             article: docs[copy].article.id.clone(),

@@ -1,5 +1,6 @@
 //! Sparse vectors and sets kept as slices sorted by key: the one merge walk that every
-//! stage uses to find what two of them share (set overlap, weighted overlap, dot product).
+//! stage uses to find what two of them share (set overlap, weighted overlap, dot product),
+//! and their sum.
 
 use std::cmp::Ordering;
 
@@ -36,6 +37,35 @@ pub fn dot<K: Ord + Copy, W: Copy + std::ops::Mul<Output = W> + std::ops::AddAss
     sum
 }
 
+/// Sum of two sparse vectors of `(key, weight)` sorted by key, sorted by key.
+pub fn add<K: Ord + Copy, W: Copy + std::ops::Add<Output = W>>(
+    a: &[(K, W)],
+    b: &[(K, W)],
+) -> Vec<(K, W)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            Ordering::Equal => {
+                out.push((a[i].0, a[i].1 + b[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +79,14 @@ mod tests {
         for_each_shared(&a, &b, |x| x.0, |y| y.0, |x, _| keys.push(x.0));
         assert_eq!(keys, [3, 5]);
         assert_eq!(dot::<u32, f64>(&[], &b), 0.0);
+    }
+
+    #[test]
+    fn sum_keeps_every_key_once() {
+        let a = [(1u32, 1.0f64), (3, 2.0)];
+        let b = [(0u32, 4.0f64), (3, 0.5), (9, 1.0)];
+        assert_eq!(add(&a, &b), vec![(0, 4.0), (1, 1.0), (3, 2.5), (9, 1.0)]);
+        assert_eq!(add(&[], &b), b.to_vec());
+        assert_eq!(add(&a, &[]), a.to_vec());
     }
 }
