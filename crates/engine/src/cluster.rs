@@ -12,7 +12,7 @@
 //!    similar article is not enough to join a large story: no centroid drift, no chaining).
 //!    The best story at or above `join_threshold` gets the article; otherwise the article
 //!    opens a new story. Stories idle for `cold_after_days` (by publication date) are cold
-//!    and take no new articles.
+//!    and take no new articles; index entries of articles that old are dropped as reached.
 //! 4. When an article links two stories above `merge_threshold`, the younger story merges
 //!    into the older one, which keeps its id and records the merge.
 //! 5. Average-link consolidation: the story that took the article is compared with the
@@ -147,18 +147,16 @@ struct StoryState {
     sum: Vec<(u32, f32)>,
 }
 
-/// `a + b` for sparse vectors sorted by key; a sum of more than `2 × cap` entries is cut
-/// back to its `cap` heaviest.
-fn add_capped(a: &[(u32, f32)], b: &[(u32, f32)], cap: usize) -> Vec<(u32, f32)> {
-    let mut out = corroborate_text::sparse::add(a, b);
+/// `out = a + b` for sparse vectors sorted by key; a sum of more than `2 × cap` entries is
+/// cut back to its `cap` heaviest.
+fn add_capped(a: &[(u32, f32)], b: &[(u32, f32)], cap: usize, out: &mut Vec<(u32, f32)>) {
+    corroborate_text::sparse::add_into(a, b, out);
     // cut back only when twice over, so the selection's cost is shared by many additions
     if out.len() > 2 * cap {
         out.select_nth_unstable_by(cap, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         out.truncate(cap);
-        out.shrink_to_fit();
         out.sort_unstable_by_key(|(t, _)| *t);
     }
-    out
 }
 
 /// What the stream keeps when articles come with embeddings.
@@ -239,31 +237,58 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// Keeps the `TOP` largest values seen, in descending order.
 fn keep_top(top: &mut [f32; TOP], s: f32) {
     if s > top[TOP - 1] {
-        top[TOP - 1] = s;
-        top.sort_unstable_by(|a, b| b.total_cmp(a));
+        // insertion into a sorted array of four: cheaper than a sort call per document
+        let mut i = TOP - 1;
+        while i > 0 && top[i - 1] < s {
+            top[i] = top[i - 1];
+            i -= 1;
+        }
+        top[i] = s;
     }
 }
 
 /// The streaming clusterer: feed documents in arrival order with [`StoryStream::push`].
+///
+/// Term ids index dense arrays (document frequencies, posting lists), so they should be
+/// dense as an [`Interner`] hands them out: a stream keeps an entry for every id up to the
+/// largest it has seen.
 pub struct StoryStream<'c> {
     cfg: &'c ClusterConfig,
-    df: HashMap<u32, u32>,
+    /// Document frequency of each term id.
+    df: Vec<u32>,
     seen: u32,
     /// Corpus size when frequencies were seeded, else 0.
     seed: u32,
-    postings: HashMap<u32, VecDeque<(u32, f32)>>,
-    /// Norm of each document over the terms it shared when indexed.
-    doc_story: Vec<u32>,
+    /// Each term id's most recent (document, weight) entries, oldest first.
+    postings: Vec<VecDeque<(u32, f32)>>,
+    /// What the stream keeps per document, in one array: scoring reads a document's
+    /// score and story together (one cache miss, not two).
+    docs: Vec<DocSlot>,
+    /// Publication day of each document, as [`day_number`], if dated.
+    doc_day: Vec<Option<i32>>,
+    /// Documents before this one are older than the cold window of the latest article
+    /// (as far as arrival order shows): their index entries are dropped when reached.
+    cold_before: u32,
     stories: Vec<StoryState>,
-    score: Vec<f32>,
-    /// Whether each document is in `touched` for the current article.
-    is_touched: Vec<bool>,
     touched: Vec<u32>,
+    /// Reused buffer for a story's summed vector.
+    sum_scratch: Vec<(u32, f32)>,
     story_top: Vec<[f32; TOP]>,
     /// Whether each story is in `touched_stories` for the current article.
     is_touched_story: Vec<bool>,
     touched_stories: Vec<u32>,
     semantic: Option<Semantic>,
+}
+
+#[derive(Clone, Copy)]
+struct DocSlot {
+    /// The document's story: always a live one, since a merge moves every member of the
+    /// younger story to the older.
+    story: u32,
+    /// Similarity to the current article, valid when `stamp` is that article's number plus
+    /// one (so nothing is cleared per article).
+    score: f32,
+    stamp: u32,
 }
 
 /// Most member similarities a story's link score can average.
@@ -277,15 +302,16 @@ impl<'c> StoryStream<'c> {
     pub fn new(cfg: &'c ClusterConfig) -> Self {
         StoryStream {
             cfg,
-            df: HashMap::new(),
+            df: Vec::new(),
             seen: 0,
             seed: 0,
-            postings: HashMap::new(),
-            doc_story: Vec::new(),
+            postings: Vec::new(),
+            docs: Vec::new(),
+            doc_day: Vec::new(),
+            cold_before: 0,
             stories: Vec::new(),
-            score: Vec::new(),
-            is_touched: Vec::new(),
             touched: Vec::new(),
+            sum_scratch: Vec::new(),
             story_top: Vec::new(),
             is_touched_story: Vec::new(),
             touched_stories: Vec::new(),
@@ -305,16 +331,27 @@ impl<'c> StoryStream<'c> {
     /// the input is known in advance); assignment stays one pass in arrival order.
     pub fn seed_frequencies(&mut self, corpus: &[Vec<(u32, f32)>]) {
         for c in corpus {
-            for (t, _) in c {
-                *self.df.entry(*t).or_default() += 1;
-            }
+            self.count_terms(c);
         }
         self.seed = corpus.len() as u32;
     }
 
+    fn count_terms(&mut self, counts: &[(u32, f32)]) {
+        if let Some(max) = counts.iter().map(|(t, _)| *t as usize).max() {
+            if max >= self.df.len() {
+                self.df.resize(max + 1, 0);
+            }
+        }
+        for (t, _) in counts {
+            self.df[*t as usize] += 1;
+        }
+    }
+
+    /// Other articles with term `t` (with seeded frequencies the article itself is
+    /// counted in the seed, so one is taken off).
     fn df(&self, t: u32) -> u32 {
         let seeded = if self.seed > 0 { 0 } else { 1 };
-        self.df.get(&t).copied().unwrap_or(0) + seeded - 1
+        (self.df.get(t as usize).copied().unwrap_or(0) + seeded).saturating_sub(1)
     }
 
     fn root(&self, mut s: u32) -> u32 {
@@ -324,9 +361,12 @@ impl<'c> StoryStream<'c> {
         s
     }
 
-    fn touch(&mut self, d: u32) {
-        if !self.is_touched[d as usize] {
-            self.is_touched[d as usize] = true;
+    /// Marks document `d` a candidate of the current article (`stamp`), with score 0 the
+    /// first time.
+    fn touch(&mut self, d: u32, stamp: u32) {
+        let slot = &mut self.docs[d as usize];
+        if slot.stamp != stamp {
+            (slot.score, slot.stamp) = (0.0, stamp);
             self.touched.push(d);
         }
     }
@@ -347,16 +387,14 @@ impl<'c> StoryStream<'c> {
         embedding: Option<&[f32]>,
     ) -> u32 {
         let cfg = self.cfg;
-        let doc = self.doc_story.len() as u32;
+        let doc = self.docs.len() as u32;
         let embedding = match &self.semantic {
             Some(sem) => embedding.filter(|e| e.len() == sem.dim),
             None => None,
         };
         self.seen += 1;
         if self.seed == 0 {
-            for (t, _) in counts {
-                *self.df.entry(*t).or_default() += 1;
-            }
+            self.count_terms(counts);
         }
         let n = self.seen.max(self.seed) as f32;
         // in a live stream a term may be shared by articles still to come, so nothing is
@@ -386,15 +424,38 @@ impl<'c> StoryStream<'c> {
         // term-at-a-time scoring against earlier articles (a dense score array and the list
         // of documents touched keep this free of hashing)
         self.touched.clear();
-        self.score.resize(doc as usize, 0.0);
-        self.is_touched.resize(doc as usize, false);
-        for (t, w) in v.iter().take(cfg.lookup_terms) {
-            if let Some(list) = self.postings.get(t) {
-                for &(d, dw) in list {
-                    self.score[d as usize] += w * dw;
-                    if !self.is_touched[d as usize] {
-                        self.is_touched[d as usize] = true;
-                        self.touched.push(d);
+        let stamp = doc + 1;
+        let day = published.as_ref().map(day_number);
+        let cold = cfg.cold_after_days * 31 / 30; // in day_number units
+        if let Some(day) = day {
+            // documents arrive roughly in date order: the first one still warm (or undated)
+            // bounds the cold ones, and stops the walk if dates go back
+            while let Some(Some(old)) = self.doc_day.get(self.cold_before as usize) {
+                if day - i64::from(*old) <= cold {
+                    break;
+                }
+                self.cold_before += 1;
+            }
+        }
+        {
+            // local borrows keep the loop's pointers in registers
+            let (docs, touched) = (&mut self.docs[..], &mut self.touched);
+            for (t, w) in v.iter().take(cfg.lookup_terms) {
+                let Some(list) = self.postings.get_mut(*t as usize) else {
+                    continue;
+                };
+                // the index forgets documents older than the cold window
+                while list.front().is_some_and(|&(d, _)| d < self.cold_before) {
+                    list.pop_front();
+                }
+                let (front, back) = list.as_slices();
+                for &(d, dw) in front.iter().chain(back) {
+                    let slot = &mut docs[d as usize];
+                    if slot.stamp == stamp {
+                        slot.score += w * dw;
+                    } else {
+                        (slot.score, slot.stamp) = (w * dw, stamp);
+                        touched.push(d);
                     }
                 }
             }
@@ -415,26 +476,29 @@ impl<'c> StoryStream<'c> {
                 .map(|b| b.iter().copied().collect())
                 .unwrap_or_default();
             for d in found {
-                self.touch(d);
+                self.touch(d, stamp);
             }
         }
-        let day = published.as_ref().map(day_number);
         // each story keeps its best TOP member similarities, in a dense array
         let k = cfg.link_members.clamp(1, TOP);
         let ecfg = &cfg.embedding;
         self.story_top.resize(self.stories.len(), [0.0; TOP]);
         self.is_touched_story.resize(self.stories.len(), false);
         self.touched_stories.clear();
-        for i in 0..self.touched.len() {
-            let d = self.touched[i];
-            self.is_touched[d as usize] = false;
-            let s = std::mem::take(&mut self.score[d as usize]);
-            let story = self.root(self.doc_story[d as usize]);
-            if !self.is_touched_story[story as usize] {
-                self.is_touched_story[story as usize] = true;
-                self.touched_stories.push(story);
+        debug_assert!(self
+            .touched
+            .iter()
+            .all(|&d| self.root(self.docs[d as usize].story) == self.docs[d as usize].story));
+        for &d in &self.touched {
+            let DocSlot {
+                score: s, story, ..
+            } = self.docs[d as usize];
+            let story = story as usize; // always live (see `DocSlot::story`)
+            if !self.is_touched_story[story] {
+                self.is_touched_story[story] = true;
+                self.touched_stories.push(story as u32);
             }
-            keep_top(&mut self.story_top[story as usize], s);
+            keep_top(&mut self.story_top[story], s);
         }
         let mut ranked: Vec<(f32, u32)> = Vec::with_capacity(self.touched_stories.len());
         for &story in &self.touched_stories {
@@ -442,7 +506,7 @@ impl<'c> StoryStream<'c> {
             let top = std::mem::replace(&mut self.story_top[story as usize], [0.0; TOP]);
             let st = &self.stories[story as usize];
             if let (Some(d), Some(l)) = (day, st.last_day) {
-                if d - l > cfg.cold_after_days * 31 / 30 {
+                if d - l > cold {
                     continue;
                 }
             }
@@ -504,16 +568,29 @@ impl<'c> StoryStream<'c> {
         };
         v.sort_unstable_by_key(|(t, _)| *t); // scored already: from here on, order by term
         let st = &mut self.stories[story as usize];
-        st.sum = add_capped(&st.sum, &v, cfg.centroid_terms);
+        add_capped(&st.sum, &v, cfg.centroid_terms, &mut self.sum_scratch);
+        // copied, not swapped: a story's vector keeps an allocation near its own size
+        st.sum.clear();
+        st.sum.extend_from_slice(&self.sum_scratch);
         st.members.push(doc);
         st.last_day = match (st.last_day, day) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
-        self.doc_story.push(story);
+        self.docs.push(DocSlot {
+            story,
+            score: 0.0,
+            stamp: 0,
+        });
+        self.doc_day.push(day.and_then(|d| i32::try_from(d).ok()));
         let story = self.consolidate(story, &ranked);
+        if let Some(max) = v.iter().map(|(t, _)| *t as usize).max() {
+            if max >= self.postings.len() {
+                self.postings.resize_with(max + 1, VecDeque::new);
+            }
+        }
         for (t, w) in &v {
-            let list = self.postings.entry(*t).or_default();
+            let list = &mut self.postings[*t as usize];
             if list.len() >= cfg.max_postings {
                 list.pop_front(); // the oldest entry goes cold
             }
@@ -545,7 +622,7 @@ impl<'c> StoryStream<'c> {
         self.stories[young as usize].merged_into = Some(old);
         let moved = std::mem::take(&mut self.stories[young as usize].members);
         for &d in &moved {
-            self.doc_story[d as usize] = old; // keeps root() lookups one step
+            self.docs[d as usize].story = old;
         }
         let last = self.stories[young as usize].last_day;
         let young_sum = std::mem::take(&mut self.stories[young as usize].sum);
@@ -553,7 +630,14 @@ impl<'c> StoryStream<'c> {
         st.members.extend(moved); // sorted once, when the stories are read
         st.merged.push(young);
         st.last_day = st.last_day.max(last);
-        st.sum = add_capped(&st.sum, &young_sum, self.cfg.centroid_terms);
+        add_capped(
+            &st.sum,
+            &young_sum,
+            self.cfg.centroid_terms,
+            &mut self.sum_scratch,
+        );
+        st.sum.clear();
+        st.sum.extend_from_slice(&self.sum_scratch);
         if let Some(sem) = &mut self.semantic {
             let (o, y) = (old as usize * sem.dim, young as usize * sem.dim);
             for i in 0..sem.dim {
@@ -723,9 +807,23 @@ mod tests {
     }
 
     #[test]
+    fn a_story_keeps_its_best_member_similarities_in_order() {
+        let mut top = [0.0; TOP];
+        for s in [0.3, 0.1, 0.5, 0.2, 0.4, 0.05, 0.5] {
+            keep_top(&mut top, s);
+        }
+        assert_eq!(top, [0.5, 0.5, 0.4, 0.3]);
+    }
+
+    #[test]
     fn adding_to_a_sparse_sum_keeps_the_heaviest_terms() {
         let a = [(1u32, 1.0f32), (3, 0.5)];
         let b = [(2u32, 0.2f32), (3, 1.0), (4, 0.9)];
+        let add_capped = |a: &[(u32, f32)], b: &[(u32, f32)], cap| {
+            let mut out = vec![(9, 9.0)]; // whatever the buffer held is replaced
+            super::add_capped(a, b, cap, &mut out);
+            out
+        };
         assert_eq!(
             add_capped(&a, &b, 10),
             vec![(1, 1.0), (2, 0.2), (3, 1.5), (4, 0.9)]
@@ -754,6 +852,29 @@ mod tests {
             s.push(&a, day(4, 1)),
             1,
             "71 days after its last article the story is cold"
+        );
+    }
+
+    #[test]
+    fn the_index_forgets_articles_older_than_the_cold_window() {
+        let cfg = stream_cfg();
+        let terms = |ts: &[u32]| ts.iter().map(|&t| (t, 1.0)).collect::<Vec<_>>();
+        let day = |m: u8, d: u8| Some(DateValue::ymd(2025, m, d));
+        let (a, b, c) = (
+            terms(&[1, 2, 3, 4, 5, 6]),
+            terms(&[1, 2, 3, 7, 8, 9]),
+            terms(&[4, 5, 6, 10, 11, 12]),
+        );
+        // c shares half its terms with a and none with b
+        let mut s = StoryStream::new(&cfg);
+        assert_eq!((s.push(&a, day(1, 1)), s.push(&b, day(1, 20))), (0, 0));
+        assert_eq!(s.push(&c, day(1, 25)), 0, "a is still indexed: c joins");
+        let mut s = StoryStream::new(&cfg);
+        assert_eq!((s.push(&a, day(1, 1)), s.push(&b, day(1, 20))), (0, 0));
+        assert_eq!(
+            s.push(&c, day(2, 15)),
+            1,
+            "the story is warm (b, 26 days before) but a, 45 days before, is forgotten"
         );
     }
 

@@ -66,7 +66,8 @@ pub struct ClusterConfig {
     pub lookup_terms: usize,
     /// Entries kept per term in the index; older ones go cold.
     pub max_postings: usize,
-    /// A story with no article for this many days takes no new ones.
+    /// A story with no article for this many days takes no new ones, and the index
+    /// forgets articles this much older than the latest one.
     pub cold_after_days: i64,
     /// Weight of an entity mention relative to one plain word.
     pub entity_weight: f64,

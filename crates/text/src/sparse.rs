@@ -33,7 +33,17 @@ pub fn dot<K: Ord + Copy, W: Copy + std::ops::Mul<Output = W> + std::ops::AddAss
     b: &[(K, W)],
 ) -> W {
     let mut sum = W::default();
-    for_each_shared(a, b, |x| x.0, |y| y.0, |x, y| sum += x.1 * y.1);
+    let (mut i, mut j) = (0, 0);
+    // advances without branching on the comparison (the interleaving of two keys is
+    // unpredictable): the same pairs, in the same order, as `for_each_shared`
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        if x.0 == y.0 {
+            sum += x.1 * y.1;
+        }
+        i += usize::from(x.0 <= y.0);
+        j += usize::from(y.0 <= x.0);
+    }
     sum
 }
 
@@ -43,6 +53,18 @@ pub fn add<K: Ord + Copy, W: Copy + std::ops::Add<Output = W>>(
     b: &[(K, W)],
 ) -> Vec<(K, W)> {
     let mut out = Vec::with_capacity(a.len() + b.len());
+    add_into(a, b, &mut out);
+    out
+}
+
+/// [`add`] into `out` (cleared first), reusing its allocation.
+pub fn add_into<K: Ord + Copy, W: Copy + std::ops::Add<Output = W>>(
+    a: &[(K, W)],
+    b: &[(K, W)],
+    out: &mut Vec<(K, W)>,
+) {
+    out.clear();
+    out.reserve(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
@@ -63,7 +85,6 @@ pub fn add<K: Ord + Copy, W: Copy + std::ops::Add<Output = W>>(
     }
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
-    out
 }
 
 #[cfg(test)]
