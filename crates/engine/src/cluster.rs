@@ -31,6 +31,7 @@
 //! gives the same ids and adding articles never renames an existing story.
 
 use std::collections::{HashMap, VecDeque};
+use std::fmt::Write;
 
 use corroborate_text::dates::DateValue;
 use corroborate_text::token::{normalize_word, tokenize, TokenKind};
@@ -51,7 +52,7 @@ pub struct Clustering {
 
 /// Maps term strings to dense ids.
 #[derive(Default)]
-pub struct Interner(HashMap<String, u32>);
+pub struct Interner(foldhash::HashMap<String, u32>);
 
 impl Interner {
     pub fn id(&mut self, s: &str) -> u32 {
@@ -72,8 +73,9 @@ pub fn term_counts(
     cfg: &ClusterConfig,
     terms: &mut Interner,
 ) -> Vec<(u32, f32)> {
-    let mut counts: HashMap<u32, f32> = HashMap::new();
+    let mut counts: foldhash::HashMap<u32, f32> = foldhash::HashMap::default();
     let mut m = 0; // mentions are in sentence order
+    let mut entity_key = String::new();
     let mut prose = 0usize;
     for (si, s) in doc.sentences.iter().enumerate() {
         if !matches!(s.kind, ParaKind::Prose | ParaKind::Headline) {
@@ -91,9 +93,10 @@ pub fn term_counts(
         }
         let first = m;
         while m < mentions.len() && mentions[m].sentence == si {
-            *counts
-                .entry(terms.id(&format!("\u{1}{}", mentions[m].entity)))
-                .or_default() += cfg.entity_weight as f32 * boost;
+            entity_key.clear();
+            // the mark keeps entity ids apart from any word
+            let _ = write!(entity_key, "\u{1}{}", mentions[m].entity);
+            *counts.entry(terms.id(&entity_key)).or_default() += cfg.entity_weight as f32 * boost;
             m += 1;
         }
         let in_sentence = &mentions[first..m];

@@ -2,7 +2,7 @@
 //! classes, titles, demonyms and a small world gazetteer. Generic newswire knowledge only;
 //! nothing here is keyed to one corpus.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -1157,14 +1157,14 @@ pub const BOILERPLATE_LINES: &[&str] = &[
     "you may also like",
 ];
 
-fn set(words: &'static [&'static str]) -> std::collections::HashSet<&'static str> {
+fn set(words: &'static [&'static str]) -> HashSet<&'static str> {
     words.iter().copied().collect()
 }
 
 macro_rules! lookup {
     ($name:ident, $list:expr) => {
         pub fn $name(word: &str) -> bool {
-            static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+            static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
             SET.get_or_init(|| set($list)).contains(word)
         }
     };
