@@ -274,8 +274,10 @@ pub struct StoryStream<'c> {
     cold_before: u32,
     stories: Vec<StoryState>,
     touched: Vec<u32>,
-    /// Reused buffer for a story's summed vector.
+    /// Reused buffers: a story's summed vector, the article's vector, its ranked stories.
     sum_scratch: Vec<(u32, f32)>,
+    article_scratch: Vec<(u32, f32)>,
+    ranked_scratch: Vec<(f32, u32)>,
     story_top: Vec<[f32; TOP]>,
     /// Whether each story is in `touched_stories` for the current article.
     is_touched_story: Vec<bool>,
@@ -315,6 +317,8 @@ impl<'c> StoryStream<'c> {
             stories: Vec::new(),
             touched: Vec::new(),
             sum_scratch: Vec::new(),
+            article_scratch: Vec::new(),
+            ranked_scratch: Vec::new(),
             story_top: Vec::new(),
             is_touched_story: Vec::new(),
             touched_stories: Vec::new(),
@@ -405,19 +409,27 @@ impl<'c> StoryStream<'c> {
         let min_df = if self.seed > 0 { cfg.min_df } else { 1 };
         // TF-IDF over terms another article already has (a term no one else has cannot
         // match; it would only dilute the cosine)
-        let mut v: Vec<(u32, f32)> = counts
-            .iter()
-            .filter(|(t, _)| self.df(*t) + 1 >= min_df)
-            .map(|(t, tf)| {
-                (
-                    *t,
-                    (1.0 + tf.ln().max(0.0))
-                        * (((1.0 + n) / (2.0 + self.df(*t) as f32)).ln() + 1.0),
-                )
-            })
-            .collect();
-        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        v.truncate(cfg.article_terms);
+        let mut v = std::mem::take(&mut self.article_scratch);
+        v.clear();
+        v.extend(
+            counts
+                .iter()
+                .filter(|(t, _)| self.df(*t) + 1 >= min_df)
+                .map(|(t, tf)| {
+                    (
+                        *t,
+                        (1.0 + tf.ln().max(0.0))
+                            * (((1.0 + n) / (2.0 + self.df(*t) as f32)).ln() + 1.0),
+                    )
+                }),
+        );
+        // the heaviest `article_terms`, heaviest first (terms are unique: a total order)
+        let by_weight = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if v.len() > cfg.article_terms {
+            v.select_nth_unstable_by(cfg.article_terms, by_weight);
+            v.truncate(cfg.article_terms);
+        }
+        v.sort_unstable_by(by_weight);
         let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         if norm > 0.0 {
             for (_, w) in v.iter_mut() {
@@ -503,7 +515,8 @@ impl<'c> StoryStream<'c> {
             }
             keep_top(&mut self.story_top[story], s);
         }
-        let mut ranked: Vec<(f32, u32)> = Vec::with_capacity(self.touched_stories.len());
+        let mut ranked = std::mem::take(&mut self.ranked_scratch);
+        ranked.clear();
         for &story in &self.touched_stories {
             self.is_touched_story[story as usize] = false;
             let top = std::mem::replace(&mut self.story_top[story as usize], [0.0; TOP]);
@@ -536,13 +549,23 @@ impl<'c> StoryStream<'c> {
             };
             ranked.push((link, story));
         }
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         // compared in f32, as the scores are (a threshold and a score set to it must meet)
         let (join, merge) = if self.semantic.is_some() {
             (ecfg.join_threshold as f32, ecfg.merge_threshold as f32)
         } else {
             (cfg.join_threshold as f32, cfg.merge_threshold as f32)
         };
+        // only the best are read: the story joined, those it bridges (at `merge` or above)
+        // and the consolidation candidates; stories are unique, so the order is total
+        let by_link = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        let keep = cfg.consolidate_candidates + 1;
+        if ranked.len() > keep {
+            ranked.select_nth_unstable_by(keep, by_link);
+            if ranked[keep].0 < merge {
+                ranked.truncate(keep); // all the rest are below `merge` too
+            }
+        }
+        ranked.sort_unstable_by(by_link);
         let story = match ranked.first() {
             Some(&(score, s)) if score >= join => {
                 // a second story just as close: the article bridges them, merge into the older
@@ -615,6 +638,7 @@ impl<'c> StoryStream<'c> {
                 bucket.push_back(doc);
             }
         }
+        (self.article_scratch, self.ranked_scratch) = (v, ranked);
         story
     }
 
