@@ -47,17 +47,8 @@ pub fn dot<K: Ord + Copy, W: Copy + std::ops::Mul<Output = W> + std::ops::AddAss
     sum
 }
 
-/// Sum of two sparse vectors of `(key, weight)` sorted by key, sorted by key.
-pub fn add<K: Ord + Copy, W: Copy + std::ops::Add<Output = W>>(
-    a: &[(K, W)],
-    b: &[(K, W)],
-) -> Vec<(K, W)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    add_into(a, b, &mut out);
-    out
-}
-
-/// [`add`] into `out` (cleared first), reusing its allocation.
+/// Sum of two sparse vectors of `(key, weight)` sorted by key, sorted by key, written to
+/// `out` (cleared first, its allocation reused).
 pub fn add_into<K: Ord + Copy, W: Copy + std::ops::Add<Output = W>>(
     a: &[(K, W)],
     b: &[(K, W)],
@@ -106,6 +97,11 @@ mod tests {
     fn sum_keeps_every_key_once() {
         let a = [(1u32, 1.0f64), (3, 2.0)];
         let b = [(0u32, 4.0f64), (3, 0.5), (9, 1.0)];
+        let add = |a: &[(u32, f64)], b: &[(u32, f64)]| {
+            let mut out = vec![(7, 7.0)]; // whatever the buffer held is replaced
+            add_into(a, b, &mut out);
+            out
+        };
         assert_eq!(add(&a, &b), vec![(0, 4.0), (1, 1.0), (3, 2.5), (9, 1.0)]);
         assert_eq!(add(&[], &b), b.to_vec());
         assert_eq!(add(&a, &[]), a.to_vec());
