@@ -150,16 +150,24 @@ struct StoryState {
     sum: Vec<(u32, f32)>,
 }
 
-/// `out = a + b` for sparse vectors sorted by key; a sum of more than `2 × cap` entries is
-/// cut back to its `cap` heaviest.
-fn add_capped(a: &[(u32, f32)], b: &[(u32, f32)], cap: usize, out: &mut Vec<(u32, f32)>) {
-    corroborate_text::sparse::add_into(a, b, out);
+/// `sum += b` for sparse vectors sorted by key, built in `scratch`; a sum of more than
+/// `2 × cap` entries is cut back to its `cap` heaviest. The result is copied back, not
+/// swapped, so a story's vector keeps an allocation near its own size.
+fn add_capped(
+    sum: &mut Vec<(u32, f32)>,
+    b: &[(u32, f32)],
+    cap: usize,
+    scratch: &mut Vec<(u32, f32)>,
+) {
+    corroborate_text::sparse::add_into(sum, b, scratch);
     // cut back only when twice over, so the selection's cost is shared by many additions
-    if out.len() > 2 * cap {
-        out.select_nth_unstable_by(cap, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        out.truncate(cap);
-        out.sort_unstable_by_key(|(t, _)| *t);
+    if scratch.len() > 2 * cap {
+        scratch.select_nth_unstable_by(cap, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        scratch.truncate(cap);
+        scratch.sort_unstable_by_key(|(t, _)| *t);
     }
+    sum.clear();
+    sum.extend_from_slice(scratch);
 }
 
 /// What the stream keeps when articles come with embeddings.
@@ -436,7 +444,7 @@ impl<'c> StoryStream<'c> {
                 *w /= norm;
             }
         }
-        // term-at-a-time scoring against earlier articles (a dense score array and the list
+        // term-at-a-time scoring against earlier articles (per-document slots and the list
         // of documents touched keep this free of hashing)
         self.touched.clear();
         let stamp = doc + 1;
@@ -594,10 +602,7 @@ impl<'c> StoryStream<'c> {
         };
         v.sort_unstable_by_key(|(t, _)| *t); // scored already: from here on, order by term
         let st = &mut self.stories[story as usize];
-        add_capped(&st.sum, &v, cfg.centroid_terms, &mut self.sum_scratch);
-        // copied, not swapped: a story's vector keeps an allocation near its own size
-        st.sum.clear();
-        st.sum.extend_from_slice(&self.sum_scratch);
+        add_capped(&mut st.sum, &v, cfg.centroid_terms, &mut self.sum_scratch);
         st.members.push(doc);
         st.last_day = match (st.last_day, day) {
             (Some(a), Some(b)) => Some(a.max(b)),
@@ -658,13 +663,11 @@ impl<'c> StoryStream<'c> {
         st.merged.push(young);
         st.last_day = st.last_day.max(last);
         add_capped(
-            &st.sum,
+            &mut st.sum,
             &young_sum,
             self.cfg.centroid_terms,
             &mut self.sum_scratch,
         );
-        st.sum.clear();
-        st.sum.extend_from_slice(&self.sum_scratch);
         if let Some(sem) = &mut self.semantic {
             let (o, y) = (old as usize * sem.dim, young as usize * sem.dim);
             for i in 0..sem.dim {
@@ -847,9 +850,10 @@ mod tests {
         let a = [(1u32, 1.0f32), (3, 0.5)];
         let b = [(2u32, 0.2f32), (3, 1.0), (4, 0.9)];
         let add_capped = |a: &[(u32, f32)], b: &[(u32, f32)], cap| {
-            let mut out = vec![(9, 9.0)]; // whatever the buffer held is replaced
-            super::add_capped(a, b, cap, &mut out);
-            out
+            let mut sum = a.to_vec();
+            let mut scratch = vec![(9, 9.0)]; // whatever the buffer held is replaced
+            super::add_capped(&mut sum, b, cap, &mut scratch);
+            sum
         };
         assert_eq!(
             add_capped(&a, &b, 10),
