@@ -713,14 +713,23 @@ impl<'c> StoryStream<'c> {
             let mut members: Vec<usize> = st.members.iter().map(|&d| d as usize).collect();
             members.sort_unstable();
             stories.push(members);
-            merged.push(
-                st.merged
-                    .iter()
-                    .map(|&m| self.stories[m as usize].first_doc())
-                    .collect(),
-            );
+            merged.push(self.folded_into(st));
         }
         Clustering { stories, merged }
+    }
+
+    /// The first documents of every story folded into `st`, directly or through a story
+    /// that was itself merged later: each id a story ever had is recorded by its survivor.
+    /// In merge order, a merged story followed by those it had absorbed.
+    fn folded_into(&self, st: &StoryState) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut pending: Vec<u32> = st.merged.iter().rev().copied().collect();
+        while let Some(m) = pending.pop() {
+            let folded = &self.stories[m as usize];
+            out.push(folded.first_doc());
+            pending.extend(folded.merged.iter().rev());
+        }
+        out
     }
 }
 
@@ -802,6 +811,32 @@ mod tests {
         let c = s.clustering();
         assert_eq!(c.stories, vec![vec![0, 1, 2]]);
         assert_eq!(c.merged, vec![vec![1]]);
+    }
+
+    #[test]
+    fn a_survivor_records_the_stories_its_merged_stories_had_absorbed() {
+        let cfg = ClusterConfig {
+            consolidate_threshold: 2.0,
+            link_members: 1,
+            ..stream_cfg()
+        };
+        let mut s = StoryStream::new(&cfg);
+        let topic = |from: u32| -> Vec<(u32, f32)> { (from..from + 6).map(|t| (t, 1.0)).collect() };
+        let bridge =
+            |x: u32, y: u32| -> Vec<(u32, f32)> { topic(x).into_iter().chain(topic(y)).collect() };
+        assert_eq!(s.push(&topic(1), None), 0);
+        assert_eq!(s.push(&topic(11), None), 1);
+        assert_eq!(s.push(&topic(21), None), 2);
+        // the third story merges into the second, then the second into the first
+        assert_eq!(s.push(&bridge(11, 21), None), 1);
+        assert_eq!(s.push(&bridge(1, 11), None), 0);
+        let c = s.clustering();
+        assert_eq!(c.stories, vec![vec![0, 1, 2, 3, 4]]);
+        assert_eq!(
+            c.merged,
+            vec![vec![1, 2]],
+            "both ids the first story absorbed"
+        );
     }
 
     #[test]

@@ -128,7 +128,8 @@ pub struct Story {
     /// A short lead made of the story's best-corroborated facts.
     pub brief: String,
     pub timeline: Vec<TimelineEntry>,
-    /// Ids of younger stories merged into this one; the older id is the one kept.
+    /// Ids of younger stories merged into this one, directly or by way of a story that was
+    /// merged into it later; the older id is the one kept.
     pub merged: Vec<String>,
     /// The happenings the story is made of, each a group of its facts.
     pub events: Vec<Event>,

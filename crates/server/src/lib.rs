@@ -303,24 +303,57 @@ async fn list_stories(
     Ok(json_response(StatusCode::OK, to_json(&page)?))
 }
 
+/// A story looked up by id: found, or an id that left the dossier (merged into another
+/// story) and now redirects to the story holding its articles.
+enum Lookup<T> {
+    Found(T),
+    Moved(String),
+}
+
+/// Finds story `id` with `get`, else its alias; 404 when it is neither.
+async fn find_story<T: Send + 'static>(
+    state: &AppState,
+    id: &str,
+    get: impl FnOnce(&Store, &str) -> Result<Option<T>, StoreError> + Send + 'static,
+) -> Result<Lookup<T>, ApiError> {
+    let lookup = id.to_string();
+    let found = state
+        .read(move |s| match get(s, &lookup)? {
+            Some(t) => Ok(Some(Lookup::Found(t))),
+            None => Ok(s.story_alias(&lookup)?.map(Lookup::Moved)),
+        })
+        .await?;
+    found.ok_or_else(|| ApiError::not_found("story", id))
+}
+
+/// `307` to `location`: the story asked for was merged into the one there. Temporary, so
+/// nothing caches it: with corpus frequencies a later re-analysis may give the id back.
+fn moved(location: String, to: &str) -> Response {
+    let body = serde_json::json!({ "moved_to": to }).to_string();
+    (
+        StatusCode::TEMPORARY_REDIRECT,
+        [
+            (header::LOCATION, location),
+            (header::CONTENT_TYPE, "application/json".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 async fn get_story(
     State(state): State<AppState>,
     UrlPath(id): UrlPath<String>,
 ) -> Result<Response, ApiError> {
-    let lookup = id.clone();
     // The story's dossier is stored as JSON: served as is, with no decoding.
-    match state.read(move |s| s.story_json(&lookup)).await? {
-        Some(body) => Ok(json_response(StatusCode::OK, body)),
-        None => Err(ApiError::not_found("story", &id)),
+    match find_story(&state, &id, |s, id| s.story_json(id)).await? {
+        Lookup::Found(body) => Ok(json_response(StatusCode::OK, body)),
+        Lookup::Moved(to) => Ok(moved(format!("/api/stories/{}", percent_encode(&to)), &to)),
     }
 }
 
-async fn story_dossier(state: &AppState, id: &str) -> Result<Dossier, ApiError> {
-    let lookup = id.to_string();
-    state
-        .read(move |s| s.story(&lookup))
-        .await?
-        .ok_or_else(|| ApiError::not_found("story", id))
+async fn story_dossier(state: &AppState, id: &str) -> Result<Lookup<Dossier>, ApiError> {
+    find_story(state, id, |s, id| s.story(id)).await
 }
 
 async fn export_story(
@@ -330,7 +363,17 @@ async fn export_story(
     let format: Format = format
         .parse()
         .map_err(|e: String| ApiError::new(StatusCode::NOT_FOUND, "unknown_format", e))?;
-    let d = story_dossier(&state, &id).await?;
+    let d = match story_dossier(&state, &id).await? {
+        Lookup::Found(d) => d,
+        Lookup::Moved(to) => {
+            let location = format!(
+                "/api/stories/{}/export/{}",
+                percent_encode(&to),
+                format.name()
+            );
+            return Ok(moved(location, &to));
+        }
+    };
     let disposition = format!(
         "inline; filename=\"{}.{}\"",
         id.replace(
@@ -550,7 +593,8 @@ fn percent_encode(s: &str) -> String {
 /// entities, articles (the report crate's HTML page with navigation links).
 async fn story_page(State(state): State<AppState>, UrlPath(id): UrlPath<String>) -> Response {
     let d = match story_dossier(&state, &id).await {
-        Ok(d) => d,
+        Ok(Lookup::Found(d)) => d,
+        Ok(Lookup::Moved(to)) => return moved(format!("/stories/{}", percent_encode(&to)), &to),
         Err(e) => return html_error(e),
     };
     let base = format!("/api/stories/{}/export", percent_encode(&id));

@@ -10,6 +10,19 @@ fn error_response(description: &str) -> Value {
     })
 }
 
+/// A story id that left the dossier: the story it was merged into holds its articles.
+fn moved_response() -> Value {
+    json!({
+        "description": "The story was merged into another; `Location` is the same request for that story",
+        "headers": {"Location": {"schema": {"type": "string"}}},
+        "content": {"application/json": {"schema": {
+            "type": "object",
+            "required": ["moved_to"],
+            "properties": {"moved_to": {"type": "string", "description": "Id of the story that holds the articles now"}}
+        }}}
+    })
+}
+
 fn id_parameter(what: &str) -> Value {
     json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": format!("{what} id")})
 }
@@ -45,6 +58,7 @@ pub fn document() -> String {
                 "parameters": [id_parameter("Story")],
                 "responses": {
                     "200": {"description": "Dossier restricted to the story", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Dossier"}}}},
+                    "307": moved_response(),
                     "404": error_response("Unknown story")
                 }
             }},
@@ -53,6 +67,7 @@ pub fn document() -> String {
                 "parameters": [id_parameter("Story"), {"name": "format", "in": "path", "required": true, "schema": {"enum": ["json", "markdown", "html", "csv", "prov"]}}],
                 "responses": {
                     "200": {"description": "The rendering"},
+                    "307": moved_response(),
                     "404": error_response("Unknown story or format")
                 }
             }},

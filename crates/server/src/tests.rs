@@ -380,3 +380,35 @@ mod fuzz {
         }
     }
 }
+
+#[tokio::test]
+async fn a_merged_story_id_redirects_to_the_story_holding_its_articles() {
+    let (app, dir) = app();
+    let old = first_story(&app).await["id"].as_str().unwrap().to_string();
+    // a later analysis in which the story was merged into another (older) one
+    let mut store = Store::open(&dir.join("t.db")).unwrap();
+    let mut d = store.dossier().unwrap();
+    let new = "s-000000000001".to_string();
+    d.stories[0].id = new.clone();
+    d.stories[0].merged = vec![old.clone()];
+    let (_, seq) = store.articles_for_analysis().unwrap();
+    assert!(store.replace_analysis(&d, seq + 1).unwrap());
+    for (asked, to) in [
+        (format!("/api/stories/{old}"), format!("/api/stories/{new}")),
+        (format!("/stories/{old}"), format!("/stories/{new}")),
+        (
+            format!("/api/stories/{old}/export/markdown"),
+            format!("/api/stories/{new}/export/markdown"),
+        ),
+    ] {
+        let request = Request::builder().uri(&asked).body(Body::empty()).unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::TEMPORARY_REDIRECT, "{asked}");
+        assert_eq!(response.headers()[header::LOCATION], to.as_str());
+        let (status, _) = get(&app, &to).await;
+        assert_eq!(status, StatusCode::OK, "{to}");
+    }
+    let (status, body) = get(&app, "/api/stories/s-ffffffffffff").await;
+    assert_eq!(error_of(status, &body), (404, "not_found".to_string()));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -10,7 +10,10 @@
 //! again from every stored article in `seq` order (by the caller, with the engine) and
 //! written by [`Store::replace_analysis`] in one transaction, which replaces the derived
 //! tables (stories, facts, entities, copies, full-text index of facts) and records the
-//! `seq` it covers and a dossier version. A crash between the two leaves the articles
+//! `seq` it covers and a dossier version. Story ids that the new dossier no longer has
+//! (merged, or regrouped by the re-analysis) keep an alias to the story holding their
+//! articles ([`Store::story_alias`]), so a story link never stops resolving. A crash
+//! between the two leaves the articles
 //! stored and the dossier one step behind; [`Store::pending`] tells, and the next ingest
 //! catches up.
 //!
@@ -124,6 +127,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE dossier_articles (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
     CREATE VIRTUAL TABLE articles_fts USING fts5 (id UNINDEXED, title, text);
     CREATE VIRTUAL TABLE facts_fts USING fts5 (id UNINDEXED, story UNINDEXED, statement);
+    ",
+    // 2: ids of stories no longer in the dossier, each with the story that holds its
+    // articles now (see `Store::replace_analysis`).
+    "
+    CREATE TABLE story_aliases (id TEXT PRIMARY KEY, story TEXT NOT NULL);
     ",
 ];
 
@@ -410,8 +418,11 @@ impl Store {
         if current >= analysed_seq && version > 0 {
             return Ok(false);
         }
+        let before = story_members(&tx)?;
+        let aliases = carried_aliases(&tx, &before, dossier)?;
         tx.execute_batch(
             "DELETE FROM story_articles; DELETE FROM stories; DELETE FROM facts;
+             DELETE FROM story_aliases;
              DELETE FROM entities; DELETE FROM copies; DELETE FROM dossier_articles;
              DELETE FROM facts_fts;",
         )?;
@@ -478,6 +489,10 @@ impl Store {
                 tx.prepare("INSERT INTO copies (position, article, body) VALUES (?1, ?2, ?3)")?;
             for (position, c) in dossier.copies.iter().enumerate() {
                 ins.execute(params![position as i64, c.article, encode(c)])?;
+            }
+            let mut ins = tx.prepare("INSERT INTO story_aliases (id, story) VALUES (?1, ?2)")?;
+            for (id, story) in &aliases {
+                ins.execute(params![id, story])?;
             }
         }
         tx.execute(
@@ -560,6 +575,17 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached("SELECT dossier FROM stories WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The story that now holds the articles of `id`, a story id the store published
+    /// before and the dossier no longer has (merged into an older story, or, with corpus
+    /// frequencies, folded into another by a re-analysis). `None` for a live or unknown id.
+    pub fn story_alias(&self, id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT story FROM story_aliases WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
             .optional()?)
     }
@@ -677,6 +703,86 @@ impl Store {
 /// The dossier restricted to one story: the story, its articles (dossier order), the copies
 /// whose copy is among them, the entities mentioned in them and the story's facts. Empty
 /// lists when the story is unknown.
+/// Each stored story's articles, in ingest order.
+fn story_members(tx: &rusqlite::Transaction) -> Result<BTreeMap<String, Vec<String>>> {
+    let mut stmt = tx.prepare(
+        "SELECT sa.story, sa.article FROM story_articles sa
+         LEFT JOIN articles a ON a.id = sa.article ORDER BY sa.story, a.seq",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for row in rows {
+        let (story, article) = row?;
+        out.entry(story).or_default().push(article);
+    }
+    Ok(out)
+}
+
+/// The aliases to store with `dossier`: every story id the store has published that the
+/// dossier does not have, mapped to a story it does have, so a link to a story never
+/// stops resolving. A story the engine records as merged goes to its survivor; any other
+/// vanished story goes to the new story holding most of its articles (the earliest such
+/// article breaks ties); an older alias follows its story to wherever that went. An id
+/// that is a story again loses its alias.
+fn carried_aliases(
+    tx: &rusqlite::Transaction,
+    before: &BTreeMap<String, Vec<String>>,
+    dossier: &Dossier,
+) -> Result<BTreeMap<String, String>> {
+    let live: BTreeSet<&str> = dossier.stories.iter().map(|s| s.id.as_str()).collect();
+    let story_of: HashMap<&str, &str> = dossier
+        .stories
+        .iter()
+        .flat_map(|s| s.articles.iter().map(|a| (a.as_str(), s.id.as_str())))
+        .collect();
+    let mut moved: BTreeMap<String, String> = BTreeMap::new();
+    for story in &dossier.stories {
+        for m in &story.merged {
+            if !live.contains(m.as_str()) {
+                moved.insert(m.clone(), story.id.clone());
+            }
+        }
+    }
+    for (old, members) in before {
+        if live.contains(old.as_str()) || moved.contains_key(old) {
+            continue;
+        }
+        // (articles held, -(first position)) per new story: most articles, then earliest
+        let mut votes: HashMap<&str, (usize, isize)> = HashMap::new();
+        for (i, a) in members.iter().enumerate() {
+            if let Some(&s) = story_of.get(a.as_str()) {
+                let v = votes.entry(s).or_insert((0, -(i as isize)));
+                v.0 += 1;
+            }
+        }
+        if let Some((s, _)) = votes
+            .into_iter()
+            .max_by_key(|&(s, v)| (v, std::cmp::Reverse(s)))
+        {
+            moved.insert(old.clone(), s.to_string());
+        }
+    }
+    let mut aliases = moved.clone();
+    let mut stmt = tx.prepare("SELECT id, story FROM story_aliases")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (id, target) = row?;
+        if live.contains(id.as_str()) || aliases.contains_key(&id) {
+            continue;
+        }
+        // targets were live stories when written: one step reaches a live story again
+        let target = if live.contains(target.as_str()) {
+            Some(target)
+        } else {
+            moved.get(&target).cloned()
+        };
+        if let Some(t) = target {
+            aliases.insert(id, t);
+        }
+    }
+    Ok(aliases)
+}
+
 pub fn story_dossier(d: &Dossier, story_id: &str) -> Dossier {
     let index = StoryIndex::new(d);
     match d.stories.iter().find(|s| s.id == story_id) {

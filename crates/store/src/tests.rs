@@ -225,3 +225,97 @@ fn a_story_dossier_holds_only_that_storys_records_in_dossier_order() {
     );
     assert!(story_dossier(&d, "s9").stories.is_empty());
 }
+
+/// A dossier over `articles` with the given stories: (first article, members, merged ids).
+fn dossier_with(articles: &[Article], stories: &[(&str, &[&str], &[&str])]) -> Dossier {
+    let mut d = dossier_of(articles);
+    d.stories = stories
+        .iter()
+        .map(|(first, members, merged)| Story {
+            id: story_id(first),
+            title: (*first).into(),
+            articles: members.iter().map(|a| a.to_string()).collect(),
+            brief: String::new(),
+            timeline: vec![],
+            merged: merged.iter().map(|m| story_id(m)).collect(),
+            events: vec![],
+        })
+        .collect();
+    d
+}
+
+fn story_id(first: &str) -> String {
+    corroborate_model::stable_id("s-", &[first])
+}
+
+#[test]
+fn a_story_id_that_leaves_the_dossier_keeps_pointing_at_its_articles() {
+    let mut store = Store::open_in_memory().unwrap();
+    let articles = vec![
+        article("a", "Syria foiled two plots."),
+        article("b", "Raids in Idlib."),
+        article("c", "Arrests in Homs."),
+    ];
+    store.add_articles(articles.clone()).unwrap();
+    let alias = |store: &Store, first: &str| store.story_alias(&story_id(first)).unwrap();
+    let replace = |store: &mut Store, seq: i64, stories: &[(&str, &[&str], &[&str])]| {
+        assert!(store
+            .replace_analysis(&dossier_with(&articles, stories), seq)
+            .unwrap());
+    };
+    replace(
+        &mut store,
+        1,
+        &[("a", &["a"], &[]), ("b", &["b"], &[]), ("c", &["c"], &[])],
+    );
+    assert_eq!(alias(&store, "b"), None, "a live story has no alias");
+    // the engine merges b's story into a's and records it
+    replace(
+        &mut store,
+        2,
+        &[("a", &["a", "b"], &["b"]), ("c", &["c"], &[])],
+    );
+    assert!(store.story(&story_id("b")).unwrap().is_none());
+    assert_eq!(alias(&store, "b"), Some(story_id("a")));
+    // a re-analysis folds a's story into c's with no record: both old ids follow it
+    replace(&mut store, 3, &[("c", &["a", "b", "c"], &[])]);
+    assert_eq!(alias(&store, "a"), Some(story_id("c")));
+    assert_eq!(
+        alias(&store, "b"),
+        Some(story_id("c")),
+        "an alias follows its story"
+    );
+    // an id that is a story again is served as itself
+    replace(
+        &mut store,
+        4,
+        &[("a", &["a"], &[]), ("c", &["b", "c"], &[])],
+    );
+    assert_eq!(alias(&store, "a"), None);
+    assert_eq!(alias(&store, "b"), Some(story_id("c")));
+    assert_eq!(alias(&store, "c"), None);
+}
+
+#[test]
+fn a_vanished_story_goes_to_the_story_holding_most_of_its_articles() {
+    let mut store = Store::open_in_memory().unwrap();
+    let articles: Vec<Article> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|id| article(id, &format!("Text {id}.")))
+        .collect();
+    store.add_articles(articles.clone()).unwrap();
+    let first = dossier_with(
+        &articles,
+        &[("a", &["a", "b", "c"], &[]), ("d", &["d"], &[])],
+    );
+    store.replace_analysis(&first, 1).unwrap();
+    let second = dossier_with(
+        &articles,
+        &[("b", &["b", "c"], &[]), ("d", &["a", "d"], &[])],
+    );
+    store.replace_analysis(&second, 2).unwrap();
+    assert_eq!(
+        store.story_alias(&story_id("a")).unwrap(),
+        Some(story_id("b"))
+    );
+}
