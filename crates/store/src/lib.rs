@@ -700,9 +700,6 @@ impl Store {
     }
 }
 
-/// The dossier restricted to one story: the story, its articles (dossier order), the copies
-/// whose copy is among them, the entities mentioned in them and the story's facts. Empty
-/// lists when the story is unknown.
 /// Each stored story's articles, in ingest order.
 fn story_members(tx: &rusqlite::Transaction) -> Result<BTreeMap<String, Vec<String>>> {
     let mut stmt = tx.prepare(
@@ -755,10 +752,8 @@ fn carried_aliases(
                 v.0 += 1;
             }
         }
-        if let Some((s, _)) = votes
-            .into_iter()
-            .max_by_key(|&(s, v)| (v, std::cmp::Reverse(s)))
-        {
+        // first positions differ, so the key is unique: no tie is left to the map's order
+        if let Some((s, _)) = votes.into_iter().max_by_key(|&(_, v)| v) {
             moved.insert(old.clone(), s.to_string());
         }
     }
@@ -783,6 +778,9 @@ fn carried_aliases(
     Ok(aliases)
 }
 
+/// The dossier restricted to one story: the story, its articles (dossier order), the copies
+/// whose copy is among them, the entities mentioned in them and the story's facts. Empty
+/// lists when the story is unknown.
 pub fn story_dossier(d: &Dossier, story_id: &str) -> Dossier {
     let index = StoryIndex::new(d);
     match d.stories.iter().find(|s| s.id == story_id) {
