@@ -163,7 +163,8 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
 pub struct ExportArgs {
     #[command(flatten)]
     db: DbArg,
-    /// Story id; without it, the whole dossier.
+    /// Story id; without it, the whole dossier. The id of a story that has since been
+    /// merged into another exports that other story (and says so on stderr).
     #[arg(long)]
     story: Option<String>,
     /// json (schema 1), markdown, html (standalone page), csv (facts) or prov (PROV-JSON).
@@ -188,9 +189,19 @@ fn open_existing(path: &Path) -> Result<Store> {
 pub fn export(args: &ExportArgs) -> Result<ExitCode> {
     let store = open_existing(&args.db.path())?;
     let dossier = match &args.story {
-        Some(id) => store
-            .story(id)?
-            .with_context(|| format!("no story with id {id:?} in the database"))?,
+        Some(id) => match store.story(id)? {
+            Some(d) => d,
+            None => {
+                // an id the database published before: its articles are in another story now
+                let to = store
+                    .story_alias(id)?
+                    .with_context(|| format!("no story with id {id:?} in the database"))?;
+                eprintln!("story {id} was merged into {to}; exporting {to}");
+                store
+                    .story(&to)?
+                    .with_context(|| format!("story {id:?} points at {to:?}, which is missing"))?
+            }
+        },
         None => store.dossier()?,
     };
     crate::write_output(&args.format.render(&dossier), args.output.as_ref())?;

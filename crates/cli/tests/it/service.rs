@@ -101,6 +101,47 @@ fn articles_ingested_later_join_the_existing_story_with_a_stable_id() {
 }
 
 #[test]
+fn export_of_a_merged_story_id_exports_the_story_holding_its_articles() {
+    let dir = tempdir("moved");
+    let db = dir.join("news.db");
+    ok(&corroborate(&[
+        "ingest",
+        "-q",
+        "--db",
+        s(&db),
+        s(&crate::examples()),
+    ]));
+    let mut store = Store::open(&db).unwrap();
+    let mut d = store.dossier().unwrap();
+    let old = d.stories[0].id.clone();
+    // as if a later analysis had merged the story into an older one
+    d.stories[0].id = "s-000000000001".into();
+    d.stories[0].merged = vec![old.clone()];
+    let (_, seq) = store.articles_for_analysis().unwrap();
+    assert!(store.replace_analysis(&d, seq + 1).unwrap());
+    let out = corroborate(&[
+        "export",
+        "--db",
+        s(&db),
+        "--story",
+        &old,
+        "--format",
+        "json",
+    ]);
+    let json: corroborate_model::Dossier = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(json.stories[0].id, "s-000000000001");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("story {old} was merged into s-000000000001")),
+        "{stderr}"
+    );
+    let out = corroborate(&["export", "--db", s(&db), "--story", "s-ffffffffffff"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no story with id"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn export_renders_a_story_in_every_format() {
     let dir = tempdir("export");
     let db = dir.join("news.db");
