@@ -314,23 +314,52 @@ fn bench(paths: &[PathBuf], repeat: usize, common: &Common) -> Result<ExitCode> 
         n as f64 / read_time.as_secs_f64()
     );
     let mut best: Option<(Duration, Vec<(Step, Duration)>)> = None;
-    for _ in 0..repeat.max(1) {
+    // the process's peak resident memory as each stage ends, in the first repetition (the
+    // peak never goes down, so later ones would show the first one's)
+    let peaks: std::sync::Mutex<Vec<Option<u64>>> = std::sync::Mutex::new(Vec::new());
+    let note_peak = || {
+        if let Ok(mut p) = peaks.lock() {
+            p.push(stream_bench::status_bytes("VmHWM:"));
+        }
+    };
+    for i in 0..repeat.max(1) {
         let articles = outcome.articles.clone();
         let t = Instant::now();
-        let analysis = corroborate_engine::run(articles, &config, &|_| {})?;
+        let analysis = if i == 0 {
+            // a step's start is the end of the one before it
+            let on_step = |step: Step| {
+                if step != Step::ALL[0] {
+                    note_peak();
+                }
+            };
+            let a = corroborate_engine::run(articles, &config, &on_step)?;
+            note_peak();
+            a
+        } else {
+            corroborate_engine::run(articles, &config, &|_| {})?
+        };
         let total = t.elapsed();
         if best.as_ref().is_none_or(|(b, _)| total < *b) {
             best = Some((total, analysis.timings));
         }
     }
     let (total, timings) = best.expect("at least one repetition");
-    println!("{:<10} {:>10} {:>14}", "stage", "seconds", "articles/s");
-    for (step, d) in &timings {
+    let peaks = peaks.into_inner().unwrap_or_default();
+    println!(
+        "{:<10} {:>10} {:>14} {:>14}",
+        "stage", "seconds", "articles/s", "peak RSS MB"
+    );
+    for (i, (step, d)) in timings.iter().enumerate() {
+        let peak = match peaks.get(i).copied().flatten() {
+            Some(b) => format!("{:.0}", b as f64 / 1e6),
+            None => "-".to_string(),
+        };
         println!(
-            "{:<10} {:>10.4} {:>14.0}",
+            "{:<10} {:>10.4} {:>14.0} {:>14}",
             step.name(),
             d.as_secs_f64(),
-            n as f64 / d.as_secs_f64().max(1e-9)
+            n as f64 / d.as_secs_f64().max(1e-9),
+            peak
         );
     }
     println!(

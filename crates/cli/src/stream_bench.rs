@@ -30,11 +30,16 @@ impl Rng {
     }
 }
 
-fn rss_bytes() -> Option<u64> {
+/// A size line of `/proc/self/status` (`VmRSS:`, `VmHWM:` for the peak), in bytes.
+pub fn status_bytes(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+fn rss_bytes() -> Option<u64> {
+    status_bytes("VmRSS:")
 }
 
 /// CPU seconds this process has used (user + system), from /proc.

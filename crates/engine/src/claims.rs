@@ -174,7 +174,7 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
             {
                 continue;
             }
-            terms.insert(w.term.clone());
+            terms.insert(w.term.to_string());
         }
         if terms.len() < 3 {
             continue;

@@ -2,6 +2,7 @@
 //! their comparison terms, the publication date, and what the article says about its own
 //! provenance ("Al Jazeera reports, writes UNN").
 
+use compact_str::CompactString;
 use corroborate_model::Article;
 use corroborate_text::dates::{parse_iso, DateValue};
 use corroborate_text::token::{
@@ -15,11 +16,12 @@ pub struct Word {
     pub start: usize,
     pub end: usize,
     pub kind: TokenKind,
-    /// Lower-case ASCII form, possessive removed.
-    pub norm: String,
+    /// Lower-case ASCII form, possessive removed. Words are most of what an analysed corpus
+    /// holds, so both strings are stored inline when short (up to 24 bytes), not on the heap.
+    pub norm: CompactString,
     /// The comparison term: a paraphrase class or stem for common words, the folded name
     /// key for capitalised ones; empty for function words and punctuation.
-    pub term: String,
+    pub term: CompactString,
     pub capitalized: bool,
 }
 
@@ -115,8 +117,8 @@ pub fn analyze(article: Article) -> Doc {
                     start: t.start,
                     end: t.end,
                     kind: t.kind,
-                    norm: raw.to_string(),
-                    term: String::new(),
+                    norm: raw.into(),
+                    term: CompactString::default(),
                     capitalized: false,
                 });
                 continue;
@@ -129,8 +131,8 @@ pub fn analyze(article: Article) -> Doc {
                 start: t.start,
                 end: t.end,
                 kind: t.kind,
-                norm,
-                term,
+                norm: norm.into(),
+                term: term.into(),
                 capitalized,
             });
         }

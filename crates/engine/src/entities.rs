@@ -115,7 +115,7 @@ fn sentence_candidates(
     doc_idx: usize,
     doc: &Doc,
     sentence: usize,
-    lower_vocab: &BTreeSet<String>,
+    lower_vocab: &BTreeSet<&str>,
     out: &mut Vec<Candidate>,
 ) {
     let text = doc.text();
@@ -169,7 +169,7 @@ fn make_candidate(
     mut i: usize,
     j: usize,
     mut initial: bool,
-    lower_vocab: &BTreeSet<String>,
+    lower_vocab: &BTreeSet<&str>,
     out: &mut Vec<Candidate>,
 ) {
     let text = doc.text();
@@ -336,7 +336,7 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
         for s in &doc.sentences {
             for w in &s.words {
                 if w.kind == TokenKind::Word && !w.capitalized {
-                    vocab.insert(w.norm.clone());
+                    vocab.insert(w.norm.as_str());
                 }
             }
         }
