@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use corroborate_model::{stable_hash, Copy, CopyBasis, CopyKind};
 use corroborate_text::sparse;
+use rayon::slice::ParallelSliceMut;
 
 use crate::config::DedupeConfig;
 use crate::doc::Doc;
@@ -149,24 +150,25 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
         .iter()
         .map(|d| signatures(d, cfg.min_sentence_terms))
         .collect();
-    // bucket → (document, sentence) entries
-    let mut buckets: HashMap<u64, Vec<(u32, u32)>> = HashMap::new();
+    // (band key, document, sentence) for every sentence and band, sorted: a run of equal
+    // keys is an LSH bucket. A flat array holds the mostly one-entry buckets in 16 bytes an
+    // entry, where a map of lists took several times that.
+    let mut entries: Vec<(u64, u32, u32)> =
+        Vec::with_capacity(sigs.iter().map(Vec::len).sum::<usize>() * BANDS);
     for (d, sentences) in sigs.iter().enumerate() {
         for (si, s) in sentences.iter().enumerate() {
-            for key in band_keys(s) {
-                let list = buckets.entry(key).or_default();
-                if list.last() != Some(&(d as u32, si as u32)) {
-                    list.push((d as u32, si as u32));
-                }
-            }
+            entries.extend(band_keys(s).map(|key| (key, d as u32, si as u32)));
         }
     }
-    // for each document pair, the sentence pairs that collided in some band
+    entries.par_sort_unstable();
+    entries.dedup(); // a sentence whose bands share a key is in that bucket once
+                     // for each document pair, the sentence pairs that collided in some band
     let mut collided: HashMap<DocPair, Vec<SentencePair>> = HashMap::new();
-    for list in buckets.values() {
-        if list.len() < 2 {
+    for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
+        if bucket.len() < 2 {
             continue;
         }
+        let list: Vec<(u32, u32)> = bucket.iter().map(|&(_, d, s)| (d, s)).collect();
         let docs_in = {
             let mut d: Vec<u32> = list.iter().map(|e| e.0).collect();
             d.dedup();

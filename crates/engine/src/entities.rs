@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use compact_str::CompactString;
 use corroborate_model::{stable_id, Entity, EntityKind};
 use corroborate_text::token::{is_all_caps, TokenKind};
 use corroborate_text::{fold, lexicon, ParaKind};
@@ -44,8 +45,8 @@ struct Candidate {
     /// Word index range in the sentence, for parenthetical definitions.
     w_start: usize,
     w_end: usize,
-    surface: String,
-    key: String,
+    surface: CompactString,
+    key: CompactString,
     person_hint: bool,
     /// Next to an organisation noun: 'the newspaper "Independence"', "Dabiq news agency".
     org_hint: bool,
@@ -257,8 +258,8 @@ fn make_candidate(
     let last = &words[j - 1];
     let end = last.end - possessive_len(&text[last.start..last.end]);
     let start = words[k].start;
-    let surface = text[start..end].to_string();
-    let key = fold::name_key(&surface);
+    let surface = CompactString::from(&text[start..end]);
+    let key = CompactString::from(fold::name_key(&surface));
     if key.is_empty() || key.len() < 2 {
         return;
     }
@@ -348,15 +349,15 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
         }
     }
     // one node per distinct key
-    let mut node_of: BTreeMap<String, usize> = BTreeMap::new();
+    let mut node_of: BTreeMap<&str, usize> = BTreeMap::new();
     for c in &cands {
         let next = node_of.len();
-        node_of.entry(c.key.clone()).or_insert(next);
+        node_of.entry(c.key.as_str()).or_insert(next);
     }
-    let keys: Vec<String> = {
-        let mut v = vec![String::new(); node_of.len()];
+    let keys: Vec<&str> = {
+        let mut v = vec![""; node_of.len()];
         for (k, &i) in &node_of {
-            v[i] = k.clone();
+            v[i] = k;
         }
         v
     };
@@ -364,7 +365,7 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
     let mut person_nodes = BTreeSet::new();
     let mut surfaces: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); keys.len()];
     for c in &cands {
-        let n = node_of[&c.key];
+        let n = node_of[c.key.as_str()];
         surfaces[n].insert(c.surface.as_str());
         if c.person_hint {
             person_nodes.insert(n);
@@ -411,7 +412,7 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
                 .any(|w| w.norm == ")")
         });
         if opens && closes && (is_all_caps(&c.surface) || is_all_caps(&next.surface)) {
-            uf.union(node_of[&c.key], node_of[&next.key]);
+            uf.union(node_of[c.key.as_str()], node_of[next.key.as_str()]);
         }
     }
     // acronyms that are the initials of exactly one multi-word name
@@ -478,13 +479,13 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
     // a lone family name joins the one person who has it (in the same article first)
     let mut docs_of_node: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); keys.len()];
     for c in &cands {
-        docs_of_node[node_of[&c.key]].insert(c.doc);
+        docs_of_node[node_of[c.key.as_str()]].insert(c.doc);
     }
     for (n, key) in keys.iter().enumerate() {
         if key.contains(' ') {
             continue;
         }
-        let Some(owners) = by_family.get(key) else {
+        let Some(owners) = by_family.get(*key) else {
             continue;
         };
         let roots: BTreeSet<usize> = owners.iter().map(|&o| uf.find(o)).collect();
@@ -511,8 +512,8 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
 fn build(
     docs: &[Doc],
     cands: &[Candidate],
-    node_of: &BTreeMap<String, usize>,
-    keys: &[String],
+    node_of: &BTreeMap<&str, usize>,
+    keys: &[&str],
     uf: &mut UnionFind,
     person_nodes: &BTreeSet<usize>,
 ) -> EntityIndex {
@@ -528,7 +529,7 @@ fn build(
     }
     let mut groups: BTreeMap<usize, Acc> = BTreeMap::new();
     for c in cands {
-        let node = node_of[&c.key];
+        let node = node_of[c.key.as_str()];
         let root = uf.find(node);
         let acc = groups.entry(root).or_insert_with(|| Acc {
             all_initial: true,
@@ -590,7 +591,7 @@ fn build(
             .unwrap_or_default();
         let mut aliases: BTreeSet<String> = acc.forms.keys().map(|s| s.to_string()).collect();
         aliases.extend(acc.extra_aliases.iter().cloned());
-        let id = stable_id("e-", &[&fold::name_key(&name), &keys[*root]]);
+        let id = stable_id("e-", &[&fold::name_key(&name), keys[*root]]);
         root_to_entity.insert(*root, entities.len());
         entities.push(Entity {
             id,
@@ -621,7 +622,7 @@ fn build(
     let sorted: Vec<Entity> = order.iter().map(|&i| entities[i].clone()).collect();
     let mut mentions = vec![Vec::new(); docs.len()];
     for c in cands {
-        let root = uf.find(node_of[&c.key]);
+        let root = uf.find(node_of[c.key.as_str()]);
         if let Some(&e) = root_to_entity.get(&root) {
             mentions[c.doc].push(Mention {
                 sentence: c.sentence,
