@@ -116,7 +116,7 @@ fn sentence_candidates(
     doc_idx: usize,
     doc: &Doc,
     sentence: usize,
-    lower_vocab: &BTreeSet<&str>,
+    lower_vocab: &[&str],
     out: &mut Vec<Candidate>,
 ) {
     let text = doc.text();
@@ -170,7 +170,7 @@ fn make_candidate(
     mut i: usize,
     j: usize,
     mut initial: bool,
-    lower_vocab: &BTreeSet<&str>,
+    lower_vocab: &[&str],
     out: &mut Vec<Candidate>,
 ) {
     let text = doc.text();
@@ -247,7 +247,7 @@ fn make_candidate(
         }
         if initial && !is_all_caps(head) && !title {
             let common = lexicon::is_reporting(head_norm)
-                || lower_vocab.contains(head_norm)
+                || lower_vocab.binary_search(&head_norm).is_ok()
                 || (COMMON_SUFFIXES.iter().any(|s| head_norm.ends_with(s))
                     && !lexicon::is_place(head_norm));
             if common {
@@ -332,15 +332,19 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
     // lower-case words seen anywhere: a capitalised first word that also occurs in lower
     // case is a common word, not a name
     let mut cands = Vec::new();
+    // the document's lower-case words, sorted (a search, not a tree: built once per document)
+    let mut vocab: Vec<&str> = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
-        let mut vocab = BTreeSet::new();
+        vocab.clear();
         for s in &doc.sentences {
             for w in &s.words {
                 if w.kind == TokenKind::Word && !w.capitalized {
-                    vocab.insert(w.norm.as_str());
+                    vocab.push(w.norm.as_str());
                 }
             }
         }
+        vocab.sort_unstable();
+        vocab.dedup();
         for (si, s) in doc.sentences.iter().enumerate() {
             if s.kind == ParaKind::Boilerplate || s.kind == ParaKind::Dateline {
                 continue;
@@ -350,10 +354,14 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
     }
     // one node per distinct key
     let mut node_of: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in &cands {
-        let next = node_of.len();
-        node_of.entry(c.key.as_str()).or_insert(next);
-    }
+    // each candidate's node, looked up once
+    let node: Vec<usize> = cands
+        .iter()
+        .map(|c| {
+            let next = node_of.len();
+            *node_of.entry(c.key.as_str()).or_insert(next)
+        })
+        .collect();
     let keys: Vec<&str> = {
         let mut v = vec![""; node_of.len()];
         for (k, &i) in &node_of {
@@ -364,8 +372,7 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
     let mut uf = UnionFind((0..keys.len()).collect());
     let mut person_nodes = BTreeSet::new();
     let mut surfaces: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); keys.len()];
-    for c in &cands {
-        let n = node_of[c.key.as_str()];
+    for (c, &n) in cands.iter().zip(&node) {
         surfaces[n].insert(c.surface.as_str());
         if c.person_hint {
             person_nodes.insert(n);
@@ -412,7 +419,7 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
                 .any(|w| w.norm == ")")
         });
         if opens && closes && (is_all_caps(&c.surface) || is_all_caps(&next.surface)) {
-            uf.union(node_of[c.key.as_str()], node_of[next.key.as_str()]);
+            uf.union(node[ci], node[ci + 1]);
         }
     }
     // acronyms that are the initials of exactly one multi-word name
@@ -478,8 +485,8 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
     }
     // a lone family name joins the one person who has it (in the same article first)
     let mut docs_of_node: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); keys.len()];
-    for c in &cands {
-        docs_of_node[node_of[c.key.as_str()]].insert(c.doc);
+    for (c, &n) in cands.iter().zip(&node) {
+        docs_of_node[n].insert(c.doc);
     }
     for (n, key) in keys.iter().enumerate() {
         if key.contains(' ') {
@@ -506,13 +513,13 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
             person_nodes.insert(n);
         }
     }
-    build(docs, &cands, &node_of, &keys, &mut uf, &person_nodes)
+    build(docs, &cands, &node, &keys, &mut uf, &person_nodes)
 }
 
 fn build(
     docs: &[Doc],
     cands: &[Candidate],
-    node_of: &BTreeMap<&str, usize>,
+    node: &[usize],
     keys: &[&str],
     uf: &mut UnionFind,
     person_nodes: &BTreeSet<usize>,
@@ -528,8 +535,7 @@ fn build(
         extra_aliases: BTreeSet<String>,
     }
     let mut groups: BTreeMap<usize, Acc> = BTreeMap::new();
-    for c in cands {
-        let node = node_of[c.key.as_str()];
+    for (c, &node) in cands.iter().zip(node) {
         let root = uf.find(node);
         let acc = groups.entry(root).or_insert_with(|| Acc {
             all_initial: true,
@@ -621,8 +627,8 @@ fn build(
     }
     let sorted: Vec<Entity> = order.iter().map(|&i| entities[i].clone()).collect();
     let mut mentions = vec![Vec::new(); docs.len()];
-    for c in cands {
-        let root = uf.find(node_of[c.key.as_str()]);
+    for (c, &node) in cands.iter().zip(node) {
+        let root = uf.find(node);
         if let Some(&e) = root_to_entity.get(&root) {
             mentions[c.doc].push(Mention {
                 sentence: c.sentence,
