@@ -11,7 +11,10 @@
 //! claims with a different value are recorded as conflicts instead. A denial is never
 //! aligned with a claim it denies; it conflicts with it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+// foldhash, not SipHash: term weights are looked up for every pair of claims compared
+use foldhash::HashMap;
 
 use corroborate_model::Stance;
 use corroborate_text::dates::{find_dates, DateValue};
@@ -321,7 +324,7 @@ fn weights(claims: &[Claim]) -> Weights<'_> {
 }
 
 fn idf(claims: &[Claim]) -> HashMap<&str, f64> {
-    let mut df: HashMap<&str, f64> = HashMap::new();
+    let mut df: HashMap<&str, f64> = HashMap::default();
     for c in claims {
         for t in &c.terms {
             *df.entry(t.as_str()).or_default() += 1.0;
@@ -395,7 +398,7 @@ pub fn align(claims: &[Claim], cfg: &ClaimsConfig) -> Vec<FactDraft> {
     let w = weights(claims);
     let mut facts: Vec<FactDraft> = Vec::new();
     let mut fact_of: Vec<usize> = vec![usize::MAX; claims.len()];
-    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut index: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut numeric_conflicts: Vec<(usize, usize)> = Vec::new();
     for (ci, c) in claims.iter().enumerate() {
         // a denial right after a denial in the same article continues it ("The source

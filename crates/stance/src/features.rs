@@ -11,7 +11,9 @@ use crate::Stance;
 use corroborate_model::stable_hash;
 use corroborate_text::token::tokenize_range;
 use corroborate_text::{lexicon, segment, ParaKind, TokenKind};
-use std::collections::HashMap;
+// foldhash, not SipHash: these maps are built per article and per claim-article pair, and
+// only looked up (or sorted before use), so their order never reaches the output
+use foldhash::{HashMap, HashSet};
 
 /// Words that say a claim is false, beyond the shared denial lexicon.
 const REFUTING: &[&str] = &[
@@ -306,7 +308,7 @@ fn hashed_tf<'a>(terms: impl Iterator<Item = &'a u64>, size: usize, offset: usiz
     if size == 0 {
         return Vec::new();
     }
-    let mut counts: HashMap<u32, f32> = HashMap::new();
+    let mut counts: HashMap<u32, f32> = HashMap::default();
     for t in terms {
         *counts.entry((t % size as u64) as u32).or_default() += 1.0;
     }
@@ -397,7 +399,7 @@ pub(crate) fn article_features_of(
         .map(|s| TfIdf::new(s.terms.iter(), idf))
         .collect();
     let body_vec = TfIdf::new(all(), idf);
-    let mut terms: HashMap<u64, u32> = HashMap::new();
+    let mut terms: HashMap<u64, u32> = HashMap::default();
     for t in all() {
         *terms.entry(*t).or_default() += 1;
     }
@@ -506,7 +508,7 @@ pub(crate) fn pair_features(
             }
         }
         if rank == 0 && !claim_set.is_empty() {
-            let sset: std::collections::HashSet<&u64> = s.terms.iter().collect();
+            let sset: HashSet<&u64> = s.terms.iter().collect();
             top_overlap = claim_set.iter().filter(|t| sset.contains(t)).count() as f32
                 / claim_set.len() as f32;
         }
@@ -527,7 +529,7 @@ pub(crate) fn pair_features(
         .map(|t| idf_of(idf, *t))
         .sum::<f32>()
         .max(1e-6);
-    let lead: std::collections::HashSet<u64> = article
+    let lead: HashSet<u64> = article
         .text
         .sentences
         .iter()
@@ -536,11 +538,10 @@ pub(crate) fn pair_features(
         .collect();
     let lead_found = claim_set.iter().filter(|t| lead.contains(t)).count() as f32;
     // Claim bigrams that occur in the article, in order.
-    let claim_bigrams: std::collections::HashSet<(u64, u64)> =
-        claim_terms.windows(2).map(|w| (w[0], w[1])).collect();
+    let claim_bigrams: HashSet<(u64, u64)> = claim_terms.windows(2).map(|w| (w[0], w[1])).collect();
     let mut body_bigrams = 0usize;
     if !claim_bigrams.is_empty() {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::default();
         for s in &article.text.sentences {
             for w in s.terms.windows(2) {
                 if claim_bigrams.contains(&(w[0], w[1])) {
@@ -687,7 +688,7 @@ pub(crate) fn relatedness_input(own: &[Entry], layout: &Layout) -> Vec<Entry> {
 pub(crate) fn idf_table<'a>(texts: impl Iterator<Item = &'a TextTerms>, size: usize) -> Vec<f32> {
     let mut df = vec![0u32; size];
     let mut n = 0u32;
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::default();
     for t in texts {
         n += 1;
         seen.clear();
