@@ -329,8 +329,8 @@ fn kind_hint(key: &str, surface: &str) -> Option<EntityKind> {
 
 /// Builds entities and mentions for all documents.
 pub fn resolve(docs: &[Doc]) -> EntityIndex {
-    // lower-case words seen anywhere: a capitalised first word that also occurs in lower
-    // case is a common word, not a name
+    // a capitalised first word that also occurs in lower case in the same article is a
+    // common word, not a name
     let mut cands = Vec::new();
     // the document's lower-case words, sorted (a search, not a tree: built once per document)
     let mut vocab: Vec<&str> = Vec::new();

@@ -100,9 +100,9 @@ fn articles_ingested_later_join_the_existing_story_with_a_stable_id() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-#[test]
-fn export_of_a_merged_story_id_exports_the_story_holding_its_articles() {
-    let dir = tempdir("moved");
+/// A fresh folder (`tag`) with a database holding the examples, ingested: (folder, db).
+fn examples_db(tag: &str) -> (PathBuf, PathBuf) {
+    let dir = tempdir(tag);
     let db = dir.join("news.db");
     ok(&corroborate(&[
         "ingest",
@@ -111,6 +111,12 @@ fn export_of_a_merged_story_id_exports_the_story_holding_its_articles() {
         s(&db),
         s(&crate::examples()),
     ]));
+    (dir, db)
+}
+
+#[test]
+fn export_of_a_merged_story_id_exports_the_story_holding_its_articles() {
+    let (dir, db) = examples_db("moved");
     let mut store = Store::open(&db).unwrap();
     let mut d = store.dossier().unwrap();
     let old = d.stories[0].id.clone();
@@ -143,15 +149,7 @@ fn export_of_a_merged_story_id_exports_the_story_holding_its_articles() {
 
 #[test]
 fn export_renders_a_story_in_every_format() {
-    let dir = tempdir("export");
-    let db = dir.join("news.db");
-    ok(&corroborate(&[
-        "ingest",
-        "-q",
-        "--db",
-        s(&db),
-        s(&crate::examples()),
-    ]));
+    let (dir, db) = examples_db("export");
     let story = Store::open(&db).unwrap().dossier().unwrap().stories[0]
         .id
         .clone();
