@@ -9,7 +9,10 @@
 //! most), found through an inverted index over terms. Quantities and dates must agree:
 //! "six-month" and "180 days" do, "61 raids" and "60 raids" do not, and such near-equal
 //! claims with a different value are recorded as conflicts instead. A denial is never
-//! aligned with a claim it denies; it conflicts with it.
+//! aligned with a claim it denies; it conflicts with it. Dates that differ are told apart
+//! from dates that contradict by when the articles appeared: a claim dated 9 March says
+//! nothing against one published on 3 March (that article could not have known of the 9th),
+//! so the two are different happenings, neither aligned nor in conflict.
 
 use std::collections::BTreeSet;
 
@@ -17,7 +20,7 @@ use std::collections::BTreeSet;
 use foldhash::HashMap;
 
 use corroborate_model::Stance;
-use corroborate_text::dates::{find_dates, DateValue};
+use corroborate_text::dates::{different_happenings, find_dates, DateValue};
 use corroborate_text::quantity::{quantities, Quantity};
 use corroborate_text::token::TokenKind;
 use corroborate_text::{lexicon, sparse};
@@ -45,6 +48,8 @@ pub struct Claim {
     pub entities: BTreeSet<usize>,
     pub quantities: Vec<Quantity>,
     pub dates: Vec<DateValue>,
+    /// The article's publication date.
+    pub published: Option<DateValue>,
     pub stance: Stance,
     pub attribution: Option<Attribution>,
 }
@@ -204,6 +209,7 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
             entities,
             quantities,
             dates,
+            published: doc.published,
             stance,
             attribution,
         });
@@ -354,18 +360,36 @@ fn quantity_relation(a: &Claim, b: &Claim) -> (usize, bool) {
     (agree, clash)
 }
 
-fn date_relation(a: &Claim, b: &Claim) -> (usize, bool) {
+/// How the values of two claims relate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Values {
+    /// Nothing disagrees.
+    Compatible,
+    /// A number or a date differs: said of one thing, they contradict.
+    Clash,
+    /// The dates differ and one article appeared before the other's date: two happenings.
+    Distinct,
+}
+
+/// Dates the two claims agree on, and how their dates relate.
+fn date_relation(a: &Claim, b: &Claim) -> (usize, Values) {
     let agree = a
         .dates
         .iter()
         .filter(|da| b.dates.iter().any(|db| da.agrees_with(db)))
         .count();
-    let clash = agree == 0 && !a.dates.is_empty() && !b.dates.is_empty();
-    (agree, clash)
+    let relation = if agree > 0 || a.dates.is_empty() || b.dates.is_empty() {
+        Values::Compatible
+    } else if different_happenings(&a.dates, a.published, &b.dates, b.published) {
+        Values::Distinct
+    } else {
+        Values::Clash
+    };
+    (agree, relation)
 }
 
-/// Similarity of two claims and whether their values clash.
-fn similarity(a: &Claim, b: &Claim, w: &Weights) -> (f64, bool) {
+/// Similarity of two claims and how their values relate.
+fn similarity(a: &Claim, b: &Claim, w: &Weights) -> (f64, Values) {
     let weight = |t: &String| w.get(t);
     let na: f64 = a.terms.iter().map(|t| weight(t).powi(2)).sum();
     let nb: f64 = b.terms.iter().map(|t| weight(t).powi(2)).sum();
@@ -380,10 +404,14 @@ fn similarity(a: &Claim, b: &Claim, w: &Weights) -> (f64, bool) {
     // an agreeing number or date is as telling as a rare shared word
     let bonus = w.max.powi(2);
     let (qa, qclash) = quantity_relation(a, b);
-    let (da, dclash) = date_relation(a, b);
+    let (da, dates) = date_relation(a, b);
     let extra = (qa + da) as f64 * bonus;
     let sim = (shared + extra) / ((na + extra) * (nb + extra)).sqrt().max(f64::MIN_POSITIVE);
-    (sim, qclash || dclash)
+    let values = match dates {
+        Values::Compatible if qclash => Values::Clash,
+        v => v,
+    };
+    (sim, values)
 }
 
 /// Terms of a claim looked up in the fact index.
@@ -432,11 +460,16 @@ pub fn align(claims: &[Claim], cfg: &ClaimsConfig) -> Vec<FactDraft> {
                 continue;
             }
             let mut score: f64 = 0.0;
-            let mut clash = false;
+            let (mut clash, mut distinct) = (false, false);
             for &m in members.iter().take(MAX_MEMBERS) {
-                let (s, cl) = similarity(c, &claims[m], &w);
-                clash |= cl;
+                let (s, values) = similarity(c, &claims[m], &w);
+                clash |= values == Values::Clash;
+                distinct |= values == Values::Distinct;
                 score = score.max(s);
+            }
+            // another day's happening: a fact of its own, not a contradiction
+            if distinct {
+                continue;
             }
             if clash {
                 if score >= cfg.numeric_conflict_threshold {
@@ -537,12 +570,18 @@ mod tests {
     use corroborate_model::Article;
 
     fn claims_of(texts: &[&str]) -> (Vec<Claim>, Vec<FactDraft>) {
-        let docs: Vec<Doc> = texts
+        let dated: Vec<(&str, &str)> = texts.iter().map(|t| ("2025-11-11", *t)).collect();
+        claims_published(&dated)
+    }
+
+    /// Claims and facts of articles given as (publication date, text).
+    fn claims_published(articles: &[(&str, &str)]) -> (Vec<Claim>, Vec<FactDraft>) {
+        let docs: Vec<Doc> = articles
             .iter()
             .enumerate()
-            .map(|(i, t)| {
+            .map(|(i, (published, t))| {
                 let mut a = Article::new(format!("d{i}"), "s", *t);
-                a.published = Some("2025-11-11".into());
+                a.published = Some((*published).into());
                 analyze(a)
             })
             .collect();
@@ -605,5 +644,21 @@ mod tests {
         ]);
         assert_eq!(facts.len(), 1, "{facts:?}");
         assert!(facts[0].conflicts.is_empty());
+    }
+
+    #[test]
+    fn a_later_day_is_another_happening_unless_both_articles_could_know_both_days() {
+        let first =
+            "Gunmen attacked an army checkpoint in Mayadin on 3 March 2025, killing four soldiers.";
+        let second =
+            "Gunmen attacked an army checkpoint in Mayadin on 9 March 2025, killing two soldiers.";
+        // the report of 3 March cannot be telling of the 9th: two facts, no conflict
+        let (_, facts) = claims_published(&[("2025-03-03", first), ("2025-03-09", second)]);
+        assert_eq!(facts.len(), 2, "{facts:?}");
+        assert!(facts.iter().all(|f| f.conflicts.is_empty()), "{facts:?}");
+        // written on the same later day, the two dates contradict each other
+        let (_, facts) = claims_published(&[("2025-03-10", first), ("2025-03-10", second)]);
+        assert_eq!(facts.len(), 2, "{facts:?}");
+        assert!(facts[0].conflicts.contains(&1), "{facts:?}");
     }
 }

@@ -3,11 +3,15 @@
 //! Candidates come from MinHash LSH over each prose sentence's term set (so a reworded
 //! sentence still collides with its original), never from comparing all pairs. A candidate
 //! pair is verified by aligning sentences in order: the share of one article's sentences
-//! that find a counterpart, monotonically, in the other is the similarity.
+//! that find a counterpart, monotonically, in the other is the similarity. Two sentences
+//! alike in words but dated to different happenings (a wire's template for the attack of
+//! 3 March and for the one of 9 March, see `dates::different_happenings`) are not
+//! counterparts.
 
 use std::collections::{BTreeMap, HashMap};
 
 use corroborate_model::{stable_hash, Copy, CopyBasis, CopyKind};
+use corroborate_text::dates::{different_happenings, find_dates, DateValue, FoundDate};
 use corroborate_text::sparse;
 use rayon::slice::ParallelSliceMut;
 
@@ -22,10 +26,16 @@ type DocPair = (u32, u32);
 type SentencePair = (u32, u32);
 const ROWS: usize = 2;
 
-/// Hashed term sets of the prose sentences long enough to signal copying.
-fn signatures(doc: &Doc, min_terms: usize) -> Vec<Vec<u64>> {
+/// A prose sentence long enough to signal copying: its index in the document and its
+/// hashed term set.
+struct Signature {
+    sentence: usize,
+    terms: Vec<u64>,
+}
+
+fn signatures(doc: &Doc, min_terms: usize) -> Vec<Signature> {
     doc.prose()
-        .map(|(_, s)| {
+        .map(|(si, s)| {
             let mut h: Vec<u64> = s
                 .terms()
                 .iter()
@@ -33,10 +43,48 @@ fn signatures(doc: &Doc, min_terms: usize) -> Vec<Vec<u64>> {
                 .collect();
             h.sort_unstable();
             h.dedup();
-            h
+            Signature {
+                sentence: si,
+                terms: h,
+            }
         })
-        .filter(|h| h.len() >= min_terms)
+        .filter(|h| h.terms.len() >= min_terms)
         .collect()
+}
+
+/// Whether sentence `x` of `a` and sentence `y` of `b` are dated to different happenings.
+/// The same date written the same way is never apart: a copy printed a week later keeps
+/// its original's "on Monday", which only reads as another day against the copy's date.
+fn dated_apart(a: &Doc, x: usize, b: &Doc, y: usize) -> bool {
+    // without a publication day on either side nothing can be told apart
+    let known = |d: &Doc| d.published.is_some_and(|p| p.day.is_some());
+    if !known(a) && !known(b) {
+        return false;
+    }
+    let (tx, ty) = (sentence_text(a, x), sentence_text(b, y));
+    // a day that can tell happenings apart is written with digits ("9 March", "2025-03-09")
+    let has_digit = |t: &str| t.bytes().any(|c| c.is_ascii_digit());
+    if tx == ty || !has_digit(tx) || !has_digit(ty) {
+        return false;
+    }
+    let (fx, fy) = (find_dates(tx, a.published), find_dates(ty, b.published));
+    let written = |text: &str, found: &[FoundDate]| -> Vec<String> {
+        found
+            .iter()
+            .map(|f| text[f.start..f.end].to_lowercase())
+            .collect()
+    };
+    if written(tx, &fx) == written(ty, &fy) {
+        return false;
+    }
+    let values =
+        |found: Vec<FoundDate>| -> Vec<DateValue> { found.into_iter().map(|f| f.value).collect() };
+    different_happenings(&values(fx), a.published, &values(fy), b.published)
+}
+
+fn sentence_text(d: &Doc, s: usize) -> &str {
+    let s = &d.sentences[s];
+    &d.text()[s.start..s.end]
 }
 
 fn mix(x: u64, seed: u64) -> u64 {
@@ -146,7 +194,7 @@ fn direction(docs: &[Doc], a: usize, b: usize) -> (usize, usize, CopyBasis) {
 
 /// Finds every copy among `docs`. Deterministic: output sorted by (article, of).
 pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
-    let sigs: Vec<Vec<Vec<u64>>> = docs
+    let sigs: Vec<Vec<Signature>> = docs
         .iter()
         .map(|d| signatures(d, cfg.min_sentence_terms))
         .collect();
@@ -157,7 +205,7 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
         Vec::with_capacity(sigs.iter().map(Vec::len).sum::<usize>() * BANDS);
     for (d, sentences) in sigs.iter().enumerate() {
         for (si, s) in sentences.iter().enumerate() {
-            entries.extend(band_keys(s).map(|key| (key, d as u32, si as u32)));
+            entries.extend(band_keys(&s.terms).map(|key| (key, d as u32, si as u32)));
         }
     }
     entries.par_sort_unstable();
@@ -214,8 +262,19 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
         }
         let scored: Vec<(u32, u32, f64)> = sentence_pairs
             .iter()
-            .map(|&(x, y)| (x, y, jaccard(&sigs[a][x as usize], &sigs[b][y as usize])))
+            .map(|&(x, y)| {
+                let (sx, sy) = (&sigs[a][x as usize], &sigs[b][y as usize]);
+                (
+                    x,
+                    y,
+                    jaccard(&sx.terms, &sy.terms),
+                    sx.sentence,
+                    sy.sentence,
+                )
+            })
             .filter(|p| p.2 >= cfg.sentence_match)
+            .filter(|p| !dated_apart(&docs[a], p.3, &docs[b], p.4))
+            .map(|(x, y, sim, _, _)| (x, y, sim))
             .collect();
         let (aligned_a, mean_a) = alignment(&scored, false);
         let (aligned_b, mean_b) = alignment(&scored, true);
@@ -331,5 +390,33 @@ mod tests {
         let docs = vec![doc("report", report), doc("summary", summary)];
         let copies = find_copies(&docs, &DedupeConfig::default());
         assert!(copies.is_empty(), "{copies:?}");
+    }
+
+    #[test]
+    fn a_template_report_of_another_day_is_not_a_copy() {
+        let report = |published: &str, day: u8, killed: &str| {
+            let text = format!(
+                "Gunmen attacked an army checkpoint in the city of Mayadin on {day} March 2025, killing {killed} soldiers.\n\
+                 On {day} March the army sealed the roads around Mayadin and searched the nearby villages.\n\
+                 The defence ministry said on {day} March that the attackers fled on motorcycles towards the desert."
+            );
+            let mut a = Article::new(format!("r{day}"), "wire", text);
+            a.published = Some(published.into());
+            analyze(a)
+        };
+        let cfg = DedupeConfig::default();
+        // the wire's report of 9 March repeats its report of 3 March word for word but for
+        // the day: another attack, not a copy
+        let docs = [
+            report("2025-03-03", 3, "four"),
+            report("2025-03-09", 9, "two"),
+        ];
+        assert!(find_copies(&docs, &cfg).is_empty());
+        // the same day's report reprinted is a copy
+        let docs = [
+            report("2025-03-03", 3, "four"),
+            report("2025-03-04", 3, "four"),
+        ];
+        assert_eq!(find_copies(&docs, &cfg).len(), 1);
     }
 }

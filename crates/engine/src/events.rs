@@ -8,6 +8,10 @@
 //! joins the event of a fact stated in the sentence next to it in some article, when the
 //! two share anything (`adjacent_threshold`). Events with fewer than `min_facts` facts are
 //! dropped: a lone fact is not a happening the tool can name.
+//!
+//! Days keep happenings apart: a fact that gives a day (its claims' dates to the day) joins
+//! no event whose facts give only other days, however alike the words. Two attacks on the
+//! same checkpoint on 3 and 9 March are two events; facts that name no day join freely.
 
 use std::collections::HashMap;
 
@@ -27,6 +31,28 @@ pub struct EventDraft {
 /// Dot product of two sorted, unit-length sparse vectors.
 fn cosine(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
     corroborate_text::sparse::dot(a, b)
+}
+
+/// A date to the day: (year, month, day).
+type Day = (i32, u8, u8);
+
+/// The days a fact's claims give, sorted and unique.
+fn days(claims: &[Claim], draft: &FactDraft) -> Vec<Day> {
+    let mut days: Vec<Day> = draft
+        .claims
+        .iter()
+        .flat_map(|&c| &claims[c].dates)
+        .filter_map(|d| Some((d.year, d.month?, d.day?)))
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days
+}
+
+/// Whether facts giving days `a` may share an event with facts giving days `b`: unless
+/// both give days and no day is the same.
+fn same_days(a: &[Day], b: &[Day]) -> bool {
+    a.is_empty() || b.is_empty() || a.iter().any(|d| b.binary_search(d).is_ok())
 }
 
 /// Whether some article states the two facts in consecutive sentences.
@@ -89,12 +115,15 @@ pub fn group(
             v
         })
         .collect();
-    let mut events: Vec<(Vec<usize>, ())> = Vec::new();
+    let fact_days: Vec<Vec<Day>> = drafts.iter().map(|d| days(claims, d)).collect();
+    // each event's facts and the days they give
+    let mut events: Vec<(Vec<usize>, Vec<Day>)> = Vec::new();
     for &f in order {
-        // the event holding the nearest fact, if near enough
+        // the event holding the nearest fact, if near enough and not of other days
         let best = events
             .iter()
             .enumerate()
+            .filter(|(_, (_, event_days))| same_days(&fact_days[f], event_days))
             .map(|(i, (members, _))| {
                 (
                     members
@@ -107,8 +136,14 @@ pub fn group(
             })
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
         match best {
-            Some((score, i)) if score >= cfg.join_threshold => events[i].0.push(f),
-            _ => events.push((vec![f], ())),
+            Some((score, i)) if score >= cfg.join_threshold => {
+                let (members, event_days) = &mut events[i];
+                members.push(f);
+                event_days.extend_from_slice(&fact_days[f]);
+                event_days.sort_unstable();
+                event_days.dedup();
+            }
+            _ => events.push((vec![f], fact_days[f].clone())),
         }
     }
     // A fact no event took joins the event of a fact some article states in the sentence
@@ -125,13 +160,18 @@ pub fn group(
     for f in lone {
         let best = kept
             .iter()
+            .filter(|&&e| same_days(&fact_days[f], &events[e].1))
             .flat_map(|&e| events[e].0.iter().map(move |&g| (e, g)))
             .filter(|&(_, g)| adjacent(claims, &drafts[f], &drafts[g]))
             .map(|(e, g)| (cosine(&vectors[f], &vectors[g]), e))
             .filter(|&(sim, _)| sim >= cfg.adjacent_threshold)
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
         if let Some((_, e)) = best {
-            events[e].0.push(f);
+            let (members, event_days) = &mut events[e];
+            members.push(f);
+            event_days.extend_from_slice(&fact_days[f]);
+            event_days.sort_unstable();
+            event_days.dedup();
         }
     }
     events
@@ -159,6 +199,7 @@ mod tests {
             entities: BTreeSet::new(),
             quantities: Vec::new(),
             dates: Vec::new(),
+            published: None,
             stance: Stance::Asserts,
             attribution: None,
         }
@@ -198,5 +239,40 @@ mod tests {
         let (claims, drafts) = story(5);
         let events = group(&claims, &drafts, &[0, 1, 2, 3], &cfg);
         assert_eq!(events, vec![EventDraft { facts: vec![0, 1] }]);
+    }
+
+    #[test]
+    fn facts_of_different_days_are_different_events() {
+        let dated = |doc, sentence, day| Claim {
+            dates: vec![corroborate_text::dates::DateValue::ymd(2025, 3, day)],
+            ..claim(
+                doc,
+                sentence,
+                &["army", "attack", "checkpoint", "gunmen", "mayadin"],
+            )
+        };
+        let claims = vec![
+            dated(0, 0, 3),
+            dated(1, 0, 3),
+            dated(2, 0, 9),
+            dated(3, 0, 9),
+            // no day given: it may join either
+            claim(
+                4,
+                0,
+                &["army", "attack", "checkpoint", "gunmen", "mayadin", "road"],
+            ),
+        ];
+        let drafts: Vec<FactDraft> = (0..5).map(draft).collect();
+        let events = group(&claims, &drafts, &[0, 1, 2, 3, 4], &EventsConfig::default());
+        assert_eq!(
+            events,
+            vec![
+                EventDraft {
+                    facts: vec![0, 1, 4]
+                },
+                EventDraft { facts: vec![2, 3] }
+            ]
+        );
     }
 }

@@ -49,6 +49,12 @@ impl DateValue {
             && (self.day.is_none() || other.day.is_none() || self.day == other.day)
     }
 
+    /// The first day the date can mean (a month or a year taken from its start), as
+    /// (year, month, day).
+    pub fn first_day(&self) -> (i32, u8, u8) {
+        (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+
     /// Day of the week, 0 = Monday, for a full date.
     pub fn weekday(&self) -> Option<u8> {
         let (m, d) = (self.month?, self.day?);
@@ -392,8 +398,81 @@ pub fn find_dates(text: &str, reference: Option<DateValue>) -> Vec<FoundDate> {
     out
 }
 
+/// Whether two passages' dates tell of different happenings rather than contradict each
+/// other: both name dates, none agree, and one passage's article appeared (on a known day)
+/// before every day the other names, so it cannot be telling of them. "Gunmen attacked the
+/// checkpoint on 9 March" says nothing against an article of 3 March that dates its attack
+/// to 3 March; two articles of 10 March, one dating the attack to the 3rd and one to the
+/// 9th, do contradict each other.
+pub fn different_happenings(
+    a: &[DateValue],
+    a_published: Option<DateValue>,
+    b: &[DateValue],
+    b_published: Option<DateValue>,
+) -> bool {
+    let before_all = |published: Option<DateValue>, other: &[DateValue]| match (
+        published,
+        other.iter().map(DateValue::first_day).min(),
+    ) {
+        (Some(p), Some(earliest)) => p.day.is_some() && p.first_day() < earliest,
+        _ => false,
+    };
+    !a.is_empty()
+        && !b.is_empty()
+        && !a.iter().any(|x| b.iter().any(|y| x.agrees_with(y)))
+        && (before_all(a_published, b) || before_all(b_published, a))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates_after_an_article_appeared_tell_of_another_happening() {
+        let (mar3, mar9) = (DateValue::ymd(2025, 3, 3), DateValue::ymd(2025, 3, 9));
+        let mar10 = DateValue::ymd(2025, 3, 10);
+        // an article of 3 March could not have told of 9 March
+        assert!(different_happenings(
+            &[mar3],
+            Some(mar3),
+            &[mar9],
+            Some(mar9)
+        ));
+        assert!(different_happenings(
+            &[mar9],
+            Some(mar9),
+            &[mar3],
+            Some(mar3)
+        ));
+        // both appeared after both days: a contradiction, not two happenings
+        assert!(!different_happenings(
+            &[mar3],
+            Some(mar10),
+            &[mar9],
+            Some(mar10)
+        ));
+        // agreeing dates, a missing date or an unknown publication day tell nothing
+        assert!(!different_happenings(
+            &[mar3],
+            Some(mar3),
+            &[DateValue::ym(2025, 3)],
+            Some(mar9)
+        ));
+        assert!(!different_happenings(&[], Some(mar3), &[mar9], Some(mar9)));
+        assert!(!different_happenings(
+            &[mar3],
+            None,
+            &[mar9],
+            Some(DateValue::ym(2025, 3))
+        ));
+        // a month names its first day: an article of 3 March cannot tell of April
+        let april = DateValue::ym(2025, 4);
+        assert!(different_happenings(
+            &[mar3],
+            Some(mar3),
+            &[april],
+            Some(mar10)
+        ));
+    }
+
     use super::*;
 
     fn check(text: &str, reference: Option<&str>, expected: &[&str]) {

@@ -5,6 +5,7 @@ mod browser;
 mod cli;
 mod crash;
 mod embeddings;
+mod events;
 mod extract;
 mod properties;
 mod schema;
