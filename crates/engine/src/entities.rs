@@ -3,10 +3,12 @@
 //! Mentions are runs of capitalised words (with name particles such as `al-`, `bin`,
 //! `of`), stripped of leading titles and demonyms ("Syrian Information Minister").
 //! Mentions join one entity when their folded keys match (`al-Shara`/`ash-Sharaa`),
-//! when a person's full names agree on the family name and the given name's consonants
-//! (`Ahmad al-Shara`/`Ahmed al Sharaa`), when a lone family name has exactly one full-name
-//! owner (`Trump` → `Donald Trump`), when an acronym is defined in parentheses anywhere
-//! (`Islamic State (ISIS)`, `ISIL (ISIS)`) or is the initials of exactly one name
+//! when a person's full names agree on the family name and the consonants of every given
+//! name the shorter one has (`Ahmad al-Shara`/`Ahmed al Sharaa`), when a lone family name
+//! (not an acronym) has exactly one full-name owner (`Trump` → `Donald Trump`), when an
+//! acronym is defined in parentheses anywhere and its letters appear in order in the name
+//! (`Islamic State (ISIS)`, `ISIL (ISIS)`; not a dateline's `NEW YORK (CNN)`) or it is the
+//! initials of exactly one name
 //! (`IS` → `Islamic State`). Nothing else merges, so two real-world things never share an
 //! entity on a guess.
 
@@ -306,6 +308,37 @@ impl UnionFind {
     }
 }
 
+/// Letters of a name, lower case, in order.
+fn letters(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether "A (B)" defines one name by the other: one of them an acronym whose letters
+/// appear, in order, in the other, the first letters agreeing ("Islamic State (ISIS)",
+/// "Syrian Arab News Agency (SANA)"), or two acronyms that open alike ("ISIL (ISIS)"). A
+/// dateline's "NEW YORK (CNN)" or "BEIRUT (AP)" defines nothing, nor does "al-Sham (ISIS)".
+fn defines(a: &str, b: &str) -> bool {
+    let (acronym, name) = match (is_all_caps(a), is_all_caps(b)) {
+        (true, true) => {
+            let (la, lb) = (letters(a), letters(b));
+            return la.len() >= 2 && lb.len() >= 2 && la[..2] == lb[..2];
+        }
+        (true, false) => (a, b),
+        (false, true) => (b, a),
+        (false, false) => return false,
+    };
+    let name = letters(corroborate_text::fold::strip_article_prefix(name));
+    let acronym = letters(acronym);
+    if acronym.len() < 2 || acronym.first() != name.first() {
+        return false;
+    }
+    let mut rest = name.iter();
+    acronym.iter().all(|c| rest.any(|n| n == c))
+}
+
 fn kind_hint(key: &str, surface: &str) -> Option<EntityKind> {
     let parts: Vec<&str> = key.split(' ').collect();
     if lexicon::is_place(key)
@@ -418,7 +451,7 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
                 .take_while(|w| is_quote(&w.norm) || w.norm == ")")
                 .any(|w| w.norm == ")")
         });
-        if opens && closes && (is_all_caps(&c.surface) || is_all_caps(&next.surface)) {
+        if opens && closes && defines(&c.surface, &next.surface) {
             uf.union(node[ci], node[ci + 1]);
         }
     }
@@ -477,7 +510,15 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
             for &b in &nodes[i + 1..] {
                 let pa: Vec<&str> = keys[a].split(' ').collect();
                 let pb: Vec<&str> = keys[b].split(' ').collect();
-                if fold::skeleton(pa[0]) == fold::skeleton(pb[0]) {
+                // every given name the shorter one has agrees, in order: "Saja al-Dulaimi"
+                // is "Saja Abdul Hamid al-Dulaimi", but "Abu Hussain al-Britani" is not
+                // "Abu Abdullah al-Britani"
+                let (ga, gb) = (&pa[..pa.len() - 1], &pb[..pb.len() - 1]);
+                if ga
+                    .iter()
+                    .zip(gb)
+                    .all(|(x, y)| fold::skeleton(x) == fold::skeleton(y))
+                {
                     uf.union(a, b);
                 }
             }
@@ -489,7 +530,8 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
         docs_of_node[n].insert(c.doc);
     }
     for (n, key) in keys.iter().enumerate() {
-        if key.contains(' ') {
+        // "U.N." folds to the key of Kim Jong Un's "Un": an acronym is nobody's family name
+        if key.contains(' ') || surfaces[n].iter().any(|s| is_all_caps(s)) {
             continue;
         }
         let Some(owners) = by_family.get(*key) else {
@@ -724,5 +766,30 @@ mod tests {
             entity_with(&idx, "Deir ez Zor").id,
             entity_with(&idx, "Deir al-Zor").id
         );
+    }
+
+    #[test]
+    fn datelines_acronyms_and_kunyas_do_not_chain_different_names() {
+        let idx = resolve_texts(&[
+            "NEW YORK (CNN) -- Kim Jong Un was seen limping at a meeting.",
+            "LONDON (CNN) -- The U.N. said it had no word from Pyongyang.",
+            "BEIRUT (AP) -- Abu Hussain al-Britani was killed in a drone strike.",
+            "Abu Abdullah al-Britani, a second British fighter, was seen in Raqqa.",
+        ]);
+        let distinct = |a: &str, b: &str| {
+            assert_ne!(
+                entity_with(&idx, a).id,
+                entity_with(&idx, b).id,
+                "{a} and {b}"
+            );
+        };
+        // a dateline's "(CNN)" defines neither city, so the two cities stay apart
+        distinct("NEW YORK", "LONDON");
+        distinct("NEW YORK", "CNN");
+        distinct("BEIRUT", "AP");
+        // "U.N." folds like "Un" but an acronym is nobody's family name
+        distinct("U.N.", "Kim Jong Un");
+        // kunyas agree on "Abu" and the family name, not on the given name
+        distinct("Abu Hussain al-Britani", "Abu Abdullah al-Britani");
     }
 }

@@ -35,11 +35,11 @@
 //! moment leaves either the state before or the state after it. An article is reported as
 //! stored only after its transaction committed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use corroborate_model::{stable_hash, Article, Dossier, Fact, Story, SCHEMA_VERSION};
+use corroborate_model::{stable_hash, Article, Dossier, Entity, Fact, Story, SCHEMA_VERSION};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
@@ -837,12 +837,16 @@ impl<'a> StoryIndex<'a> {
         index
     }
 
-    /// Same records, in the same (dossier) order, as filtering the whole dossier would give.
+    /// Same records, in the same (dossier) order, as filtering the whole dossier would give,
+    /// except that each entity lists only the story's articles: the whole list of a name
+    /// that thousands of articles mention would be copied into every story that mentions
+    /// it (at 20k articles that was 93% of the stored story dossiers, 2.2 GB).
     fn dossier_of(&self, story: &Story) -> Dossier {
         let d = self.d;
         let mut articles: BTreeSet<usize> = BTreeSet::new();
         let mut copies: BTreeSet<usize> = BTreeSet::new();
         let mut entities: BTreeSet<usize> = BTreeSet::new();
+        let members: HashSet<&str> = story.articles.iter().map(String::as_str).collect();
         for a in &story.articles {
             if let Some(&i) = self.article.get(a.as_str()) {
                 articles.insert(i);
@@ -860,7 +864,22 @@ impl<'a> StoryIndex<'a> {
             stories: vec![story.clone()],
             entities: entities
                 .into_iter()
-                .map(|i| d.entities[i].clone())
+                .map(|i| {
+                    let e = &d.entities[i];
+                    Entity {
+                        id: e.id.clone(),
+                        name: e.name.clone(),
+                        kind: e.kind,
+                        aliases: e.aliases.clone(),
+                        articles: e
+                            .articles
+                            .iter()
+                            .filter(|a| members.contains(a.as_str()))
+                            .cloned()
+                            .collect(),
+                        mentions: e.mentions,
+                    }
+                })
                 .collect(),
             facts: self
                 .facts_of

@@ -223,6 +223,11 @@ fn a_story_dossier_holds_only_that_storys_records_in_dossier_order() {
         ids(s2.entities.iter().map(|e| e.id.as_str()).collect()),
         "e1,e2"
     );
+    // an entity lists only the story's own articles, and keeps its count of mentions
+    let e2 = |s: &Dossier| s.entities.iter().find(|e| e.id == "e2").unwrap().clone();
+    assert_eq!(e2(&s1).articles, ["a"]);
+    assert_eq!(e2(&s2).articles, ["b"]);
+    assert_eq!(e2(&s2).mentions, 1);
     assert!(story_dossier(&d, "s9").stories.is_empty());
 }
 
