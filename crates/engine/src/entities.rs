@@ -104,12 +104,20 @@ fn possessive_len(raw: &str) -> usize {
     0
 }
 
+/// "I'm", "I've", "I'd", "I'll": capitalised, but the pronoun.
+fn is_first_person(raw: &str) -> bool {
+    let mut chars = raw.chars();
+    chars.next() == Some('I') && matches!(chars.next(), Some('\'' | '’'))
+}
+
 fn name_word(w: &Word, text: &str) -> bool {
     w.kind == TokenKind::Word && w.capitalized && {
         let norm = w.norm.as_str();
+        let raw = &text[w.start..w.end];
         !lexicon::is_month(norm)
             && !lexicon::is_weekday(norm)
-            && text[w.start..w.end].chars().count() > 1
+            && raw.chars().count() > 1
+            && !is_first_person(raw)
     }
 }
 
@@ -791,5 +799,14 @@ mod tests {
         distinct("U.N.", "Kim Jong Un");
         // kunyas agree on "Abu" and the family name, not on the given name
         distinct("Abu Hussain al-Britani", "Abu Abdullah al-Britani");
+        let idx = resolve_texts(&[
+            "Smith told reporters that “I’m not going anywhere” and that I've heard nothing.",
+            "Jones said: “Honestly, I’m done.” Then I’m told she left.",
+        ]);
+        assert!(
+            idx.entities.iter().all(|e| !e.name.starts_with('I')),
+            "{:?}",
+            idx.entities
+        );
     }
 }
