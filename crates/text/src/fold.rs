@@ -68,11 +68,34 @@ pub fn fold_part(part: &str) -> String {
 }
 
 /// The parts of a name after splitting on spaces and hyphens and dropping particles and
-/// dots, each folded with [`fold_part`].
+/// dots, each folded with [`fold_part`]. A particle is dropped where it reads as an
+/// article: before another part, and hyphened to it, written in lower case, or `Al`/`El`
+/// (`al-Sharaa`, `ash-Sharaa`, `Deir ez Zor`, `Al Qaeda`). "Kim Jong Il" keeps its `Il` and
+/// "Ed Miliband" his `Ed`.
 pub fn name_parts(name: &str) -> Vec<String> {
-    name.split(|c: char| c.is_whitespace() || matches!(c, '-' | '‐' | '‑'))
-        .filter(|p| !p.is_empty() && !is_particle(p))
-        .map(fold_part)
+    let mut raw: Vec<(&str, bool)> = Vec::new(); // (part, hyphened to the next)
+    for word in name.split(char::is_whitespace) {
+        let pieces: Vec<&str> = word
+            .split(['-', '‐', '‑'])
+            .filter(|p| !p.is_empty())
+            .collect();
+        for (i, p) in pieces.iter().enumerate() {
+            raw.push((p, i + 1 < pieces.len()));
+        }
+    }
+    let last = raw.len().saturating_sub(1);
+    raw.iter()
+        .enumerate()
+        .filter(|&(i, &(p, hyphened))| {
+            let article = is_particle(p)
+                && i < last
+                && (hyphened
+                    || p.chars().all(|c| c.is_lowercase())
+                    || p.eq_ignore_ascii_case("al")
+                    || p.eq_ignore_ascii_case("el"));
+            !article
+        })
+        .map(|(_, &(p, _))| fold_part(p))
         .filter(|p| !p.is_empty())
         .collect()
 }
@@ -141,6 +164,10 @@ mod tests {
         assert_ne!(name_key("Good"), name_key("God"));
         assert_ne!(name_key("CCTV"), name_key("CTV"));
         assert_ne!(name_key("App"), name_key("AP"));
+        // a particle is an article only before another part
+        assert_eq!(name_key("Kim Jong Il"), "kim jong il");
+        assert_eq!(name_key("Ed Miliband"), "ed miliband");
+        assert_eq!(name_key("Al Qaeda"), name_key("al-Qaeda"));
     }
 
     #[test]
