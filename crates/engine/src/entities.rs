@@ -104,10 +104,19 @@ fn possessive_len(raw: &str) -> usize {
     0
 }
 
-/// "I'm", "I've", "I'd", "I'll": capitalised, but the pronoun.
-fn is_first_person(raw: &str) -> bool {
-    let mut chars = raw.chars();
-    chars.next() == Some('I') && matches!(chars.next(), Some('\'' | '’'))
+/// "I'm", "He'll", "We've", "They'd": capitalised, but a pronoun (folded, "He'll" would
+/// be the key of "Hell").
+fn is_pronoun_contraction(raw: &str) -> bool {
+    let Some((head, tail)) = raw.split_once(['\'', '’']) else {
+        return false;
+    };
+    matches!(
+        head.to_ascii_lowercase().as_str(),
+        "i" | "he" | "she" | "it" | "we" | "you" | "they" | "there" | "that" | "who"
+    ) && matches!(
+        tail.to_ascii_lowercase().as_str(),
+        "m" | "ll" | "ve" | "re" | "d" | "s"
+    )
 }
 
 fn name_word(w: &Word, text: &str) -> bool {
@@ -117,7 +126,7 @@ fn name_word(w: &Word, text: &str) -> bool {
         !lexicon::is_month(norm)
             && !lexicon::is_weekday(norm)
             && raw.chars().count() > 1
-            && !is_first_person(raw)
+            && !is_pronoun_contraction(raw)
     }
 }
 
@@ -802,9 +811,12 @@ mod tests {
         let idx = resolve_texts(&[
             "Smith told reporters that “I’m not going anywhere” and that I've heard nothing.",
             "Jones said: “Honestly, I’m done.” Then I’m told she left.",
+            "“He’ll be back,” Jones said of Smith, “and We’ll see.”",
         ]);
         assert!(
-            idx.entities.iter().all(|e| !e.name.starts_with('I')),
+            idx.entities
+                .iter()
+                .all(|e| !e.name.starts_with('I') && !e.name.contains('’')),
             "{:?}",
             idx.entities
         );
