@@ -15,6 +15,8 @@
 
 use std::collections::HashMap;
 
+use corroborate_text::dates::DateValue;
+
 use crate::claims::{Claim, FactDraft};
 use crate::config::EventsConfig;
 
@@ -33,16 +35,14 @@ fn cosine(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
     corroborate_text::sparse::dot(a, b)
 }
 
-/// A date to the day: (year, month, day).
-type Day = (i32, u8, u8);
-
-/// The days a fact's claims give, sorted and unique.
-fn days(claims: &[Claim], draft: &FactDraft) -> Vec<Day> {
-    let mut days: Vec<Day> = draft
+/// The dates to the day a fact's claims give, sorted and unique.
+fn days(claims: &[Claim], draft: &FactDraft) -> Vec<DateValue> {
+    let mut days: Vec<DateValue> = draft
         .claims
         .iter()
         .flat_map(|&c| &claims[c].dates)
-        .filter_map(|d| Some((d.year, d.month?, d.day?)))
+        .filter(|d| d.day.is_some())
+        .copied()
         .collect();
     days.sort_unstable();
     days.dedup();
@@ -51,8 +51,19 @@ fn days(claims: &[Claim], draft: &FactDraft) -> Vec<Day> {
 
 /// Whether facts giving days `a` may share an event with facts giving days `b`: unless
 /// both give days and no day is the same.
-fn same_days(a: &[Day], b: &[Day]) -> bool {
+fn same_days(a: &[DateValue], b: &[DateValue]) -> bool {
     a.is_empty() || b.is_empty() || a.iter().any(|d| b.binary_search(d).is_ok())
+}
+
+/// An event's facts and the days they give.
+type Event = (Vec<usize>, Vec<DateValue>);
+
+/// Adds fact `f`, giving `days`, to `event`.
+fn join(event: &mut Event, f: usize, days: &[DateValue]) {
+    event.0.push(f);
+    event.1.extend_from_slice(days);
+    event.1.sort_unstable();
+    event.1.dedup();
 }
 
 /// Whether some article states the two facts in consecutive sentences.
@@ -115,9 +126,8 @@ pub fn group(
             v
         })
         .collect();
-    let fact_days: Vec<Vec<Day>> = drafts.iter().map(|d| days(claims, d)).collect();
-    // each event's facts and the days they give
-    let mut events: Vec<(Vec<usize>, Vec<Day>)> = Vec::new();
+    let fact_days: Vec<Vec<DateValue>> = drafts.iter().map(|d| days(claims, d)).collect();
+    let mut events: Vec<Event> = Vec::new();
     for &f in order {
         // the event holding the nearest fact, if near enough and not of other days
         let best = events
@@ -137,11 +147,7 @@ pub fn group(
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
         match best {
             Some((score, i)) if score >= cfg.join_threshold => {
-                let (members, event_days) = &mut events[i];
-                members.push(f);
-                event_days.extend_from_slice(&fact_days[f]);
-                event_days.sort_unstable();
-                event_days.dedup();
+                join(&mut events[i], f, &fact_days[f])
             }
             _ => events.push((vec![f], fact_days[f].clone())),
         }
@@ -167,11 +173,7 @@ pub fn group(
             .filter(|&(sim, _)| sim >= cfg.adjacent_threshold)
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
         if let Some((_, e)) = best {
-            let (members, event_days) = &mut events[e];
-            members.push(f);
-            event_days.extend_from_slice(&fact_days[f]);
-            event_days.sort_unstable();
-            event_days.dedup();
+            join(&mut events[e], f, &fact_days[f]);
         }
     }
     events
@@ -244,7 +246,7 @@ mod tests {
     #[test]
     fn facts_of_different_days_are_different_events() {
         let dated = |doc, sentence, day| Claim {
-            dates: vec![corroborate_text::dates::DateValue::ymd(2025, 3, day)],
+            dates: vec![DateValue::ymd(2025, 3, day)],
             ..claim(
                 doc,
                 sentence,
