@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use corroborate_model::{
-    stable_id, Copy, EntityKind, Event, Evidence, Fact, Stance, StanceSource, Status, Story,
-    TimelineEntry,
+    stable_id, Copy, EntityKind, Event, Evidence, Fact, Passage, Stance, StanceSource, Status,
+    Story, TimelineEntry,
 };
 use corroborate_text::fold;
 
@@ -20,8 +20,74 @@ use crate::doc::Doc;
 use crate::entities::EntityIndex;
 use crate::stances::StanceUse;
 
-/// Where each document's own statements come from, after folding copies and outlets.
-pub fn document_origins(docs: &[Doc], copies: &[Copy]) -> (Vec<String>, Vec<usize>) {
+/// Where each document's statements come from: its origin after folding whole copies and
+/// outlets, and the passages it took from other documents.
+pub struct Provenance {
+    /// `origins[d]`: the origin of document `d`'s own words.
+    pub origins: Vec<String>,
+    /// `roots[d]`: the first document of `d`'s group of whole copies.
+    pub roots: Vec<usize>,
+    /// Documents that copy another as a whole.
+    pub copied: BTreeSet<usize>,
+    /// `taken[d]`: the passages `d` took from other documents, with their source.
+    taken: Vec<Vec<(Passage, usize)>>,
+}
+
+impl Provenance {
+    pub fn new(docs: &[Doc], copies: &[Copy]) -> Provenance {
+        let (origins, roots) = document_origins(docs, copies);
+        let originals = crate::dedupe::originals(docs, copies);
+        let copied = (0..docs.len()).filter(|&d| originals[d] != d).collect();
+        let pos: HashMap<&str, usize> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.article.id.as_str(), i))
+            .collect();
+        let mut taken: Vec<Vec<(Passage, usize)>> = vec![Vec::new(); docs.len()];
+        for c in copies {
+            if let (Some(&a), Some(&o)) = (pos.get(c.article.as_str()), pos.get(c.of.as_str())) {
+                taken[a].extend(c.passages.iter().map(|p| (p.clone(), o)));
+            }
+        }
+        Provenance {
+            origins,
+            roots,
+            copied,
+            taken,
+        }
+    }
+
+    /// The document that `doc`'s span `start..end` was taken from, if it lies in a passage
+    /// copied from another (the first such passage's source).
+    pub fn source_of(&self, doc: usize, start: usize, end: usize) -> Option<usize> {
+        self.taken[doc]
+            .iter()
+            .find(|(p, _)| p.holds(start, end))
+            .map(|&(_, o)| o)
+    }
+
+    /// The document whose telling a claim is: its source when the claim lies in a taken
+    /// passage (following a chain of takings), else its own.
+    fn teller(&self, claim: &Claim) -> usize {
+        let (mut doc, mut span) = (claim.doc, (claim.start, claim.end));
+        for _ in 0..self.taken.len() {
+            let Some((p, o)) = self.taken[doc]
+                .iter()
+                .find(|(p, _)| p.holds(span.0, span.1))
+            else {
+                break;
+            };
+            if *o == claim.doc {
+                break;
+            }
+            (doc, span) = (*o, (p.of_start, p.of_end));
+        }
+        doc
+    }
+}
+
+/// Where each document's own statements come from, after folding whole copies and outlets.
+fn document_origins(docs: &[Doc], copies: &[Copy]) -> (Vec<String>, Vec<usize>) {
     let pos: HashMap<&str, usize> = docs
         .iter()
         .enumerate()
@@ -35,7 +101,7 @@ pub fn document_origins(docs: &[Doc], copies: &[Copy]) -> (Vec<String>, Vec<usiz
         }
         x
     }
-    for c in copies {
+    for c in copies.iter().filter(|c| c.kind.is_whole()) {
         if let (Some(&a), Some(&b)) = (pos.get(c.article.as_str()), pos.get(c.of.as_str())) {
             let (ra, rb) = (find(&mut root, a), find(&mut root, b));
             if ra != rb {
@@ -47,10 +113,12 @@ pub fn document_origins(docs: &[Doc], copies: &[Copy]) -> (Vec<String>, Vec<usiz
     let mut group_outlet: HashMap<usize, String> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
         let r = find(&mut root, i);
-        if let Some(o) = d.credited_source.as_ref().or(d.article.outlet.as_ref()) {
+        let agency = d.agency.map(str::to_string);
+        let named = d.credited_source.as_ref().or(agency.as_ref());
+        if let Some(o) = named.or(d.article.outlet.as_ref()) {
             let key = format!("source:{o}");
             let slot = group_outlet.entry(r).or_insert_with(|| key.clone());
-            if d.credited_source.is_some() {
+            if named.is_some() {
                 *slot = key; // the credited original outranks the re-publisher
             }
         }
@@ -91,27 +159,24 @@ fn origin_key(origin: &str) -> String {
 
 /// The distinct origins of a fact's claims. Each group of copies contributes one origin
 /// (its original's, when the original carries the fact), and each article one: several
-/// sentences of one article are one telling, however many names they quote.
-fn fact_origins(
-    members: &[&Claim],
-    doc_origins: &[String],
-    roots: &[usize],
-    ents: &EntityIndex,
-) -> Vec<String> {
-    let mut by_group: BTreeMap<usize, &Claim> = BTreeMap::new();
+/// sentences of one article are one telling, however many names they quote. A claim in a
+/// passage taken from another article is that article's telling.
+fn fact_origins(members: &[&Claim], prov: &Provenance, ents: &EntityIndex) -> Vec<String> {
+    let mut by_group: BTreeMap<usize, (usize, &Claim)> = BTreeMap::new();
     for c in members {
-        let root = roots[c.doc];
+        let teller = prov.teller(c);
+        let root = prov.roots[teller];
         let replace = match by_group.get(&root) {
             None => true,
-            Some(prev) => prev.doc != root && c.doc == root,
+            Some(prev) => prev.0 != root && teller == root,
         };
         if replace {
-            by_group.insert(root, c);
+            by_group.insert(root, (teller, c));
         }
     }
     let mut seen = BTreeMap::new();
-    for c in by_group.values() {
-        let o = origin_of(c, &doc_origins[c.doc], ents);
+    for (teller, c) in by_group.values() {
+        let o = origin_of(c, &prov.origins[*teller], ents);
         seen.entry(origin_key(&o)).or_insert(o);
     }
     seen.into_values().collect()
@@ -133,9 +198,7 @@ pub fn assess_story(
     claims: &[Claim],
     drafts: &[FactDraft],
     ents: &EntityIndex,
-    origins: &[String],
-    roots: &[usize],
-    copied: &BTreeSet<usize>,
+    prov: &Provenance,
     merged_first_docs: &[usize],
     cfg: &AssessConfig,
     events_cfg: &EventsConfig,
@@ -159,7 +222,7 @@ pub fn assess_story(
             .iter()
             .min_by_key(|c| {
                 (
-                    copied.contains(&c.doc),
+                    prov.copied.contains(&c.doc),
                     stance_rank(c.stance),
                     story_docs.iter().position(|&d| d == c.doc),
                     c.start,
@@ -180,10 +243,13 @@ pub fn assess_story(
                     stance_from: StanceSource::Cues,
                     confidence: None,
                     attributed_to: c.attribution.as_ref().map(|a| a.name.clone()),
+                    taken_from: prov
+                        .source_of(c.doc, c.start, c.end)
+                        .map(|o| docs[o].article.id.clone()),
                 }
             })
             .collect();
-        let fact_origins = fact_origins(&members, origins, roots, ents);
+        let fact_origins = fact_origins(&members, prov, ents);
         let mut articles: Vec<String> = Vec::new();
         for c in &members {
             let id = &docs[c.doc].article.id;

@@ -18,16 +18,29 @@ pub struct Config {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DedupeConfig {
-    /// Term-set Jaccard at which two sentences count as the same sentence reworded.
+    /// Share of a sentence's terms that a sentence of the other article must hold for the
+    /// first to count as taken from it (reworded, trimmed or merged).
     pub sentence_match: f64,
-    /// Share of the copy's prose sentences that must align, in order, with the other
-    /// article for it to be a rewrite.
+    /// Share of the copy's prose, in words, in sentences taken from the other article for
+    /// the copy to be a rewrite of it as a whole.
     pub rewrite_coverage: f64,
+    /// Share of the copy's prose taken from the other article for a partial copy: below
+    /// this, shared sentences are quotes and common phrasing, not reuse.
+    pub partial_coverage: f64,
+    /// Share of a sentence's terms a counterpart must hold for the sentence to count towards
+    /// a partial copy: stricter than `sentence_match`, since two reports of one event share
+    /// their key words without one taking from the other.
+    pub partial_sentence_match: f64,
+    /// Share of such a sentence's word pairs (consecutive content words) its counterpart
+    /// must keep: a taken passage keeps its phrasing, an independent report of the same
+    /// event only its key words.
+    pub partial_phrasing: f64,
     /// Alignment coverage and mean sentence similarity above which a copy is a duplicate.
     pub duplicate_similarity: f64,
     /// Sentences with fewer content terms than this are too short to signal copying.
     pub min_sentence_terms: usize,
-    /// LSH buckets holding more articles than this are ignored (shared boilerplate).
+    /// LSH buckets holding more articles than this are ignored (shared boilerplate), and
+    /// their sentences count towards no partial copy.
     pub max_bucket: usize,
 }
 
@@ -35,7 +48,10 @@ impl Default for DedupeConfig {
     fn default() -> Self {
         DedupeConfig {
             sentence_match: 0.4,
-            rewrite_coverage: 0.5,
+            rewrite_coverage: 0.7,
+            partial_coverage: 0.1,
+            partial_sentence_match: 0.7,
+            partial_phrasing: 0.5,
             duplicate_similarity: 0.9,
             min_sentence_terms: 4,
             max_bucket: 64,

@@ -8,9 +8,9 @@
 //! 3 March and for the one of 9 March, see `dates::different_happenings`) are not
 //! counterparts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use corroborate_model::{stable_hash, Copy, CopyBasis, CopyKind};
+use corroborate_model::{stable_hash, Copy, CopyBasis, CopyKind, Passage};
 use corroborate_text::dates::{different_happenings, find_dates, DateValue, FoundDate};
 use corroborate_text::sparse;
 use rayon::slice::ParallelSliceMut;
@@ -31,6 +31,12 @@ const ROWS: usize = 2;
 struct Signature {
     sentence: usize,
     terms: Vec<u64>,
+    /// `weights[i]`: how rare `terms[i]` is across the articles read (inverse document
+    /// frequency), so words every article uses say little about copying.
+    weights: Vec<f32>,
+    /// The most articles any of its LSH buckets holds: a line many articles share (a site's
+    /// subscription footer, an editor's note) is furniture, not a passage one took from another.
+    spread: usize,
 }
 
 fn signatures(doc: &Doc, min_terms: usize) -> Vec<Signature> {
@@ -46,6 +52,8 @@ fn signatures(doc: &Doc, min_terms: usize) -> Vec<Signature> {
             Signature {
                 sentence: si,
                 terms: h,
+                weights: Vec::new(),
+                spread: 0,
             }
         })
         .filter(|h| h.terms.len() >= min_terms)
@@ -108,64 +116,233 @@ fn band_keys(set: &[u64]) -> [u64; BANDS] {
     keys
 }
 
-fn jaccard(a: &[u64], b: &[u64]) -> f64 {
-    let mut both = 0usize;
-    sparse::for_each_shared(a, b, |x| *x, |y| *y, |_, _| both += 1);
-    let union = a.len() + b.len() - both;
-    if union == 0 {
-        0.0
-    } else {
-        both as f64 / union as f64
+/// Gives every signature term its inverse document frequency over `sigs`' documents. A
+/// small pile is read as part of a larger stream (at least `MIN_STREAM` articles), so two
+/// articles alone do not make every shared word common.
+fn weigh(sigs: &mut [Vec<Signature>]) {
+    const MIN_STREAM: f32 = 100.0;
+    let mut df: HashMap<u64, u32> = HashMap::new();
+    for doc in sigs.iter() {
+        let mut terms: Vec<u64> = doc.iter().flat_map(|s| s.terms.iter().copied()).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        for t in terms {
+            *df.entry(t).or_default() += 1;
+        }
+    }
+    let n = (sigs.len() as f32).max(MIN_STREAM);
+    for s in sigs.iter_mut().flatten() {
+        s.weights = s
+            .terms
+            .iter()
+            .map(|t| (1.0 + n / df[t] as f32).ln())
+            .collect();
     }
 }
 
-/// Length of the longest strictly increasing subsequence.
-fn lis(xs: &[usize]) -> usize {
-    let mut tails: Vec<usize> = Vec::new();
-    for &x in xs {
-        match tails.binary_search(&x) {
-            Ok(_) => {}
-            Err(p) if p == tails.len() => tails.push(x),
-            Err(p) => tails[p] = x,
+/// Share of `x`'s term weight that `y` holds too, and how many terms they share.
+fn containment(x: &Signature, y: &Signature) -> (f64, usize) {
+    let (mut both, mut shared) = (0usize, 0f32);
+    let mut i = 0;
+    sparse::for_each_shared(&x.terms, &y.terms, |t| *t, |t| *t, |_, _| both += 1);
+    if both > 0 {
+        for (j, t) in x.terms.iter().enumerate() {
+            while i < y.terms.len() && y.terms[i] < *t {
+                i += 1;
+            }
+            if i < y.terms.len() && y.terms[i] == *t {
+                shared += x.weights[j];
+            }
         }
     }
-    tails.len()
+    let total: f32 = x.weights.iter().sum();
+    (f64::from(shared / total.max(f32::MIN_POSITIVE)), both)
 }
 
-/// How much of one side aligns, in order, with the other, from the verified sentence pairs
-/// `(sentence of a, sentence of b, similarity)`: (sentences of that side aligned, mean
-/// similarity).
-fn alignment(scored: &[(u32, u32, f64)], b_side: bool) -> (usize, f64) {
-    // each sentence of this side keeps its best counterpart
-    let mut best: BTreeMap<u32, (f64, u32)> = BTreeMap::new();
-    for &(x, y, sim) in scored {
-        let (mine, other) = if b_side { (y, x) } else { (x, y) };
-        let slot = best.entry(mine).or_insert((sim, other));
-        if sim > slot.0 || (sim == slot.0 && other < slot.1) {
-            *slot = (sim, other);
-        }
-    }
-    let order: Vec<usize> = best.values().map(|&(_, o)| o as usize).collect();
-    let mean = if best.is_empty() {
-        0.0
-    } else {
-        best.values().map(|v| v.0).sum::<f64>() / best.len() as f64
+/// Share of the word pairs of sentence `x` of `a` (consecutive content terms) that
+/// sentence `y` of `b` has too. Two reports of one event share their key words; a passage
+/// taken from another keeps its phrasing too.
+fn phrasing(a: &Doc, x: usize, b: &Doc, y: usize) -> f64 {
+    let pairs = |d: &Doc, s: usize| -> Vec<u64> {
+        let terms: Vec<u64> = d.sentences[s]
+            .words
+            .iter()
+            .filter(|w| !w.term.is_empty())
+            .map(|w| stable_hash(w.term.as_bytes()))
+            .collect();
+        let mut p: Vec<u64> = terms
+            .windows(2)
+            .map(|w| w[0].rotate_left(17) ^ w[1])
+            .collect();
+        p.sort_unstable();
+        p.dedup();
+        p
     };
-    (lis(&order), mean)
+    let (px, py) = (pairs(a, x), pairs(b, y));
+    let mut both = 0usize;
+    sparse::for_each_shared(&px, &py, |t| *t, |t| *t, |_, _| both += 1);
+    both as f64 / px.len().max(1) as f64
+}
+
+/// What one article of a candidate pair takes from the other: for each of its signature
+/// sentences, the best counterpart, if any reaches the match threshold.
+struct Side {
+    /// `matched[i]`: (counterpart signature index, its containment), per signature.
+    matched: Vec<Option<(usize, f64)>>,
+    /// Words of this side's signature sentences inside matched ones, over all of them.
+    coverage: f64,
+    /// Mean containment over the matched sentences.
+    mean: f64,
+    /// Coverage by the sentences taken closely enough to count towards a partial copy.
+    strong_coverage: f64,
+    /// `taken_closely[i]`: signature `i` is matched at `partial_sentence_match` or above,
+    /// keeps `partial_phrasing` of its word pairs, and is no furniture many articles share.
+    taken_closely: Vec<bool>,
+}
+
+impl Side {
+    /// Sentences taken closely enough to count towards a partial copy.
+    fn count(&self) -> usize {
+        self.taken_closely.iter().filter(|&&c| c).count()
+    }
+
+    /// The matches that count towards a partial copy.
+    fn strong(&self) -> Vec<Option<(usize, f64)>> {
+        self.matched
+            .iter()
+            .zip(&self.taken_closely)
+            .map(|(m, &close)| m.filter(|_| close))
+            .collect()
+    }
+}
+
+/// Whether byte `at` of `doc` lies in its closing paragraph.
+fn in_closing(doc: &Doc, at: usize) -> bool {
+    let last = doc.sentences.iter().map(|s| s.para).max().unwrap_or(0);
+    doc.sentences
+        .iter()
+        .find(|s| s.para == last)
+        .is_some_and(|s| at >= s.start)
+}
+
+/// Words of signature sentence `s` of `doc`: its weight in the coverage.
+fn weight(doc: &Doc, sig: &Signature) -> usize {
+    doc.sentences[sig.sentence].words.len().max(1)
+}
+
+/// Aligns every signature sentence of `a` (the side read) with its best counterpart in
+/// `b` among the sentences it collided with in the LSH (`collided`, sorted). A counterpart must hold at least `sentence_match` of the sentence's terms and three
+/// of them, and not be dated to a different happening. Rewrites reorder, trim and merge
+/// sentences, so the order is not enforced and a counterpart may hold several sentences.
+fn side(
+    docs: &[Doc],
+    (a, b): (usize, usize),
+    (sa, sb): (&[Signature], &[Signature]),
+    collided: &[SentencePair],
+    cfg: &DedupeConfig,
+) -> Side {
+    let mut matched = Vec::with_capacity(sa.len());
+    let mut taken_closely = Vec::with_capacity(sa.len());
+    let (mut total, mut covered, mut strong, mut sum) = (0usize, 0usize, 0usize, 0.0);
+    // `collided` is sorted by this side's sentence: each sentence's run of candidates
+    let mut rest = collided;
+    for (i, x) in sa.iter().enumerate() {
+        let w = weight(&docs[a], x);
+        total += w;
+        let n = rest.iter().take_while(|p| p.0 as usize == i).count();
+        let (candidates, tail) = rest.split_at(n);
+        rest = tail;
+        let best = candidates
+            .iter()
+            .map(|&(_, j)| (j as usize, containment(x, &sb[j as usize])))
+            .filter(|(_, (c, both))| *c >= cfg.sentence_match && *both >= 3)
+            // best containment first, earliest counterpart on ties
+            .max_by(|p, q| p.1 .0.total_cmp(&q.1 .0).then(q.0.cmp(&p.0)))
+            .filter(|&(j, _)| !dated_apart(&docs[a], x.sentence, &docs[b], sb[j].sentence))
+            .map(|(j, (c, _))| (j, c));
+        let mut close = false;
+        if let Some((j, c)) = best {
+            covered += w;
+            sum += c;
+            close = c >= cfg.partial_sentence_match
+                && x.spread <= cfg.max_bucket
+                && phrasing(&docs[a], x.sentence, &docs[b], sb[j].sentence) >= cfg.partial_phrasing;
+            if close {
+                strong += w;
+            }
+        }
+        matched.push(best);
+        taken_closely.push(close);
+    }
+    let n = matched.iter().flatten().count();
+    Side {
+        matched,
+        coverage: covered as f64 / total.max(1) as f64,
+        mean: if n == 0 { 0.0 } else { sum / n as f64 },
+        strong_coverage: strong as f64 / total.max(1) as f64,
+        taken_closely,
+    }
+}
+
+/// The copy's passages: maximal runs of matched signature sentences whose counterparts
+/// follow each other in the original too, each with the span of the original it draws on.
+fn passages(
+    (copy, sc): (&Doc, &[Signature]),
+    (original, so): (&Doc, &[Signature]),
+    matched: &[Option<(usize, f64)>],
+) -> Vec<Passage> {
+    let span = |d: &Doc, sig: &Signature| {
+        let s = &d.sentences[sig.sentence];
+        (s.start, s.end)
+    };
+    let mut out: Vec<Passage> = Vec::new();
+    let mut last: Option<(usize, usize)> = None; // (copy signature, original signature)
+    for (i, m) in matched.iter().enumerate() {
+        let Some((j, _)) = *m else {
+            last = None;
+            continue;
+        };
+        let ((start, end), (of_start, of_end)) = (span(copy, &sc[i]), span(original, &so[j]));
+        let follows = last.is_some_and(|(li, lj)| li + 1 == i && (j == lj || j == lj + 1));
+        match out.last_mut() {
+            Some(p) if follows => {
+                p.end = end;
+                p.of_start = p.of_start.min(of_start);
+                p.of_end = p.of_end.max(of_end);
+            }
+            _ => out.push(Passage {
+                start,
+                end,
+                of_start,
+                of_end,
+            }),
+        }
+        last = Some((i, j));
+    }
+    out
 }
 
 fn same_name(a: &str, b: &str) -> bool {
     corroborate_text::fold::name_key(a) == corroborate_text::fold::name_key(b)
 }
 
-/// Which of the two is the copy: `(copy, original, basis)`.
-fn direction(docs: &[Doc], a: usize, b: usize) -> (usize, usize, CopyBasis) {
+/// Which of the two is the copy: `(copy, original, basis)`. `a_takes_more`: more of `a`'s
+/// prose lies in shared passages than of `b`'s.
+fn direction(
+    docs: &[Doc],
+    a: usize,
+    b: usize,
+    a_takes_more: Option<bool>,
+) -> (usize, usize, CopyBasis) {
     let (da, db) = (&docs[a], &docs[b]);
     let credits = |d: &Doc, other: &Doc| match (&d.credited_source, &other.article.outlet) {
         (Some(c), Some(o)) => same_name(c, o),
         (Some(_), None) => other.credited_source.is_none(),
         _ => false,
     };
+    // an agency's own report is the original of an article that is not one
+    let credits =
+        |d: &Doc, other: &Doc| credits(d, other) || (d.agency.is_none() && other.agency.is_some());
     if credits(da, db) && !credits(db, da) {
         return (a, b, CopyBasis::Attribution);
     }
@@ -182,10 +359,14 @@ fn direction(docs: &[Doc], a: usize, b: usize) -> (usize, usize, CopyBasis) {
         }
         _ => {}
     }
-    // Nothing tells: the shorter one is taken as the copy; ties go to input order.
-    if da.sentences.len() < db.sentences.len()
-        || (da.sentences.len() == db.sentences.len() && a > b)
-    {
+    // Nothing tells: the one with more of its prose shared is taken as the copy (a short
+    // rewrite of a long report, or a report that took a few passages), then the shorter;
+    // ties go to input order.
+    let a_is_copy = a_takes_more.unwrap_or(
+        da.sentences.len() < db.sentences.len()
+            || (da.sentences.len() == db.sentences.len() && a > b),
+    );
+    if a_is_copy {
         (a, b, CopyBasis::Undetermined)
     } else {
         (b, a, CopyBasis::Undetermined)
@@ -194,10 +375,11 @@ fn direction(docs: &[Doc], a: usize, b: usize) -> (usize, usize, CopyBasis) {
 
 /// Finds every copy among `docs`. Deterministic: output sorted by (article, of).
 pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
-    let sigs: Vec<Vec<Signature>> = docs
+    let mut sigs: Vec<Vec<Signature>> = docs
         .iter()
         .map(|d| signatures(d, cfg.min_sentence_terms))
         .collect();
+    weigh(&mut sigs);
     // (band key, document, sentence) for every sentence and band, sorted: a run of equal
     // keys is an LSH bucket. A flat array holds the mostly one-entry buckets in 16 bytes an
     // entry, where a map of lists took several times that.
@@ -222,6 +404,10 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
             d.dedup();
             d.len()
         };
+        for &(d, si) in &list {
+            let spread = &mut sigs[d as usize][si as usize].spread;
+            *spread = (*spread).max(docs_in);
+        }
         if docs_in < 2 || docs_in > cfg.max_bucket {
             continue;
         }
@@ -240,9 +426,6 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
     }
     let mut pairs: Vec<(DocPair, Vec<SentencePair>)> = collided.into_iter().collect();
     pairs.sort_unstable_by_key(|(k, _)| *k);
-    // LSH misses few true matches, so the sentences that collided bound the coverage; only
-    // those sentence pairs are verified
-    let prefilter = cfg.rewrite_coverage * 0.7;
     let mut copies = Vec::new();
     for ((a, b), mut sentence_pairs) in pairs {
         let (a, b) = (a as usize, b as usize);
@@ -254,58 +437,79 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
             v.dedup();
             v.len()
         };
-        let (na, nb) = (distinct(|p| p.0), distinct(|p| p.1));
-        let bound =
-            (na as f64 / sigs[a].len().max(1) as f64).max(nb as f64 / sigs[b].len().max(1) as f64);
-        if na < 2 || bound < prefilter {
+        // one shared sentence is a quote or a summary line (a debunk may open with the
+        // rumour's words), not a copy
+        if distinct(|p| p.0).min(distinct(|p| p.1)) < 2 {
             continue;
         }
-        let scored: Vec<(u32, u32, f64)> = sentence_pairs
-            .iter()
-            .map(|&(x, y)| {
-                let (sx, sy) = (&sigs[a][x as usize], &sigs[b][y as usize]);
-                (
-                    x,
-                    y,
-                    jaccard(&sx.terms, &sy.terms),
-                    sx.sentence,
-                    sy.sentence,
-                )
+        // LSH misses few true matches, so the sentences that collided bound the share taken
+        let bound = (distinct(|p| p.0) as f64 / sigs[a].len().max(1) as f64)
+            .max(distinct(|p| p.1) as f64 / sigs[b].len().max(1) as f64);
+        if bound < cfg.partial_coverage * 0.7 {
+            continue;
+        }
+        let side_a = side(docs, (a, b), (&sigs[a], &sigs[b]), &sentence_pairs, cfg);
+        let mut swapped: Vec<SentencePair> = sentence_pairs.iter().map(|&(x, y)| (y, x)).collect();
+        swapped.sort_unstable();
+        let side_b = side(docs, (b, a), (&sigs[b], &sigs[a]), &swapped, cfg);
+        let takes_more = if side_a.coverage == side_b.coverage {
+            None
+        } else {
+            Some(side_a.coverage > side_b.coverage)
+        };
+        let (copy, original, basis) = direction(docs, a, b, takes_more);
+        let (taken, given) = if copy == a {
+            (&side_a, &side_b)
+        } else {
+            (&side_b, &side_a)
+        };
+        // a whole copy is told by the bulk of its prose, reworded; a partial one only by
+        // passages taken closely enough that two reports of one event would not write them
+        let kind = if taken.coverage.min(given.coverage) >= cfg.duplicate_similarity
+            && taken.mean.min(given.mean) >= cfg.duplicate_similarity
+        {
+            CopyKind::Duplicate
+        } else if taken.coverage >= cfg.rewrite_coverage {
+            CopyKind::Rewrite
+        } else if taken.strong_coverage >= cfg.partial_coverage && taken.count() >= 2 {
+            CopyKind::Partial
+        } else {
+            continue;
+        };
+        let matched = if kind == CopyKind::Partial {
+            taken.strong()
+        } else {
+            taken.matched.clone()
+        };
+        let passages = passages(
+            (&docs[copy], &sigs[copy]),
+            (&docs[original], &sigs[original]),
+            &matched,
+        );
+        // what two articles share only in their closing paragraph is the site's furniture (a
+        // subscription line, an editor's note, a disclaimer), not reporting one took
+        if kind == CopyKind::Partial
+            && passages.iter().all(|p| {
+                in_closing(&docs[copy], p.start) && in_closing(&docs[original], p.of_start)
             })
-            .filter(|p| p.2 >= cfg.sentence_match)
-            .filter(|p| !dated_apart(&docs[a], p.3, &docs[b], p.4))
-            .map(|(x, y, sim, _, _)| (x, y, sim))
-            .collect();
-        let (aligned_a, mean_a) = alignment(&scored, false);
-        let (aligned_b, mean_b) = alignment(&scored, true);
-        let cov_a = aligned_a as f64 / sigs[a].len().max(1) as f64;
-        let cov_b = aligned_b as f64 / sigs[b].len().max(1) as f64;
-        let coverage = cov_a.max(cov_b);
-        // a copy aligns at least two sentences: one shared sentence is a quote or a summary
-        // line (a debunk may open with the rumour's words), not a copy
-        if coverage < cfg.rewrite_coverage || aligned_a.max(aligned_b) < 2 {
+        {
             continue;
         }
-        let duplicate = cov_a.min(cov_b) >= cfg.duplicate_similarity
-            && mean_a.min(mean_b) >= cfg.duplicate_similarity;
-        let (copy, original, basis) = direction(docs, a, b);
         copies.push(Copy {
             article: docs[copy].article.id.clone(),
             of: docs[original].article.id.clone(),
-            kind: if duplicate {
-                CopyKind::Duplicate
-            } else {
-                CopyKind::Rewrite
-            },
-            similarity: (coverage * 1000.0).round() / 1000.0,
+            kind,
+            similarity: (taken.coverage * 1000.0).round() / 1000.0,
             basis,
+            passages,
         });
     }
     copies.sort_by(|x, y| (&x.article, &x.of).cmp(&(&y.article, &y.of)));
     copies
 }
 
-/// For each document, the original it copies (following chains), or itself.
+/// For each document, the original it copies as a whole (following chains), or itself. A
+/// partial copy is its own original: what it took is credited per passage instead.
 pub fn originals(docs: &[Doc], copies: &[Copy]) -> Vec<usize> {
     let position: HashMap<&str, usize> = docs
         .iter()
@@ -313,7 +517,7 @@ pub fn originals(docs: &[Doc], copies: &[Copy]) -> Vec<usize> {
         .map(|(i, d)| (d.article.id.as_str(), i))
         .collect();
     let mut of: Vec<usize> = (0..docs.len()).collect();
-    for c in copies {
+    for c in copies.iter().filter(|c| c.kind.is_whole()) {
         if let (Some(&a), Some(&o)) = (
             position.get(c.article.as_str()),
             position.get(c.of.as_str()),
@@ -418,5 +622,88 @@ mod tests {
             report("2025-03-04", 3, "four"),
         ];
         assert_eq!(find_copies(&docs, &cfg).len(), 1);
+    }
+
+    /// Four paragraphs of an outlet's own reporting around `taken`.
+    fn own_report(taken: &str) -> String {
+        format!(
+            "Residents of the northern district described a night of sirens and closed roads.\n\n\
+             Shopkeepers said they had boarded up their windows before the crowds arrived.\n\n\
+             {taken}\n\n\
+             Local councillors called for an inquiry into how the evening had been policed.\n\n\
+             A community meeting is planned for Thursday at the library on Station Road.\n\n\
+             Several families told this newspaper they would keep their children at home.\n\n\
+             The bus company said its night services would run again from the weekend."
+        )
+    }
+
+    #[test]
+    fn passages_taken_into_an_outlets_own_report_are_a_partial_copy() {
+        let wire = "Police arrested fourteen people after clashes outside the stadium on Saturday night.\n\n\
+            Officers said bottles and flares were thrown at the gates before the match ended.\n\n\
+            The club condemned the violence and promised to ban anyone found responsible.";
+        let taken = "Police arrested fourteen people after clashes outside the stadium on Saturday night.\n\n\
+            Officers said bottles and flares were thrown at the gates before the match ended.";
+        let paper = own_report(taken);
+        let (mut w, mut p) = (
+            Article::new("wire", "wire", wire),
+            Article::new("paper", "paper", paper.clone()),
+        );
+        w.published = Some("2025-03-01".into());
+        p.published = Some("2025-03-02".into());
+        let copies = find_copies(&[analyze(w), analyze(p)], &DedupeConfig::default());
+        assert_eq!(copies.len(), 1, "{copies:?}");
+        let c = &copies[0];
+        assert_eq!((c.article.as_str(), c.of.as_str()), ("paper", "wire"));
+        assert_eq!(c.kind, CopyKind::Partial);
+        assert_eq!(c.basis, CopyBasis::EarlierDate);
+        // one passage: the two sentences taken, in both texts
+        assert_eq!(c.passages.len(), 1, "{:?}", c.passages);
+        let passage = &c.passages[0];
+        assert_eq!(&paper[passage.start..passage.end], taken);
+        assert_eq!(&wire[passage.of_start..passage.of_end], taken);
+        assert!(c.similarity > 0.1 && c.similarity < 0.5, "{}", c.similarity);
+    }
+
+    #[test]
+    fn two_reports_of_one_event_in_their_own_words_are_no_copy() {
+        let a = own_report(
+            "Police said fourteen people were arrested after fighting broke out near the stadium.",
+        );
+        let b = "Fourteen arrests followed a night of fighting near the stadium, police said on Sunday.\n\n\
+            The club has promised lifetime bans for anyone identified from the footage.\n\n\
+            Supporters' groups blamed a small number of visiting fans for the trouble.";
+        let copies = find_copies(&[doc("a", &a), doc("b", b)], &DedupeConfig::default());
+        assert!(copies.is_empty(), "{copies:?}");
+    }
+
+    #[test]
+    fn a_name_said_at_the_end_of_the_lead_gives_no_direction() {
+        // two texts that differ only in who said the lead: neither credits an outlet
+        let said = ORIGINAL.replacen(
+            "against the armed group.",
+            "against the armed group, Finance Minister Jane Doe said.",
+            1,
+        );
+        let docs = vec![doc("plain", ORIGINAL), doc("said", &said)];
+        let copies = find_copies(&docs, &DedupeConfig::default());
+        assert_eq!(copies.len(), 1, "{copies:?}");
+        assert_eq!(copies[0].basis, CopyBasis::Undetermined);
+    }
+
+    #[test]
+    fn an_agency_report_is_the_original_of_the_paper_that_rewrites_it() {
+        let wire = format!("By Chris Court, PA News\n\n{ORIGINAL}");
+        let docs = vec![doc("paper", ORIGINAL), doc("wire", &wire)];
+        let copies = find_copies(&docs, &DedupeConfig::default());
+        assert_eq!(copies.len(), 1, "{copies:?}");
+        assert_eq!(
+            (
+                copies[0].article.as_str(),
+                copies[0].of.as_str(),
+                copies[0].basis
+            ),
+            ("paper", "wire", CopyBasis::Attribution)
+        );
     }
 }

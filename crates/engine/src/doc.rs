@@ -60,6 +60,9 @@ pub struct Doc {
     pub sentences: Vec<SentenceInfo>,
     /// Outlet this article says it took its content from ("Al Jazeera reports, writes UNN").
     pub credited_source: Option<String>,
+    /// The news agency whose own report this is, as its byline or dateline says ("By Chris
+    /// Court, PA News", "LONDON (Reuters) -").
+    pub agency: Option<&'static str>,
 }
 
 impl Doc {
@@ -150,6 +153,7 @@ pub fn analyze(article: Article) -> Doc {
         published,
         sentences,
         credited_source: None,
+        agency: None,
     };
     infer_provenance(&mut doc);
     doc
@@ -158,6 +162,7 @@ pub fn analyze(article: Article) -> Doc {
 /// Reads self-attribution at the end of the lead sentence: "…, Al Jazeera reports, writes
 /// UNN." gives outlet UNN (when none was given) and credited source Al Jazeera.
 fn infer_provenance(doc: &mut Doc) {
+    doc.agency = provenance::agency_byline(&doc.article.text);
     let Some(lead) = doc.sentences.iter().find(|s| s.is_prose()) else {
         return;
     };

@@ -1,6 +1,5 @@
 //! The whole analysis, one way: analyse → dedupe → entities → cluster → claims → assess.
 
-use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use corroborate_model::{Article, Dossier, SCHEMA_VERSION};
@@ -135,9 +134,8 @@ pub fn run_embedded(
     lap(Step::Claims, &mut timings);
 
     progress(Step::Assess);
-    let (origins, roots) = assess::document_origins(&docs, &copies);
+    let provenance = assess::Provenance::new(&docs, &copies);
     let originals = dedupe::originals(&docs, &copies);
-    let copied: BTreeSet<usize> = (0..docs.len()).filter(|&d| originals[d] != d).collect();
     let stance_use = model.as_ref().map(|model| crate::stances::StanceUse {
         model,
         config: &config.stance,
@@ -154,9 +152,7 @@ pub fn run_embedded(
                 story_claims,
                 drafts,
                 &ents,
-                &origins,
-                &roots,
-                &copied,
+                &provenance,
                 merged,
                 &config.assess,
                 &config.events,

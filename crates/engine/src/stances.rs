@@ -131,6 +131,7 @@ pub fn weigh(docs: &[Doc], story_docs: &[usize], facts: &mut [Fact], with: &Stan
                 stance_from: StanceSource::Model,
                 confidence: Some(p.confidence),
                 attributed_to: None,
+                taken_from: None,
             });
         }
     }
@@ -262,6 +263,7 @@ mod tests {
             kind: CopyKind::Rewrite,
             similarity: 0.9,
             basis: CopyBasis::EarlierDate,
+            passages: Vec::new(),
         };
         let o = crate::dedupe::originals(&docs, &[copy("x", "y"), copy("y", "z")]);
         assert_eq!(o, vec![2, 2, 2, 3]);

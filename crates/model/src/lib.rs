@@ -83,8 +83,19 @@ impl Article {
 pub enum CopyKind {
     /// The same text, give or take boilerplate and small edits.
     Duplicate,
-    /// The same sentences in the same order, reworded.
+    /// The whole article is the other one reworded: most of its prose is taken from it.
     Rewrite,
+    /// Some passages taken from the other article, the rest the outlet's own: the copy is
+    /// still an independent origin for what it states in its own words.
+    Partial,
+}
+
+impl CopyKind {
+    /// Whether the whole article is the other one again (a duplicate or a rewrite), so it
+    /// is no origin of its own for anything it says.
+    pub fn is_whole(self) -> bool {
+        matches!(self, CopyKind::Duplicate | CopyKind::Rewrite)
+    }
 }
 
 /// How the direction of a copy (`article` copies `of`) was decided.
@@ -105,9 +116,32 @@ pub struct Copy {
     pub article: String,
     pub of: String,
     pub kind: CopyKind,
-    /// Share of the copy's prose sentences that align with `of`, in `[0, 1]`.
+    /// Share of the copy's prose, in words, that lies in passages taken from `of`, in
+    /// `[0, 1]`.
     pub similarity: f64,
     pub basis: CopyBasis,
+    /// The passages taken: runs of the copy's sentences and the span of `of` they come
+    /// from, in the copy's reading order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passages: Vec<Passage>,
+}
+
+/// A run of the copy's sentences taken, verbatim or reworded, from a span of the original.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Passage {
+    /// Byte span in the copy's text.
+    pub start: usize,
+    pub end: usize,
+    /// Byte span in the original's text, from the first to the last sentence it draws on.
+    pub of_start: usize,
+    pub of_end: usize,
+}
+
+impl Passage {
+    /// Whether the copy's byte span `start..end` lies inside this passage.
+    pub fn holds(&self, start: usize, end: usize) -> bool {
+        self.start <= start && end <= self.end
+    }
 }
 
 /// A dated entry of a story's timeline.
@@ -207,6 +241,10 @@ pub struct Evidence {
     pub confidence: Option<f32>,
     /// Who the article attributes the claim to, when it names someone.
     pub attributed_to: Option<String>,
+    /// The article this quote was taken from, when it lies in a passage copied from
+    /// another article; absent when the quote is the article's own words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_from: Option<String>,
 }
 
 /// What decided an evidence stance.

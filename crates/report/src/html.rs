@@ -246,6 +246,10 @@ fn write_evidence(out: &mut String, d: &Dossier, ev: &Evidence) -> fmt::Result {
     if let Some(who) = &ev.attributed_to {
         write!(out, ", attributed to {}", escape(who))?;
     }
+    match &ev.taken_from {
+        Some(source) => write!(out, " · taken from <code>{}</code>", escape(source))?,
+        None => write!(out, " · own words")?,
+    }
     writeln!(out, " · bytes {}–{}</p>", ev.start, ev.end)?;
     let (before, after) = article
         .map(|a| context(a, ev))
@@ -385,6 +389,7 @@ fn write_copy_chains(out: &mut String, d: &Dossier, story: &Story) -> fmt::Resul
                 match c.kind {
                     corroborate_model::CopyKind::Duplicate => "duplicate",
                     corroborate_model::CopyKind::Rewrite => "rewrite",
+                    corroborate_model::CopyKind::Partial => "partial",
                 },
                 c.similarity,
                 basis_words(c.basis),
@@ -489,6 +494,7 @@ mod tests {
                     stance_from: corroborate_model::StanceSource::Cues,
                     confidence: None,
                     attributed_to: Some("officials".into()),
+                    taken_from: None,
                 }],
                 conflicts: vec![],
             }],

@@ -307,6 +307,9 @@ fn write_evidence(out: &mut impl Write, evidence: &Evidence) -> fmt::Result {
     if let Some(who) = &evidence.attributed_to {
         write!(out, ", attributed to {}", one_line(who))?;
     }
+    if let Some(source) = &evidence.taken_from {
+        write!(out, ", taken from `{source}`")?;
+    }
     // The quote keeps its exact words; only line breaks become spaces, so a quote spanning
     // paragraphs stays inside its bullet. The byte offsets let a reader find the original.
     writeln!(
@@ -327,6 +330,7 @@ fn write_copies(out: &mut impl Write, copies: &[Copy]) -> fmt::Result {
         let kind = match copy.kind {
             CopyKind::Duplicate => "a duplicate",
             CopyKind::Rewrite => "a rewrite",
+            CopyKind::Partial => "a partial copy",
         };
         writeln!(
             out,
@@ -470,6 +474,7 @@ mod tests {
             stance_from: corroborate_model::StanceSource::Cues,
             confidence: None,
             attributed_to: by.map(str::to_string),
+            taken_from: None,
         }
     }
 
@@ -571,6 +576,7 @@ mod tests {
                 kind: CopyKind::Rewrite,
                 similarity: 0.87,
                 basis: CopyBasis::Attribution,
+                passages: Vec::new(),
             }],
             stories: vec![Story {
                 id: "s-1".to_string(),

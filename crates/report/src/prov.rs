@@ -54,6 +54,7 @@ pub fn to_prov_json(d: &Dossier) -> String {
         let kind = match c.kind {
             CopyKind::Duplicate => "duplicate",
             CopyKind::Rewrite => "rewrite",
+            CopyKind::Partial => "partial",
         };
         let basis = match c.basis {
             CopyBasis::Attribution => "attribution",

@@ -193,6 +193,7 @@ fn a_story_dossier_holds_only_that_storys_records_in_dossier_order() {
             kind: CopyKind::Rewrite,
             similarity: 0.9,
             basis: CopyBasis::Undetermined,
+            passages: Vec::new(),
         }],
         stories: vec![story("s1", &["c", "a"]), story("s2", &["b"])],
         entities: vec![

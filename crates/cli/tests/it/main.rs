@@ -3,6 +3,7 @@
 
 mod browser;
 mod cli;
+mod copies;
 mod crash;
 mod embeddings;
 mod events;
