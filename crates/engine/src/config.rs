@@ -35,6 +35,10 @@ pub struct DedupeConfig {
     /// must keep: a taken passage keeps its phrasing, an independent report of the same
     /// event only its key words.
     pub partial_phrasing: f64,
+    /// An article is a rewrite of the articles it takes sentences from (whose direction the
+    /// texts or dates tell) when its vocabulary, weighted by rarity, is at least this much
+    /// theirs: a rewrite that recasts every sentence keeps the names, numbers and rare words.
+    pub vocabulary_rewrite: f64,
     /// Alignment coverage and mean sentence similarity above which a copy is a duplicate.
     pub duplicate_similarity: f64,
     /// Sentences with fewer content terms than this are too short to signal copying.
@@ -52,6 +56,7 @@ impl Default for DedupeConfig {
             partial_coverage: 0.1,
             partial_sentence_match: 0.7,
             partial_phrasing: 0.5,
+            vocabulary_rewrite: 0.75,
             duplicate_similarity: 0.9,
             min_sentence_terms: 4,
             max_bucket: 64,

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use corroborate_model::{stable_hash, Copy, CopyBasis, CopyKind, Passage};
 use corroborate_text::dates::{different_happenings, find_dates, DateValue, FoundDate};
 use corroborate_text::sparse;
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 
 use crate::config::DedupeConfig;
@@ -37,6 +38,10 @@ struct Signature {
     /// The most articles any of its LSH buckets holds: a line many articles share (a site's
     /// subscription footer, an editor's note) is furniture, not a passage one took from another.
     spread: usize,
+    /// Its words: its weight in the share of an article taken.
+    words: usize,
+    /// Its consecutive content terms, hashed in pairs, sorted: its phrasing.
+    word_pairs: Vec<u64>,
 }
 
 fn signatures(doc: &Doc, min_terms: usize) -> Vec<Signature> {
@@ -54,6 +59,8 @@ fn signatures(doc: &Doc, min_terms: usize) -> Vec<Signature> {
                 terms: h,
                 weights: Vec::new(),
                 spread: 0,
+                words: s.words.len().max(1),
+                word_pairs: word_pairs(s),
             }
         })
         .filter(|h| h.terms.len() >= min_terms)
@@ -121,7 +128,7 @@ fn band_keys(set: &[u64]) -> [u64; BANDS] {
 /// articles alone do not make every shared word common.
 fn weigh(sigs: &mut [Vec<Signature>]) {
     const MIN_STREAM: f32 = 100.0;
-    let mut df: HashMap<u64, u32> = HashMap::new();
+    let mut df: foldhash::HashMap<u64, u32> = foldhash::HashMap::default();
     for doc in sigs.iter() {
         let mut terms: Vec<u64> = doc.iter().flat_map(|s| s.terms.iter().copied()).collect();
         terms.sort_unstable();
@@ -142,46 +149,51 @@ fn weigh(sigs: &mut [Vec<Signature>]) {
 
 /// Share of `x`'s term weight that `y` holds too, and how many terms they share.
 fn containment(x: &Signature, y: &Signature) -> (f64, usize) {
-    let (mut both, mut shared) = (0usize, 0f32);
-    let mut i = 0;
-    sparse::for_each_shared(&x.terms, &y.terms, |t| *t, |t| *t, |_, _| both += 1);
-    if both > 0 {
-        for (j, t) in x.terms.iter().enumerate() {
-            while i < y.terms.len() && y.terms[i] < *t {
-                i += 1;
-            }
-            if i < y.terms.len() && y.terms[i] == *t {
-                shared += x.weights[j];
-            }
+    let (mut i, mut j, mut both, mut shared, mut total) = (0, 0, 0usize, 0f32, 0f32);
+    while i < x.terms.len() {
+        let t = x.terms[i];
+        while j < y.terms.len() && y.terms[j] < t {
+            j += 1;
         }
+        if j < y.terms.len() && y.terms[j] == t {
+            both += 1;
+            shared += x.weights[i];
+        }
+        total += x.weights[i];
+        i += 1;
     }
-    let total: f32 = x.weights.iter().sum();
     (f64::from(shared / total.max(f32::MIN_POSITIVE)), both)
 }
 
-/// Share of the word pairs of sentence `x` of `a` (consecutive content terms) that
-/// sentence `y` of `b` has too. Two reports of one event share their key words; a passage
-/// taken from another keeps its phrasing too.
-fn phrasing(a: &Doc, x: usize, b: &Doc, y: usize) -> f64 {
-    let pairs = |d: &Doc, s: usize| -> Vec<u64> {
-        let terms: Vec<u64> = d.sentences[s]
-            .words
-            .iter()
-            .filter(|w| !w.term.is_empty())
-            .map(|w| stable_hash(w.term.as_bytes()))
-            .collect();
-        let mut p: Vec<u64> = terms
-            .windows(2)
-            .map(|w| w[0].rotate_left(17) ^ w[1])
-            .collect();
-        p.sort_unstable();
-        p.dedup();
-        p
-    };
-    let (px, py) = (pairs(a, x), pairs(b, y));
+/// The pairs of consecutive content terms of a sentence, hashed and sorted.
+fn word_pairs(s: &crate::doc::SentenceInfo) -> Vec<u64> {
+    let terms: Vec<u64> = s
+        .words
+        .iter()
+        .filter(|w| !w.term.is_empty())
+        .map(|w| stable_hash(w.term.as_bytes()))
+        .collect();
+    let mut p: Vec<u64> = terms
+        .windows(2)
+        .map(|w| w[0].rotate_left(17) ^ w[1])
+        .collect();
+    p.sort_unstable();
+    p.dedup();
+    p
+}
+
+/// Share of the word pairs of `x` that `y` has too. Two reports of one event share their
+/// key words; a passage taken from another keeps its phrasing too.
+fn phrasing(x: &Signature, y: &Signature) -> f64 {
     let mut both = 0usize;
-    sparse::for_each_shared(&px, &py, |t| *t, |t| *t, |_, _| both += 1);
-    both as f64 / px.len().max(1) as f64
+    sparse::for_each_shared(
+        &x.word_pairs,
+        &y.word_pairs,
+        |t| *t,
+        |t| *t,
+        |_, _| both += 1,
+    );
+    both as f64 / x.word_pairs.len().max(1) as f64
 }
 
 /// What one article of a candidate pair takes from the other: for each of its signature
@@ -216,6 +228,167 @@ impl Side {
     }
 }
 
+/// Verifies a pair of articles whose sentences collided (`sentence_pairs`): each side's
+/// best counterparts, and which one is the copy. `None` when they share too little.
+fn candidate(
+    docs: &[Doc],
+    sigs: &[Vec<Signature>],
+    (a, b): (usize, usize),
+    mut sentence_pairs: Vec<SentencePair>,
+    cfg: &DedupeConfig,
+) -> Option<Candidate> {
+    sentence_pairs.sort_unstable();
+    sentence_pairs.dedup();
+    let distinct = |side: fn(&(u32, u32)) -> u32| {
+        let mut v: Vec<u32> = sentence_pairs.iter().map(side).collect();
+        v.sort_unstable();
+        v.dedup();
+        v.len()
+    };
+    // one shared sentence is a quote or a summary line (a debunk may open with the
+    // rumour's words), not a copy
+    if distinct(|p| p.0).min(distinct(|p| p.1)) < 2 {
+        return None;
+    }
+    // LSH misses few true matches, so the sentences that collided bound the share taken
+    let bound = (distinct(|p| p.0) as f64 / sigs[a].len().max(1) as f64)
+        .max(distinct(|p| p.1) as f64 / sigs[b].len().max(1) as f64);
+    if bound < cfg.partial_coverage * 0.7 {
+        return None;
+    }
+    let side_a = side(docs, (a, b), (&sigs[a], &sigs[b]), &sentence_pairs, cfg);
+    let mut swapped: Vec<SentencePair> = sentence_pairs.iter().map(|&(x, y)| (y, x)).collect();
+    swapped.sort_unstable();
+    let side_b = side(docs, (b, a), (&sigs[b], &sigs[a]), &swapped, cfg);
+    let takes_more = if side_a.coverage == side_b.coverage {
+        None
+    } else {
+        Some(side_a.coverage > side_b.coverage)
+    };
+    let (copy, original, basis) = direction(docs, a, b, takes_more);
+    let (taken, given) = if copy == a {
+        (side_a, side_b)
+    } else {
+        (side_b, side_a)
+    };
+    if taken.matched.iter().flatten().count() < 2 {
+        return None;
+    }
+    Some(Candidate {
+        copy,
+        original,
+        basis,
+        taken,
+        given,
+    })
+}
+
+/// A pair of articles that share sentences, read as `copy` taking from `original`.
+struct Candidate {
+    copy: usize,
+    original: usize,
+    basis: CopyBasis,
+    /// The copy's side: what it takes.
+    taken: Side,
+    /// The original's side: how much of it the copy holds.
+    given: Side,
+}
+
+/// Whether the direction of a candidate rests on more than the copy crediting someone the
+/// other does not name: an earlier publication, a credit naming the other's outlet, or the
+/// other being a news agency's own report.
+fn firm(docs: &[Doc], c: &Candidate) -> bool {
+    let (copy, original) = (&docs[c.copy], &docs[c.original]);
+    match c.basis {
+        CopyBasis::EarlierDate => true,
+        CopyBasis::Attribution => {
+            original.agency.is_some()
+                || matches!((&copy.credited_source, &original.article.outlet), (Some(x), Some(o)) if same_name(x, o))
+        }
+        CopyBasis::Undetermined => false,
+    }
+}
+
+/// Whether an article is, as a whole, made of what it took from its sources (the originals
+/// of `group`, its candidates whose direction is known, each taking two sentences or
+/// more): nearly all its vocabulary, weighted by rarity, is theirs (`vocabulary_rewrite`). A rewrite that recasts every sentence keeps the names, numbers
+/// and rare words of what it rewrote; an outlet's own report brings its own.
+fn told_by_its_sources(sigs: &[Vec<Signature>], group: &[&Candidate], cfg: &DedupeConfig) -> bool {
+    let copy = &sigs[group[0].copy];
+    let mut theirs: Vec<u64> = group
+        .iter()
+        .flat_map(|c| {
+            sigs[c.original]
+                .iter()
+                .flat_map(|s| s.terms.iter().copied())
+        })
+        .collect();
+    theirs.sort_unstable();
+    theirs.dedup();
+    let mut mine: Vec<(u64, f32)> = copy
+        .iter()
+        .flat_map(|s| s.terms.iter().copied().zip(s.weights.iter().copied()))
+        .collect();
+    mine.sort_unstable_by_key(|t| t.0);
+    mine.dedup_by_key(|t| t.0);
+    let all: f32 = mine.iter().map(|t| t.1).sum();
+    let mut held = 0f32;
+    sparse::for_each_shared(&mine, &theirs, |t| t.0, |t| *t, |t, _| held += t.1);
+    f64::from(held) >= cfg.vocabulary_rewrite * f64::from(all.max(f32::MIN_POSITIVE))
+}
+
+/// The copy record of a candidate, if it is one: its kind, share and passages.
+fn verdict(
+    docs: &[Doc],
+    sigs: &[Vec<Signature>],
+    c: &Candidate,
+    whole: bool,
+    cfg: &DedupeConfig,
+) -> Option<Copy> {
+    let (taken, given) = (&c.taken, &c.given);
+    // a whole copy is told by the bulk of its prose, reworded, or by its vocabulary; a
+    // partial one only by passages taken closely enough that two reports of one event
+    // would not write them
+    let kind = if taken.coverage.min(given.coverage) >= cfg.duplicate_similarity
+        && taken.mean.min(given.mean) >= cfg.duplicate_similarity
+    {
+        CopyKind::Duplicate
+    } else if taken.coverage >= cfg.rewrite_coverage || whole {
+        CopyKind::Rewrite
+    } else if taken.strong_coverage >= cfg.partial_coverage && taken.count() >= 2 {
+        CopyKind::Partial
+    } else {
+        return None;
+    };
+    let matched = if kind == CopyKind::Partial {
+        taken.strong()
+    } else {
+        taken.matched.clone()
+    };
+    let passages = passages(
+        (&docs[c.copy], &sigs[c.copy]),
+        (&docs[c.original], &sigs[c.original]),
+        &matched,
+    );
+    // what two articles share only in their closing paragraph is the site's furniture (a
+    // subscription line, an editor's note, a disclaimer), not reporting one took
+    if kind == CopyKind::Partial
+        && passages.iter().all(|p| {
+            in_closing(&docs[c.copy], p.start) && in_closing(&docs[c.original], p.of_start)
+        })
+    {
+        return None;
+    }
+    Some(Copy {
+        article: docs[c.copy].article.id.clone(),
+        of: docs[c.original].article.id.clone(),
+        kind,
+        similarity: (taken.coverage * 1000.0).round() / 1000.0,
+        basis: c.basis,
+        passages,
+    })
+}
+
 /// Whether byte `at` of `doc` lies in its closing paragraph.
 fn in_closing(doc: &Doc, at: usize) -> bool {
     let last = doc.sentences.iter().map(|s| s.para).max().unwrap_or(0);
@@ -223,11 +396,6 @@ fn in_closing(doc: &Doc, at: usize) -> bool {
         .iter()
         .find(|s| s.para == last)
         .is_some_and(|s| at >= s.start)
-}
-
-/// Words of signature sentence `s` of `doc`: its weight in the coverage.
-fn weight(doc: &Doc, sig: &Signature) -> usize {
-    doc.sentences[sig.sentence].words.len().max(1)
 }
 
 /// Aligns every signature sentence of `a` (the side read) with its best counterpart in
@@ -247,7 +415,7 @@ fn side(
     // `collided` is sorted by this side's sentence: each sentence's run of candidates
     let mut rest = collided;
     for (i, x) in sa.iter().enumerate() {
-        let w = weight(&docs[a], x);
+        let w = x.words;
         total += w;
         let n = rest.iter().take_while(|p| p.0 as usize == i).count();
         let (candidates, tail) = rest.split_at(n);
@@ -266,7 +434,7 @@ fn side(
             sum += c;
             close = c >= cfg.partial_sentence_match
                 && x.spread <= cfg.max_bucket
-                && phrasing(&docs[a], x.sentence, &docs[b], sb[j].sentence) >= cfg.partial_phrasing;
+                && phrasing(x, &sb[j]) >= cfg.partial_phrasing;
             if close {
                 strong += w;
             }
@@ -393,7 +561,7 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
     entries.par_sort_unstable();
     entries.dedup(); // a sentence whose bands share a key is in that bucket once
                      // for each document pair, the sentence pairs that collided in some band
-    let mut collided: HashMap<DocPair, Vec<SentencePair>> = HashMap::new();
+    let mut collided: foldhash::HashMap<DocPair, Vec<SentencePair>> = foldhash::HashMap::default();
     for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
         if bucket.len() < 2 {
             continue;
@@ -426,83 +594,24 @@ pub fn find_copies(docs: &[Doc], cfg: &DedupeConfig) -> Vec<Copy> {
     }
     let mut pairs: Vec<(DocPair, Vec<SentencePair>)> = collided.into_iter().collect();
     pairs.sort_unstable_by_key(|(k, _)| *k);
+    let mut candidates: Vec<Candidate> = pairs
+        .into_par_iter()
+        .filter_map(|((a, b), sentence_pairs)| {
+            candidate(docs, &sigs, (a as usize, b as usize), sentence_pairs, cfg)
+        })
+        .collect();
+    candidates.sort_by_key(|c| (c.copy, c.original));
     let mut copies = Vec::new();
-    for ((a, b), mut sentence_pairs) in pairs {
-        let (a, b) = (a as usize, b as usize);
-        sentence_pairs.sort_unstable();
-        sentence_pairs.dedup();
-        let distinct = |side: fn(&(u32, u32)) -> u32| {
-            let mut v: Vec<u32> = sentence_pairs.iter().map(side).collect();
-            v.sort_unstable();
-            v.dedup();
-            v.len()
-        };
-        // one shared sentence is a quote or a summary line (a debunk may open with the
-        // rumour's words), not a copy
-        if distinct(|p| p.0).min(distinct(|p| p.1)) < 2 {
-            continue;
+    for group in candidates.chunk_by(|x, y| x.copy == y.copy) {
+        // its sources: the candidates whose direction the dates or a named credit tell
+        let sources: Vec<&Candidate> = group.iter().filter(|c| firm(docs, c)).collect();
+        let whole = !sources.is_empty() && told_by_its_sources(&sigs, &sources, cfg);
+        for c in group {
+            let whole = whole && firm(docs, c);
+            if let Some(copy) = verdict(docs, &sigs, c, whole, cfg) {
+                copies.push(copy);
+            }
         }
-        // LSH misses few true matches, so the sentences that collided bound the share taken
-        let bound = (distinct(|p| p.0) as f64 / sigs[a].len().max(1) as f64)
-            .max(distinct(|p| p.1) as f64 / sigs[b].len().max(1) as f64);
-        if bound < cfg.partial_coverage * 0.7 {
-            continue;
-        }
-        let side_a = side(docs, (a, b), (&sigs[a], &sigs[b]), &sentence_pairs, cfg);
-        let mut swapped: Vec<SentencePair> = sentence_pairs.iter().map(|&(x, y)| (y, x)).collect();
-        swapped.sort_unstable();
-        let side_b = side(docs, (b, a), (&sigs[b], &sigs[a]), &swapped, cfg);
-        let takes_more = if side_a.coverage == side_b.coverage {
-            None
-        } else {
-            Some(side_a.coverage > side_b.coverage)
-        };
-        let (copy, original, basis) = direction(docs, a, b, takes_more);
-        let (taken, given) = if copy == a {
-            (&side_a, &side_b)
-        } else {
-            (&side_b, &side_a)
-        };
-        // a whole copy is told by the bulk of its prose, reworded; a partial one only by
-        // passages taken closely enough that two reports of one event would not write them
-        let kind = if taken.coverage.min(given.coverage) >= cfg.duplicate_similarity
-            && taken.mean.min(given.mean) >= cfg.duplicate_similarity
-        {
-            CopyKind::Duplicate
-        } else if taken.coverage >= cfg.rewrite_coverage {
-            CopyKind::Rewrite
-        } else if taken.strong_coverage >= cfg.partial_coverage && taken.count() >= 2 {
-            CopyKind::Partial
-        } else {
-            continue;
-        };
-        let matched = if kind == CopyKind::Partial {
-            taken.strong()
-        } else {
-            taken.matched.clone()
-        };
-        let passages = passages(
-            (&docs[copy], &sigs[copy]),
-            (&docs[original], &sigs[original]),
-            &matched,
-        );
-        // what two articles share only in their closing paragraph is the site's furniture (a
-        // subscription line, an editor's note, a disclaimer), not reporting one took
-        if kind == CopyKind::Partial
-            && passages.iter().all(|p| {
-                in_closing(&docs[copy], p.start) && in_closing(&docs[original], p.of_start)
-            })
-        {
-            continue;
-        }
-        copies.push(Copy {
-            article: docs[copy].article.id.clone(),
-            of: docs[original].article.id.clone(),
-            kind,
-            similarity: (taken.coverage * 1000.0).round() / 1000.0,
-            basis,
-            passages,
-        });
     }
     copies.sort_by(|x, y| (&x.article, &x.of).cmp(&(&y.article, &y.of)));
     copies
