@@ -311,10 +311,23 @@ fn firm(docs: &[Doc], c: &Candidate) -> bool {
 
 /// Whether an article is, as a whole, made of what it took from its sources (the originals
 /// of `group`, its candidates whose direction is known, each taking two sentences or
-/// more): nearly all its vocabulary, weighted by rarity, is theirs (`vocabulary_rewrite`). A rewrite that recasts every sentence keeps the names, numbers
+/// more): it took `rewrite_coverage` of its prose from them all together (several versions
+/// of one wire story), or nearly all its vocabulary, weighted by rarity, is theirs
+/// (`vocabulary_rewrite`). A rewrite that recasts every sentence keeps the names, numbers
 /// and rare words of what it rewrote; an outlet's own report brings its own.
 fn told_by_its_sources(sigs: &[Vec<Signature>], group: &[&Candidate], cfg: &DedupeConfig) -> bool {
     let copy = &sigs[group[0].copy];
+    // its prose taken from one source or another, by words
+    let (mut total, mut taken) = (0usize, 0usize);
+    for (i, sig) in copy.iter().enumerate() {
+        total += sig.words;
+        if group.iter().any(|c| c.taken.matched[i].is_some()) {
+            taken += sig.words;
+        }
+    }
+    if taken as f64 >= cfg.rewrite_coverage * total.max(1) as f64 {
+        return true;
+    }
     let mut theirs: Vec<u64> = group
         .iter()
         .flat_map(|c| {

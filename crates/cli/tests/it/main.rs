@@ -12,6 +12,7 @@ mod properties;
 mod schema;
 mod seeds;
 mod service;
+mod snapshots;
 mod stance;
 
 use std::path::PathBuf;
