@@ -63,3 +63,43 @@ fn a_taken_quote_is_the_wires_telling_and_own_words_are_the_papers() {
     );
     assert!(closure.evidence.iter().all(|e| e.taken_from.is_none()));
 }
+
+#[test]
+fn two_papers_running_one_agency_report_are_one_origin_the_agency() {
+    let article = |id: &str, outlet: &str, text: &str| {
+        let mut a = corroborate_model::Article::new(id, id, text);
+        a.outlet = Some(outlet.into());
+        a
+    };
+    let articles = vec![
+        article(
+            "times",
+            "The Daily Times",
+            "LONDON (Reuters) - The central bank raised its main interest rate by half a point on Thursday to fight inflation.\n\n\
+             The governor said further rises could follow if prices kept climbing through the winter.",
+        ),
+        article(
+            "herald",
+            "The Herald",
+            "LONDON (Reuters) - The central bank raised its main interest rate by half a point on Thursday, surprising markets.\n\n\
+             Traders had expected a smaller move.",
+        ),
+        article(
+            "post",
+            "The Post",
+            "The central bank raised its main interest rate by half a point on Thursday, our economics desk reports.\n\n\
+             Mortgage lenders are expected to pass the rise on within days.",
+        ),
+    ];
+    let d = corroborate_engine::run(articles, &Config::default(), &|_| {})
+        .unwrap()
+        .dossier;
+    let rate = d
+        .facts
+        .iter()
+        .find(|f| f.articles.len() == 3)
+        .unwrap_or_else(|| panic!("no fact of all three: {:?}", d.facts));
+    // the two Reuters datelines are one origin, Reuters, beside the Post's own report
+    assert_eq!(rate.origins, ["source:Reuters", "source:The Post"]);
+    assert_eq!(rate.status, Status::Corroborated);
+}
