@@ -258,21 +258,8 @@ pub fn synth(args: &SynthArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A small, fixed PRNG (SplitMix64) so corpora are the same on every platform and version.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+/// The fixed PRNG, so corpora are the same on every platform and version.
+type Rng = corroborate_model::SplitMix64;
 
 fn pseudo_name(rng: &mut Rng) -> String {
     const ONSETS: [&str; 16] = [
@@ -306,7 +293,7 @@ pub fn synthetic_corpus(
     let mut out = Vec::with_capacity(articles);
     let mut story = 0usize;
     while out.len() < articles {
-        let mut rng = Rng(seed ^ (story as u64).wrapping_mul(0x2545_f491_4f6c_dd1d));
+        let mut rng = Rng::new(seed ^ (story as u64).wrapping_mul(0x2545_f491_4f6c_dd1d));
         let mut names = std::collections::HashMap::new();
         let digit_shift = 1 + rng.below(8) as u32;
         for j in 0..story_size.min(articles - out.len()) {
@@ -521,7 +508,7 @@ pub fn bench_serve(args: &BenchServeArgs) -> Result<ExitCode> {
         .map(|c| {
             let ids = story_ids.clone();
             std::thread::spawn(move || -> Result<Vec<Duration>> {
-                let mut rng = Rng(c as u64 + 7);
+                let mut rng = Rng::new(c as u64 + 7);
                 let mut client = HttpClient::connect(addr)?;
                 let mut latencies = Vec::with_capacity(per_client);
                 for _ in 0..per_client {

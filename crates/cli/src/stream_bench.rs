@@ -15,20 +15,8 @@ use corroborate_engine::doc::analyze;
 use corroborate_model::Article;
 use corroborate_text::dates::DateValue;
 
-/// xorshift64*: a fixed-seed generator, so every run sees the same stream.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+/// The fixed-seed generator, so every run sees the same stream.
+type Rng = corroborate_model::SplitMix64;
 
 /// A size line of `/proc/self/status` (`VmRSS:`, `VmHWM:` for the peak), in bytes.
 pub fn status_bytes(field: &str) -> Option<u64> {
@@ -96,7 +84,7 @@ pub fn run(bases: &[Article], total: usize, config: &ClusterConfig) {
         .flat_map(|a| a.text.split_whitespace())
         .filter(|w| w.len() > 3)
         .collect();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng::new(corroborate_model::GOLDEN_GAMMA);
     let mut stream = StoryStream::new(&cfg);
     let mut terms = Interner::default();
     let start_rss = rss_bytes().unwrap_or(0);

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use corroborate_model::{
     stable_id, Copy, EntityKind, Event, Evidence, Fact, Passage, Stance, StanceSource, Status,
-    Story, TimelineEntry,
+    Story, TimelineEntry, UnionFind,
 };
 use corroborate_text::fold;
 
@@ -93,26 +93,16 @@ fn document_origins(docs: &[Doc], copies: &[Copy]) -> (Vec<String>, Vec<usize>) 
         .enumerate()
         .map(|(i, d)| (d.article.id.as_str(), i))
         .collect();
-    let mut root: Vec<usize> = (0..docs.len()).collect();
-    fn find(root: &mut [usize], mut x: usize) -> usize {
-        while root[x] != x {
-            root[x] = root[root[x]];
-            x = root[x];
-        }
-        x
-    }
+    let mut groups = UnionFind::new(docs.len());
     for c in copies.iter().filter(|c| c.kind.is_whole()) {
         if let (Some(&a), Some(&b)) = (pos.get(c.article.as_str()), pos.get(c.of.as_str())) {
-            let (ra, rb) = (find(&mut root, a), find(&mut root, b));
-            if ra != rb {
-                root[ra.max(rb)] = ra.min(rb);
-            }
+            groups.union(a, b);
         }
     }
     // a group of copies takes the outlet of any member that credits or names one
     let mut group_outlet: HashMap<usize, String> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
-        let r = find(&mut root, i);
+        let r = groups.find(i);
         let agency = d.agency.map(str::to_string);
         let named = d.credited_source.as_ref().or(agency.as_ref());
         if let Some(o) = named.or(d.article.outlet.as_ref()) {
@@ -123,7 +113,7 @@ fn document_origins(docs: &[Doc], copies: &[Copy]) -> (Vec<String>, Vec<usize>) 
             }
         }
     }
-    let roots: Vec<usize> = (0..docs.len()).map(|i| find(&mut root, i)).collect();
+    let roots: Vec<usize> = (0..docs.len()).map(|i| groups.find(i)).collect();
     let origins = roots
         .iter()
         .map(|r| {

@@ -190,24 +190,16 @@ fn lsh_bands(cfg: &EmbeddingConfig) -> usize {
     cfg.lsh_bands.min(MAX_LSH_BANDS)
 }
 
-/// A fixed-seed SplitMix64 stream: the LSH hyperplanes must be the same on every run.
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 impl Semantic {
     fn new(dim: usize, cfg: &EmbeddingConfig) -> Self {
-        let mut state = 0x5EED_0FC0_220B_0A17_u64;
+        // a fixed seed: the LSH hyperplanes must be the same on every run
+        let mut rng = corroborate_model::SplitMix64::new(0x5EED_0FC0_220B_0A17);
         let planes = (0..lsh_bands(cfg) * cfg.lsh_bits.min(32) * dim)
             .map(|_| {
                 // a sum of two uniforms: symmetric around 0, close enough to a Gaussian for
                 // sign-of-projection hashing
                 let u = |x: u64| (x >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
-                u(splitmix(&mut state)) + u(splitmix(&mut state))
+                u(rng.next_u64()) + u(rng.next_u64())
             })
             .collect();
         Semantic {

@@ -103,10 +103,7 @@ fn sentence_text(d: &Doc, s: usize) -> &str {
 }
 
 fn mix(x: u64, seed: u64) -> u64 {
-    let mut z = x ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    corroborate_model::mix64(x ^ seed.wrapping_mul(corroborate_model::GOLDEN_GAMMA))
 }
 
 fn band_keys(set: &[u64]) -> [u64; BANDS] {

@@ -305,26 +305,6 @@ fn make_candidate(
     });
 }
 
-struct UnionFind(Vec<usize>);
-
-impl UnionFind {
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.0[x] != x {
-            self.0[x] = self.0[self.0[x]];
-            x = self.0[x];
-        }
-        x
-    }
-    fn union(&mut self, a: usize, b: usize) {
-        let (a, b) = (self.find(a), self.find(b));
-        if a != b {
-            // the smaller index wins, so results do not depend on merge order
-            let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-            self.0[hi] = lo;
-        }
-    }
-}
-
 /// Letters of a name, lower case, in order.
 fn letters(s: &str) -> Vec<char> {
     s.chars()
@@ -419,7 +399,7 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
         }
         v
     };
-    let mut uf = UnionFind((0..keys.len()).collect());
+    let mut uf = corroborate_model::UnionFind::new(keys.len());
     let mut person_nodes = BTreeSet::new();
     let mut surfaces: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); keys.len()];
     for (c, &n) in cands.iter().zip(&node) {
@@ -580,7 +560,7 @@ fn build(
     cands: &[Candidate],
     node: &[usize],
     keys: &[&str],
-    uf: &mut UnionFind,
+    uf: &mut corroborate_model::UnionFind,
     person_nodes: &BTreeSet<usize>,
 ) -> EntityIndex {
     #[derive(Default)]

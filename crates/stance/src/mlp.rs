@@ -8,28 +8,8 @@ use crate::features::Entry;
 
 pub(crate) const CLASSES: usize = 4;
 
-/// SplitMix64: a small, fixed-seed generator for initialisation, shuffling and dropout.
-pub(crate) struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f32 {
-        (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32
-    }
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-}
+/// The fixed-seed generator for initialisation, shuffling and dropout.
+pub(crate) type Rng = corroborate_model::SplitMix64;
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Mlp {

@@ -293,29 +293,17 @@ pub fn story_groups(pairs: &[TrainingPair]) -> Vec<usize> {
     }
     let n_claims = claim_ids.len();
     let n_articles = pairs.iter().map(|p| p.article + 1).max().unwrap_or(0);
-    let mut parent: Vec<usize> = (0..n_claims + n_articles).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
+    let mut parent = corroborate_model::UnionFind::new(n_claims + n_articles);
     for (p, &c) in pairs.iter().zip(&claim_of) {
         if p.stance != Stance::Unrelated {
-            let (a, b) = (
-                find(&mut parent, c),
-                find(&mut parent, n_claims + p.article),
-            );
-            let (lo, hi) = (a.min(b), a.max(b));
-            parent[hi] = lo;
+            parent.union(c, n_claims + p.article);
         }
     }
     let mut number: HashMap<usize, usize> = HashMap::new();
     claim_of
         .iter()
         .map(|&c| {
-            let root = find(&mut parent, c);
+            let root = parent.find(c);
             let n = number.len();
             *number.entry(root).or_insert(n)
         })

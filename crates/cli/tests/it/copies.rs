@@ -2,18 +2,11 @@
 //! (tests/data/partial-copy.jsonl), beside another paper's own report: the paper is a
 //! partial copy, what it took is the wire's telling, what it says in its own words is its.
 
-use std::path::PathBuf;
-
 use corroborate_engine::Config;
 use corroborate_model::{CopyKind, Dossier, Status};
 
 fn dossier() -> Dossier {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/partial-copy.jsonl");
-    let read = corroborate_ingest::read_paths(&[path], &corroborate_ingest::Limits::default());
-    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
-    corroborate_engine::run(read.articles, &Config::default(), &|_| {})
-        .unwrap()
-        .dossier
+    crate::fixture_dossier("partial-copy.jsonl")
 }
 
 fn fact<'d>(d: &'d Dossier, opening: &str) -> &'d corroborate_model::Fact {

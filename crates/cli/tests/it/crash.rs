@@ -16,17 +16,8 @@ const RUNS: usize = 20;
 const ARTICLES: usize = 150;
 const BATCH: &str = "5";
 
-/// SplitMix64, seeded: the same kill moments on every run of the test.
-struct Rng(u64);
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        ((z ^ (z >> 31)) % n.max(1) as u64) as usize
-    }
-}
+/// Seeded: the same kill moments on every run of the test.
+type Rng = corroborate_model::SplitMix64;
 
 /// Runs `ingest` and kills it right after it has printed `kill_after` lines (0: as soon as
 /// it starts). Returns the ids it reported as stored before dying.
@@ -133,7 +124,7 @@ fn sigkill_during_ingest_loses_nothing_and_a_rerun_completes() {
     let corpus_ids: BTreeSet<String> = (0..ARTICLES)
         .map(|i| format!("syn-{:06}-{}", i / 5, i % 5))
         .collect();
-    let mut rng = Rng(20251123);
+    let mut rng = Rng::new(20251123);
     let mut reported = BTreeSet::new();
     for run in 0..RUNS {
         let stored_before = Store::open(&db)

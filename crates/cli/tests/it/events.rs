@@ -2,19 +2,11 @@
 //! (tests/data/two-attacks.jsonl): one story, but two events, and neither attack's report
 //! contradicts or copies the other's.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-
-use corroborate_engine::Config;
 use corroborate_model::{Dossier, Status};
+use std::collections::{BTreeMap, BTreeSet};
 
 fn dossier() -> Dossier {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/two-attacks.jsonl");
-    let read = corroborate_ingest::read_paths(&[path], &corroborate_ingest::Limits::default());
-    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
-    corroborate_engine::run(read.articles, &Config::default(), &|_| {})
-        .unwrap()
-        .dossier
+    crate::fixture_dossier("two-attacks.jsonl")
 }
 
 #[test]

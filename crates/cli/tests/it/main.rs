@@ -48,6 +48,18 @@ pub fn examples() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/syria-2025-11")
 }
 
+/// The dossier of one fixture of `tests/data`.
+pub fn fixture_dossier(name: &str) -> Dossier {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    let read = corroborate_ingest::read_paths(&[path], &corroborate_ingest::Limits::default());
+    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+    corroborate_engine::run(read.articles, &Config::default(), &|_| {})
+        .unwrap()
+        .dossier
+}
+
 /// The dossier of the example corpus, computed once for all tests.
 pub fn seed_dossier() -> &'static Dossier {
     static D: OnceLock<Dossier> = OnceLock::new();

@@ -7,22 +7,10 @@
 use std::path::PathBuf;
 
 use corroborate_engine::Config;
-use corroborate_model::Dossier;
 
 /// `text` with this checkout's folder written `[crate]`.
 fn redacted(text: String) -> String {
     text.replace(env!("CARGO_MANIFEST_DIR"), "[crate]")
-}
-
-fn fixture(name: &str) -> Dossier {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name);
-    let read = corroborate_ingest::read_paths(&[path], &corroborate_ingest::Limits::default());
-    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
-    corroborate_engine::run(read.articles, &Config::default(), &|_| {})
-        .unwrap()
-        .dossier
 }
 
 #[test]
@@ -39,16 +27,16 @@ fn seeds_markdown_dossier() {
 
 #[test]
 fn partial_copy_json_dossier() {
-    insta::assert_snapshot!(redacted(corroborate_report::to_json(&fixture(
-        "partial-copy.jsonl"
-    ))));
+    insta::assert_snapshot!(redacted(corroborate_report::to_json(
+        &crate::fixture_dossier("partial-copy.jsonl")
+    )));
 }
 
 #[test]
 fn two_attacks_json_dossier() {
-    insta::assert_snapshot!(redacted(corroborate_report::to_json(&fixture(
-        "two-attacks.jsonl"
-    ))));
+    insta::assert_snapshot!(redacted(corroborate_report::to_json(
+        &crate::fixture_dossier("two-attacks.jsonl")
+    )));
 }
 
 #[test]
