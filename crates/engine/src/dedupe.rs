@@ -1,12 +1,15 @@
-//! Copies: exact and near duplicates and paragraph-by-paragraph rewrites.
+//! Copies: duplicates, rewrites and partial copies, with the passages taken.
 //!
 //! Candidates come from MinHash LSH over each prose sentence's term set (so a reworded
 //! sentence still collides with its original), never from comparing all pairs. A candidate
-//! pair is verified by aligning sentences in order: the share of one article's sentences
-//! that find a counterpart, monotonically, in the other is the similarity. Two sentences
-//! alike in words but dated to different happenings (a wire's template for the attack of
-//! 3 March and for the one of 9 March, see `dates::different_happenings`) are not
-//! counterparts.
+//! pair is verified on the sentence pairs that collided: each sentence keeps its best
+//! counterpart by the share of its rarity-weighted terms the other holds, in any order
+//! (rewrites reorder, trim and merge). The share of the copy's prose, in words, in matched
+//! sentences makes it a `rewrite`; an article whose vocabulary is nearly all its sources'
+//! (dated or credited), all together, is one too; a few passages taken closely, keeping
+//! their phrasing, make a `partial` copy. Two sentences alike in words but dated to
+//! different happenings (a wire's template for the attack of 3 March and for the one of
+//! 9 March, see `dates::different_happenings`) are not counterparts.
 
 use std::collections::HashMap;
 
