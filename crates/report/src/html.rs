@@ -517,6 +517,19 @@ mod tests {
     }
 
     #[test]
+    fn each_quote_says_whether_it_is_the_articles_own_words_or_taken() {
+        let mut d = dossier();
+        assert!(to_html(&d).contains(" · own words · "));
+        d.facts[0].evidence[0].taken_from = Some("wire-<1>".into());
+        let html = to_html(&d);
+        assert!(
+            html.contains(" · taken from <code>wire-&lt;1&gt;</code> · "),
+            "{html}"
+        );
+        assert!(!html.contains("own words"));
+    }
+
+    #[test]
     fn the_matrix_shows_who_carried_the_fact() {
         let html = to_html(&dossier());
         assert!(html.contains("<th class=\"outlet\">Reuters</th><td class=\"reports\""));

@@ -611,6 +611,14 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_taken_from_another_article_says_so() {
+        let mut d = sample();
+        assert!(!to_markdown(&d).contains("taken from"));
+        d.facts[0].evidence[0].taken_from = Some("wire-1".into());
+        assert!(to_markdown(&d).contains(", taken from `wire-1`): > "));
+    }
+
+    #[test]
     fn sections_come_in_reading_order() {
         let md = to_markdown(&sample());
         let headings = [
