@@ -60,10 +60,12 @@ impl Provenance {
     /// The document that `doc`'s span `start..end` was taken from, if it lies in a passage
     /// copied from another (the first such passage's source).
     pub fn source_of(&self, doc: usize, start: usize, end: usize) -> Option<usize> {
-        self.taken[doc]
-            .iter()
-            .find(|(p, _)| p.holds(start, end))
-            .map(|&(_, o)| o)
+        self.taken_at(doc, start, end).map(|&(_, o)| o)
+    }
+
+    /// The first passage of `doc` holding `start..end`, with its source.
+    fn taken_at(&self, doc: usize, start: usize, end: usize) -> Option<&(Passage, usize)> {
+        self.taken[doc].iter().find(|(p, _)| p.holds(start, end))
     }
 
     /// The document whose telling a claim is: its source when the claim lies in a taken
@@ -71,10 +73,7 @@ impl Provenance {
     fn teller(&self, claim: &Claim) -> usize {
         let (mut doc, mut span) = (claim.doc, (claim.start, claim.end));
         for _ in 0..self.taken.len() {
-            let Some((p, o)) = self.taken[doc]
-                .iter()
-                .find(|(p, _)| p.holds(span.0, span.1))
-            else {
+            let Some((p, o)) = self.taken_at(doc, span.0, span.1) else {
                 break;
             };
             if *o == claim.doc {

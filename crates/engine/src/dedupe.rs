@@ -301,10 +301,7 @@ fn firm(docs: &[Doc], c: &Candidate) -> bool {
     let (copy, original) = (&docs[c.copy], &docs[c.original]);
     match c.basis {
         CopyBasis::EarlierDate => true,
-        CopyBasis::Attribution => {
-            original.agency.is_some()
-                || matches!((&copy.credited_source, &original.article.outlet), (Some(x), Some(o)) if same_name(x, o))
-        }
+        CopyBasis::Attribution => original.agency.is_some() || credits_outlet_of(copy, original),
         CopyBasis::Undetermined => false,
     }
 }
@@ -503,6 +500,14 @@ fn passages(
     out
 }
 
+/// Whether `d` credits the outlet that published `other`.
+fn credits_outlet_of(d: &Doc, other: &Doc) -> bool {
+    match (&d.credited_source, &other.article.outlet) {
+        (Some(c), Some(o)) => same_name(c, o),
+        _ => false,
+    }
+}
+
 fn same_name(a: &str, b: &str) -> bool {
     corroborate_text::fold::name_key(a) == corroborate_text::fold::name_key(b)
 }
@@ -516,10 +521,11 @@ fn direction(
     a_takes_more: Option<bool>,
 ) -> (usize, usize, CopyBasis) {
     let (da, db) = (&docs[a], &docs[b]);
-    let credits = |d: &Doc, other: &Doc| match (&d.credited_source, &other.article.outlet) {
-        (Some(c), Some(o)) => same_name(c, o),
-        (Some(_), None) => other.credited_source.is_none(),
-        _ => false,
+    let credits = |d: &Doc, other: &Doc| {
+        credits_outlet_of(d, other)
+            || (d.credited_source.is_some()
+                && other.article.outlet.is_none()
+                && other.credited_source.is_none())
     };
     // an agency's own report is the original of an article that is not one
     let credits =
