@@ -1,12 +1,12 @@
 //! The web page in a real browser: headless Debian chromium driven over WebDriver
 //! (chromedriver on loopback) opens the seeds' story page, expands a fact's evidence and
-//! checks that the highlighted quote becomes visible. Installs chromium with
-//! `scripts/install-test-deps.sh` when it is missing, and fails (never skips) when it still
-//! cannot run it.
+//! checks that the highlighted quote becomes visible. Needs Debian's chromium and
+//! chromedriver, which `scripts/install-test-deps.sh` installs (`scripts/test.sh` runs it
+//! first); fails (never skips) without them, naming that script.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use serde_json::{json, Value};
@@ -26,16 +26,10 @@ impl Drop for Killed {
 }
 
 fn ensure_chromium() {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-        return;
-    }
-    let script =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/install-test-deps.sh");
-    let status = Command::new("bash").arg(&script).status();
     assert!(
-        matches!(status, Ok(s) if s.success()) && Path::new(CHROMEDRIVER).exists(),
-        "chromium and chromedriver are needed by this test and {} could not install them ({status:?})",
-        script.display()
+        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
+        "this test needs {CHROMIUM} and {CHROMEDRIVER}: run scripts/install-test-deps.sh \
+         (scripts/test.sh, the README's test command, runs it first)"
     );
 }
 
