@@ -1,6 +1,7 @@
 //! Integration tests, compiled as one binary: the acceptance checks on the example corpus,
 //! the output schema, the command line, and invariants over generated input.
 
+mod architecture;
 mod browser;
 mod cli;
 mod copies;
