@@ -119,7 +119,7 @@ pub struct ClusterConfig {
 /// embeddings).
 ///
 /// The defaults were chosen on the FNC-1 training bodies, on one half of its stories and
-/// checked on the other half and on the whole (README, "Stories with sentence
+/// checked on the other half and on the whole (docs/embeddings.md, "Stories with sentence
 /// embeddings"): a plateau around `weight` 0.25–0.3 with `join_threshold` ≈
 /// `(1 - weight) * 0.15 + weight * 0.65`, i.e. the term threshold of the time (0.15)
 /// blended with an embedding cosine of 0.65; with average-link consolidation added they

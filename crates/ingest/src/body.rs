@@ -4,7 +4,7 @@
 //!
 //! Every rule here is generic (element roles, class/id vocabulary shared across sites,
 //! line shapes); none is keyed to a site. Each rule was kept only when it raised the
-//! shingle F1 on the development pages (see README, "Extraction quality").
+//! shingle F1 on the development pages (see docs/usage.md, "Extraction").
 
 use dom_query::{Document, NodeRef};
 use dom_smoothie::{Config, Readability, TextMode};
