@@ -501,3 +501,44 @@ fn story_events(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_written_and_ordered_as_the_dossier_lists_them() {
+        let mut keys: Vec<Origin> = [
+            Origin::Source("Reuters".into()),
+            Origin::Article("a2".into()),
+            Origin::Source("AP".into()),
+            Origin::Article("a10".into()),
+        ]
+        .iter()
+        .map(Origin::key)
+        .collect();
+        keys.sort();
+        let written: Vec<String> = keys.iter().map(Origin::to_string).collect();
+        // the order of the written forms: articles, then sources, each by id or name
+        let mut sorted = written.clone();
+        sorted.sort();
+        assert_eq!(written, sorted);
+        assert_eq!(
+            written,
+            ["article:a10", "article:a2", "source:ap", "source:reuters"]
+        );
+        assert_eq!(
+            Origin::Source("Reuters".into()).to_string(),
+            "source:Reuters"
+        );
+        // one source however it is spelt; an article is never a source of the same name
+        assert_eq!(
+            Origin::Source("REUTERS".into()).key(),
+            Origin::Source("Reuters".into()).key()
+        );
+        assert_ne!(
+            Origin::Source("a1".into()).key(),
+            Origin::Article("a1".into()).key()
+        );
+    }
+}
