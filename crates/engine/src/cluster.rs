@@ -393,12 +393,34 @@ impl<'c> StoryStream<'c> {
         published: Option<DateValue>,
         embedding: Option<&[f32]>,
     ) -> u32 {
-        let cfg = self.cfg;
         let doc = self.docs.len() as u32;
         let embedding = match &self.semantic {
             Some(sem) => embedding.filter(|e| e.len() == sem.dim),
             None => None,
         };
+        let v = self.article_vector(counts);
+        let stamp = doc + 1;
+        let day = published.as_ref().map(day_number);
+        if let Some(day) = day {
+            self.forget_cold(day);
+        }
+        self.score_postings(&v, stamp);
+        let signatures = self.lsh_candidates(embedding, stamp);
+        let mut ranked = self.rank_stories(day, embedding);
+        let story = self.choose_story(doc, &mut ranked);
+        let v = self.record(doc, story, v, day);
+        let story = self.consolidate(story, &ranked);
+        self.index_terms(doc, &v);
+        self.index_embedding(doc, story, embedding, signatures);
+        (self.article_scratch, self.ranked_scratch) = (v, ranked);
+        story
+    }
+
+    /// The article's TF-IDF vector, unit length, over its `article_terms` heaviest terms
+    /// that another article already has (a term no one else has cannot match; it would
+    /// only dilute the cosine), heaviest first. Counts the article's terms in a live stream.
+    fn article_vector(&mut self, counts: &[(u32, f32)]) -> Vec<(u32, f32)> {
+        let cfg = self.cfg;
         self.seen += 1;
         if self.seed == 0 {
             self.count_terms(counts);
@@ -407,8 +429,6 @@ impl<'c> StoryStream<'c> {
         // in a live stream a term may be shared by articles still to come, so nothing is
         // filtered; with corpus frequencies a term nobody else has is known to be useless
         let min_df = if self.seed > 0 { cfg.min_df } else { 1 };
-        // TF-IDF over terms another article already has (a term no one else has cannot
-        // match; it would only dilute the cosine)
         let mut v = std::mem::take(&mut self.article_scratch);
         v.clear();
         v.extend(
@@ -436,47 +456,61 @@ impl<'c> StoryStream<'c> {
                 *w /= norm;
             }
         }
-        // term-at-a-time scoring against earlier articles (per-document slots and the list
-        // of documents touched keep this free of hashing)
+        v
+    }
+
+    /// The cold window, in [`day_number`] units.
+    fn cold_window(&self) -> i64 {
+        self.cfg.cold_after_days * 31 / 30
+    }
+
+    /// Moves `cold_before` past the documents older than the cold window of an article of
+    /// `day`. Documents arrive roughly in date order: the first one still warm (or
+    /// undated) bounds the cold ones, and stops the walk if dates go back.
+    fn forget_cold(&mut self, day: i64) {
+        let cold = self.cold_window();
+        while let Some(Some(old)) = self.doc_day.get(self.cold_before as usize) {
+            if day - i64::from(*old) <= cold {
+                break;
+            }
+            self.cold_before += 1;
+        }
+    }
+
+    /// Scores earlier articles term-at-a-time over the article's `lookup_terms` heaviest
+    /// terms, leaving each one touched in `touched` with its similarity (per-document slots
+    /// and the list of documents touched keep this free of hashing). Entries of documents
+    /// gone cold are dropped from the lists read.
+    fn score_postings(&mut self, v: &[(u32, f32)], stamp: u32) {
         self.touched.clear();
-        let stamp = doc + 1;
-        let day = published.as_ref().map(day_number);
-        let cold = cfg.cold_after_days * 31 / 30; // in day_number units
-        if let Some(day) = day {
-            // documents arrive roughly in date order: the first one still warm (or undated)
-            // bounds the cold ones, and stops the walk if dates go back
-            while let Some(Some(old)) = self.doc_day.get(self.cold_before as usize) {
-                if day - i64::from(*old) <= cold {
-                    break;
-                }
-                self.cold_before += 1;
+        // local borrows keep the loop's pointers in registers
+        let (docs, touched) = (&mut self.docs[..], &mut self.touched);
+        for (t, w) in v.iter().take(self.cfg.lookup_terms) {
+            let Some(list) = self.postings.get_mut(*t as usize) else {
+                continue;
+            };
+            // the index forgets documents older than the cold window
+            while list.front().is_some_and(|&(d, _)| d < self.cold_before) {
+                list.pop_front();
             }
-        }
-        {
-            // local borrows keep the loop's pointers in registers
-            let (docs, touched) = (&mut self.docs[..], &mut self.touched);
-            for (t, w) in v.iter().take(cfg.lookup_terms) {
-                let Some(list) = self.postings.get_mut(*t as usize) else {
-                    continue;
-                };
-                // the index forgets documents older than the cold window
-                while list.front().is_some_and(|&(d, _)| d < self.cold_before) {
-                    list.pop_front();
-                }
-                let (front, back) = list.as_slices();
-                for &(d, dw) in front.iter().chain(back) {
-                    let slot = &mut docs[d as usize];
-                    if slot.stamp == stamp {
-                        slot.score += w * dw;
-                    } else {
-                        (slot.score, slot.stamp) = (w * dw, stamp);
-                        touched.push(d);
-                    }
+            let (front, back) = list.as_slices();
+            for &(d, dw) in front.iter().chain(back) {
+                let slot = &mut docs[d as usize];
+                if slot.stamp == stamp {
+                    slot.score += w * dw;
+                } else {
+                    (slot.score, slot.stamp) = (w * dw, stamp);
+                    touched.push(d);
                 }
             }
         }
-        // articles whose embeddings fall in the same LSH bucket are candidates too, with
-        // whatever lexical score they have (often none)
+    }
+
+    /// Touches the articles whose embeddings fall in one of the article's LSH buckets
+    /// (with whatever lexical score they have, often none); returns the article's bucket
+    /// keys, none without an embedding or bands.
+    fn lsh_candidates(&mut self, embedding: Option<&[f32]>, stamp: u32) -> Vec<u64> {
+        let cfg = self.cfg;
         let signatures = match (&self.semantic, embedding) {
             (Some(sem), Some(e)) if cfg.embedding.lsh_bands > 0 => {
                 sem.signatures(e, &cfg.embedding)
@@ -494,6 +528,15 @@ impl<'c> StoryStream<'c> {
                 self.touch(d, stamp);
             }
         }
+        signatures
+    }
+
+    /// The link score of each warm story holding a touched document: the mean of its best
+    /// `link_members` member similarities, blended with the embedding's cosine to the
+    /// story's centroid when there is one. Unsorted.
+    fn rank_stories(&mut self, day: Option<i64>, embedding: Option<&[f32]>) -> Vec<(f32, u32)> {
+        let cfg = self.cfg;
+        let cold = self.cold_window();
         // each story keeps its best TOP member similarities, in a dense array
         let k = cfg.link_members.clamp(1, TOP);
         let ecfg = &cfg.embedding;
@@ -549,6 +592,16 @@ impl<'c> StoryStream<'c> {
             };
             ranked.push((link, story));
         }
+        ranked
+    }
+
+    /// The story document `doc` joins: the best-linked one at the join threshold, after
+    /// merging into it (the older keeping its id) every other it bridges at the merge
+    /// threshold; else a new story. Leaves `ranked` sorted best first, cut to the stories
+    /// read afterwards.
+    fn choose_story(&mut self, doc: u32, ranked: &mut Vec<(f32, u32)>) -> u32 {
+        let cfg = self.cfg;
+        let ecfg = &cfg.embedding;
         // compared in f32, as the scores are (a threshold and a score set to it must meet)
         let (join, merge) = if self.semantic.is_some() {
             (ecfg.join_threshold as f32, ecfg.merge_threshold as f32)
@@ -566,7 +619,7 @@ impl<'c> StoryStream<'c> {
             }
         }
         ranked.sort_unstable_by(by_link);
-        let story = match ranked.first() {
+        match ranked.first() {
             Some(&(score, s)) if score >= join => {
                 // a second story just as close: the article bridges them, merge into the older
                 for &(score2, s2) in ranked.iter().skip(1) {
@@ -591,10 +644,27 @@ impl<'c> StoryStream<'c> {
                 }
                 (self.stories.len() - 1) as u32
             }
-        };
+        }
+    }
+
+    /// Adds document `doc` (vector `v`, published on `day`) to `story`: the story's summed
+    /// vector, members and last day, and the document's slot and day. Returns `v` sorted by
+    /// term.
+    fn record(
+        &mut self,
+        doc: u32,
+        story: u32,
+        mut v: Vec<(u32, f32)>,
+        day: Option<i64>,
+    ) -> Vec<(u32, f32)> {
         v.sort_unstable_by_key(|(t, _)| *t); // scored already: from here on, order by term
         let st = &mut self.stories[story as usize];
-        add_capped(&mut st.sum, &v, cfg.centroid_terms, &mut self.sum_scratch);
+        add_capped(
+            &mut st.sum,
+            &v,
+            self.cfg.centroid_terms,
+            &mut self.sum_scratch,
+        );
         st.members.push(doc);
         st.last_day = match (st.last_day, day) {
             (Some(a), Some(b)) => Some(a.max(b)),
@@ -606,19 +676,37 @@ impl<'c> StoryStream<'c> {
             stamp: 0,
         });
         self.doc_day.push(day.and_then(|d| i32::try_from(d).ok()));
-        let story = self.consolidate(story, &ranked);
+        v
+    }
+
+    /// Appends document `doc` to the posting list of each of its terms, the oldest entry
+    /// going cold when a list holds `max_postings`.
+    fn index_terms(&mut self, doc: u32, v: &[(u32, f32)]) {
+        let cfg = self.cfg;
         if let Some(max) = v.iter().map(|(t, _)| *t as usize).max() {
             if max >= self.postings.len() {
                 self.postings.resize_with(max + 1, VecDeque::new);
             }
         }
-        for (t, w) in &v {
+        for (t, w) in v {
             let list = &mut self.postings[*t as usize];
             if list.len() >= cfg.max_postings {
                 list.pop_front(); // the oldest entry goes cold
             }
             list.push_back((doc, *w));
         }
+    }
+
+    /// Adds the article's embedding (zeros without one) to its story's sum, and the article
+    /// to its LSH buckets, each keeping its `max_postings` most recent.
+    fn index_embedding(
+        &mut self,
+        doc: u32,
+        story: u32,
+        embedding: Option<&[f32]>,
+        signatures: Vec<u64>,
+    ) {
+        let cfg = self.cfg;
         if let Some(sem) = &mut self.semantic {
             let dim = sem.dim;
             let zero = vec![0.0; dim];
@@ -635,8 +723,6 @@ impl<'c> StoryStream<'c> {
                 bucket.push_back(doc);
             }
         }
-        (self.article_scratch, self.ranked_scratch) = (v, ranked);
-        story
     }
 
     /// Merges the younger of two live stories into the older, which keeps its id and

@@ -359,8 +359,23 @@ fn kind_hint(key: &str, surface: &str) -> Option<EntityKind> {
 
 /// Builds entities and mentions for all documents.
 pub fn resolve(docs: &[Doc]) -> EntityIndex {
-    // a capitalised first word that also occurs in lower case in the same article is a
-    // common word, not a name
+    let cands = candidates(docs);
+    let keys = KeyNodes::new(&cands);
+    let mut uf = corroborate_model::UnionFind::new(keys.keys.len());
+    let mut person_nodes = person_nodes(&cands, &keys);
+    join_parenthetical_definitions(docs, &cands, &keys.node, &mut uf);
+    join_initials(&keys.surfaces, &mut uf);
+    join_generic_suffixes(&keys, &mut uf);
+    let by_family = people_by_family(&keys.keys, &person_nodes);
+    join_full_names(&keys.keys, &by_family, &mut uf);
+    join_lone_family_names(&cands, &keys, &by_family, &mut uf, &mut person_nodes);
+    build(docs, &cands, &keys.node, &keys.keys, &mut uf, &person_nodes)
+}
+
+/// The name candidates of every document, in document and reading order: boilerplate and
+/// datelines name nobody, and a capitalised first word that also occurs in lower case in
+/// the same article is a common word, not a name.
+fn candidates(docs: &[Doc]) -> Vec<Candidate> {
     let mut cands = Vec::new();
     // the document's lower-case words, sorted (a search, not a tree: built once per document)
     let mut vocab: Vec<&str> = Vec::new();
@@ -382,43 +397,70 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
             sentence_candidates(d, doc, si, &vocab, &mut cands);
         }
     }
-    // one node per distinct key
-    let mut node_of: BTreeMap<&str, usize> = BTreeMap::new();
-    // each candidate's node, looked up once
-    let node: Vec<usize> = cands
-        .iter()
-        .map(|c| {
-            let next = node_of.len();
-            *node_of.entry(c.key.as_str()).or_insert(next)
-        })
-        .collect();
-    let keys: Vec<&str> = {
-        let mut v = vec![""; node_of.len()];
+    cands
+}
+
+/// The union-find's nodes: one per distinct folded key, numbered in order of first
+/// appearance.
+struct KeyNodes<'a> {
+    /// The node of each key.
+    node_of: BTreeMap<&'a str, usize>,
+    /// Each candidate's node, looked up once.
+    node: Vec<usize>,
+    /// Each node's key.
+    keys: Vec<&'a str>,
+    /// The surface forms seen of each node.
+    surfaces: Vec<BTreeSet<&'a str>>,
+}
+
+impl<'a> KeyNodes<'a> {
+    /// Numbers the candidates' keys and gathers each key's surface forms.
+    fn new(cands: &'a [Candidate]) -> Self {
+        let mut node_of: BTreeMap<&str, usize> = BTreeMap::new();
+        let node: Vec<usize> = cands
+            .iter()
+            .map(|c| {
+                let next = node_of.len();
+                *node_of.entry(c.key.as_str()).or_insert(next)
+            })
+            .collect();
+        let mut keys = vec![""; node_of.len()];
         for (k, &i) in &node_of {
-            v[i] = k;
+            keys[i] = k;
         }
-        v
-    };
-    let mut uf = corroborate_model::UnionFind::new(keys.len());
+        let mut surfaces: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); keys.len()];
+        for (c, &n) in cands.iter().zip(&node) {
+            surfaces[n].insert(c.surface.as_str());
+        }
+        KeyNodes {
+            node_of,
+            node,
+            keys,
+            surfaces,
+        }
+    }
+}
+
+/// Which nodes are people: those a candidate hints is a person, and multi-part names
+/// without organisation or place words that have a name particle or two names.
+fn person_nodes(cands: &[Candidate], keys: &KeyNodes) -> BTreeSet<usize> {
     let mut person_nodes = BTreeSet::new();
-    let mut surfaces: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); keys.len()];
-    for (c, &n) in cands.iter().zip(&node) {
-        surfaces[n].insert(c.surface.as_str());
+    for (c, &n) in cands.iter().zip(&keys.node) {
         if c.person_hint {
             person_nodes.insert(n);
         }
     }
-    // multi-part names without organisation or place words are people
-    for (n, key) in keys.iter().enumerate() {
+    for (n, key) in keys.keys.iter().enumerate() {
         let parts: Vec<&str> = key.split(' ').collect();
-        let surface = surfaces[n].iter().next().copied().unwrap_or("");
+        let surfaces = &keys.surfaces[n];
+        let surface = surfaces.iter().next().copied().unwrap_or("");
         let geographic = parts
             .iter()
             .any(|p| lexicon::is_place(p) || lexicon::demonym(p).is_some());
         if (2..=4).contains(&parts.len())
             && !geographic
             && kind_hint(key, surface).is_none()
-            && surfaces[n].iter().all(|s| !is_all_caps(s))
+            && surfaces.iter().all(|s| !is_all_caps(s))
         {
             let has_particle =
                 surface.split([' ', '-']).any(fold::is_particle) || surface.starts_with("Abu ");
@@ -428,7 +470,17 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
             }
         }
     }
-    // parenthetical definitions: NAME (ACR) / ACR (NAME)
+    person_nodes
+}
+
+/// Joins a name and the acronym it defines in parentheses next to it: NAME (ACR) or
+/// ACR (NAME), when [`defines`] says the letters fit.
+fn join_parenthetical_definitions(
+    docs: &[Doc],
+    cands: &[Candidate],
+    node: &[usize],
+    uf: &mut corroborate_model::UnionFind,
+) {
     for (ci, c) in cands.iter().enumerate() {
         let Some(next) = cands.get(ci + 1) else {
             continue;
@@ -452,7 +504,11 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
             uf.union(node[ci], node[ci + 1]);
         }
     }
-    // acronyms that are the initials of exactly one multi-word name
+}
+
+/// Joins an acronym to the one multi-word name whose initials it is (none when several
+/// names share them).
+fn join_initials(surfaces: &[BTreeSet<&str>], uf: &mut corroborate_model::UnionFind) {
     let mut by_initials: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (n, set) in surfaces.iter().enumerate() {
         if let Some(s) = set.iter().find(|s| s.contains(' ')) {
@@ -474,8 +530,12 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
             }
         }
     }
-    // generic suffixes: "Al-Ikhbariah TV" is "Al-Ikhbariah"
-    for (n, key) in keys.iter().enumerate() {
+}
+
+/// Joins a name with a generic suffix to the name without it: "Al-Ikhbariah TV" is
+/// "Al-Ikhbariah".
+fn join_generic_suffixes(keys: &KeyNodes, uf: &mut corroborate_model::UnionFind) {
+    for (n, key) in keys.keys.iter().enumerate() {
         for suffix in [
             " tv",
             " television",
@@ -485,15 +545,18 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
             " newspaper",
         ] {
             if let Some(base) = key.strip_suffix(suffix) {
-                if let Some(&m) = node_of.get(base) {
+                if let Some(&m) = keys.node_of.get(base) {
                     uf.union(n, m);
                 }
             }
         }
     }
-    // people: full names agreeing on family name and given-name consonants
+}
+
+/// The people with a full name (two parts or more), by family name (the last part).
+fn people_by_family(keys: &[&str], person_nodes: &BTreeSet<usize>) -> BTreeMap<String, Vec<usize>> {
     let mut by_family: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for &n in &person_nodes {
+    for &n in person_nodes {
         let parts: Vec<&str> = keys[n].split(' ').collect();
         if parts.len() >= 2 {
             by_family
@@ -502,6 +565,16 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
                 .push(n);
         }
     }
+    by_family
+}
+
+/// Joins full names of one family name whose given names agree in consonants, as far as
+/// the shorter name has them.
+fn join_full_names(
+    keys: &[&str],
+    by_family: &BTreeMap<String, Vec<usize>>,
+    uf: &mut corroborate_model::UnionFind,
+) {
     for nodes in by_family.values() {
         for (i, &a) in nodes.iter().enumerate() {
             for &b in &nodes[i + 1..] {
@@ -521,14 +594,24 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
             }
         }
     }
-    // a lone family name joins the one person who has it (in the same article first)
-    let mut docs_of_node: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); keys.len()];
-    for (c, &n) in cands.iter().zip(&node) {
+}
+
+/// Joins a lone family name (never an acronym) to the one person who has it, or failing
+/// that to the one who has it in the same articles; the name becomes a person.
+fn join_lone_family_names(
+    cands: &[Candidate],
+    keys: &KeyNodes,
+    by_family: &BTreeMap<String, Vec<usize>>,
+    uf: &mut corroborate_model::UnionFind,
+    person_nodes: &mut BTreeSet<usize>,
+) {
+    let mut docs_of_node: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); keys.keys.len()];
+    for (c, &n) in cands.iter().zip(&keys.node) {
         docs_of_node[n].insert(c.doc);
     }
-    for (n, key) in keys.iter().enumerate() {
+    for (n, key) in keys.keys.iter().enumerate() {
         // "U.N." folds to the key of Kim Jong Un's "Un": an acronym is nobody's family name
-        if key.contains(' ') || surfaces[n].iter().any(|s| is_all_caps(s)) {
+        if key.contains(' ') || keys.surfaces[n].iter().any(|s| is_all_caps(s)) {
             continue;
         }
         let Some(owners) = by_family.get(*key) else {
@@ -552,7 +635,6 @@ pub fn resolve(docs: &[Doc]) -> EntityIndex {
             person_nodes.insert(n);
         }
     }
-    build(docs, &cands, &node, &keys, &mut uf, &person_nodes)
 }
 
 fn build(

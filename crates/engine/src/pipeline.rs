@@ -141,22 +141,27 @@ pub fn run_embedded(
         config: &config.stance,
         originals: &originals,
     });
+    let context = assess::AssessContext {
+        docs: &docs,
+        ents: &ents,
+        prov: &provenance,
+        cfg: &config.assess,
+        events: &config.events,
+        stance: stance_use.as_ref(),
+    };
     let assessed: Vec<_> = stories
         .par_iter()
         .zip(per_story.par_iter())
         .zip(clustering.merged.par_iter())
         .map(|((members, (story_claims, drafts)), merged)| {
             assess::assess_story(
-                &docs,
-                members,
-                story_claims,
-                drafts,
-                &ents,
-                &provenance,
-                merged,
-                &config.assess,
-                &config.events,
-                stance_use.as_ref(),
+                &context,
+                &assess::StoryInput {
+                    docs: members,
+                    claims: story_claims,
+                    drafts,
+                    merged_first_docs: merged,
+                },
             )
         })
         .collect();
