@@ -5,8 +5,8 @@
 //! weighted by IDF over the story's facts. Facts are taken best-supported first; each joins
 //! the event whose weighted term profile it is closest to, if close enough
 //! (`EventsConfig::join_threshold`), else it starts a new event. Then a fact left alone
-//! joins the event of a fact stated in the sentence next to it in some article, when the
-//! two share anything (`adjacent_threshold`). Events with fewer than `min_facts` facts are
+//! joins the event of a fact stated in the sentence next to it in some article (with a
+//! cosine of at least `adjacent_threshold`, 0 by default: adjacency alone). Events with fewer than `min_facts` facts are
 //! dropped: a lone fact is not a happening the tool can name.
 //!
 //! Days keep happenings apart: a fact that gives a day (its claims' dates to the day) joins
@@ -153,8 +153,7 @@ pub fn group(
         }
     }
     // A fact no event took joins the event of a fact some article states in the sentence
-    // next to it ("…in Mayadin. Concurrently, … in Raqqa."), if they share anything at all:
-    // a writer going on from one to the other tells one happening.
+    // next to it: a writer going on from one to the other tells one happening.
     let kept: Vec<usize> = (0..events.len())
         .filter(|&e| events[e].0.len() >= cfg.min_facts)
         .collect();
