@@ -299,8 +299,10 @@ struct DocSlot {
 /// Most member similarities a story's link score can average.
 const TOP: usize = 4;
 
+/// A publication date as days since 1970-01-01 (a date without a day taken at the 15th,
+/// one without a month in mid June).
 fn day_number(d: &DateValue) -> i64 {
-    i64::from(d.year) * 372 + i64::from(d.month.unwrap_or(6)) * 31 + i64::from(d.day.unwrap_or(15))
+    corroborate_text::dates::days_from_civil(d.year, d.month.unwrap_or(6), d.day.unwrap_or(15))
 }
 
 impl<'c> StoryStream<'c> {
@@ -459,9 +461,9 @@ impl<'c> StoryStream<'c> {
         v
     }
 
-    /// The cold window, in [`day_number`] units.
+    /// The cold window, in days.
     fn cold_window(&self) -> i64 {
-        self.cfg.cold_after_days * 31 / 30
+        self.cfg.cold_after_days
     }
 
     /// Moves `cold_before` past the documents older than the cold window of an article of

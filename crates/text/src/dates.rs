@@ -80,7 +80,8 @@ impl fmt::Display for DateValue {
 }
 
 // Howard Hinnant's days-from-civil algorithms.
-fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+/// Days from 1970-01-01 to the civil date `y-m-d` (proleptic Gregorian), negative before.
+pub fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
     let y = i64::from(y) - i64::from(m <= 2);
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
