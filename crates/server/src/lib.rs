@@ -1,19 +1,21 @@
 //! The HTTP face of corroborate: a JSON API over the store, the web pages (story list with
 //! search, story page), exports, and an OpenAPI document. Built on axum.
 //!
-//! Main items: [`router`] (all routes over an [`AppState`]), [`serve`] (runs it on a
-//! listener until Ctrl-C), [`ServerConfig`] (limits), [`ApiError`] (the one table from error
-//! to status code and machine code).
+//! Main items: [`router`] (all routes over an [`AppState`]), [`run`] (binds an address and
+//! serves until Ctrl-C, blocking; it brings its own async runtime), [`spawn`] (serves in the
+//! background until stopped), [`ServerConfig`] (limits), [`ApiError`] (the one table from
+//! error to status code and machine code), and [`client::Client`] (a blocking client of the
+//! API, for load tests).
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let state = corroborate_server::AppState::open(
 //!     std::path::Path::new("news.db"),
 //!     corroborate_engine::Config::default(),
 //!     corroborate_server::ServerConfig::default(),
 //! )?;
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! corroborate_server::serve(listener, state).await?;
+//! let addr = "127.0.0.1:8080".parse()?;
+//! corroborate_server::run(addr, state, |bound| eprintln!("serving on http://{bound}/"))?;
 //! # Ok(()) }
 //! ```
 //!
@@ -24,8 +26,10 @@
 //! queries and bodies 400, bodies over the limit 413; every error body is
 //! `{"message", "code"}`.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -40,6 +44,7 @@ use corroborate_report::{Format, PageOptions};
 use corroborate_store::{Store, StoreError, StoryPage};
 use serde::{Deserialize, Serialize};
 
+pub mod client;
 mod openapi;
 
 /// Limits of the server. Every field is optional in a config file; unknown fields are an
@@ -67,6 +72,11 @@ impl Default for ServerConfig {
 pub enum ServerError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("server I/O: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -237,6 +247,58 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
+}
+
+async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServerError> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr, source })
+}
+
+/// Binds `addr` (port 0 picks a free one), tells `on_listening` the address it got, and
+/// serves until Ctrl-C (or SIGTERM on Unix), letting open requests finish. Blocks the
+/// calling thread, on an async runtime of its own.
+pub fn run(
+    addr: SocketAddr,
+    state: AppState,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<(), ServerError> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let listener = bind(addr).await?;
+        on_listening(listener.local_addr()?);
+        serve(listener, state).await?;
+        Ok(())
+    })
+}
+
+/// A server answering on its own threads; see [`spawn`].
+pub struct Running {
+    addr: SocketAddr,
+    runtime: tokio::runtime::Runtime,
+}
+
+/// Binds `addr` (port 0 picks a free one) and serves on background threads until the
+/// returned [`Running`] is stopped or dropped.
+pub fn spawn(addr: SocketAddr, state: AppState) -> Result<Running, ServerError> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    let listener = runtime.block_on(bind(addr))?;
+    let addr = listener.local_addr()?;
+    runtime.spawn(async move { axum::serve(listener, router(state)).await });
+    Ok(Running { addr, runtime })
+}
+
+impl Running {
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops serving: open connections are dropped, and store reads under way get a few
+    /// seconds to end.
+    pub fn stop(self) {
+        self.runtime.shutdown_timeout(Duration::from_secs(5));
+    }
 }
 
 async fn shutdown_signal() {
