@@ -97,7 +97,7 @@ mod tests {
             }],
         };
         assert_eq!(
-            checked_to_markdown("X happened", &[copy.clone()]),
+            checked_to_markdown("X happened", std::slice::from_ref(&copy)),
             "Claim: X happened\n\n- `b` **supports** (0.88), copy of `a` (its own wording reads reports)\n  > \"It happened.\" (bytes 3–15)\n"
         );
         let json = checked_to_json(&[copy]);
