@@ -14,11 +14,16 @@ use clap::{Parser, Subcommand, ValueEnum};
 use corroborate_engine::{Config, Step};
 use corroborate_ingest::{read_paths, Limits, ReadOutcome};
 
+mod bench_serve;
+mod db;
 mod embed;
+mod export;
 mod extract;
-mod service;
+mod ingest;
+mod serve;
 mod stance;
 mod stream_bench;
+mod synth;
 
 #[derive(Parser)]
 #[command(
@@ -158,21 +163,21 @@ enum Command {
     /// `analyze --embeddings`; needs the `embeddings` build feature.
     Embed(embed::EmbedArgs),
     /// Store articles in the database (incremental, safe to re-run) and update its dossier.
-    Ingest(service::IngestArgs),
+    Ingest(ingest::IngestArgs),
     /// Serve the database: JSON API under /api, web pages at /.
-    Serve(service::ServeArgs),
+    Serve(serve::ServeArgs),
     /// Export a story (or the whole dossier) from the database.
-    Export(service::ExportArgs),
+    Export(export::ExportArgs),
     /// Write a synthetic corpus made of perturbed seed articles (for tests and benchmarks).
-    Synth(service::SynthArgs),
+    Synth(synth::SynthArgs),
     /// Load-test the API on a synthetic database (builds it first if needed).
-    BenchServe(service::BenchServeArgs),
+    BenchServe(bench_serve::BenchServeArgs),
 }
 
 #[derive(clap::Args)]
 struct Common {
     /// Stage configuration (JSON); unknown fields are an error. Defaults are documented in
-    /// the README.
+    /// docs/config.md.
     #[arg(long)]
     config: Option<PathBuf>,
     /// Largest input file read, in bytes.
@@ -464,11 +469,11 @@ fn main() -> ExitCode {
             config.as_deref(),
         ),
         Command::Embed(args) => embed::embed(args),
-        Command::Ingest(args) => service::ingest(args),
-        Command::Serve(args) => service::serve(args),
-        Command::Export(args) => service::export(args),
-        Command::Synth(args) => service::synth(args),
-        Command::BenchServe(args) => service::bench_serve(args),
+        Command::Ingest(args) => ingest::ingest(args),
+        Command::Serve(args) => serve::serve(args),
+        Command::Export(args) => export::export(args),
+        Command::Synth(args) => synth::synth(args),
+        Command::BenchServe(args) => bench_serve::bench_serve(args),
     };
     match result {
         Ok(code) => code,

@@ -7,12 +7,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
+use corroborate_engine::stances::toward_claim;
 use corroborate_ingest::{read_paths, Limits};
-use corroborate_stance::{
-    cross_validate, train, Stance, StanceModel, StancePrediction, TrainConfig, TrainingPair,
-};
+use corroborate_report::check::{checked_to_json, checked_to_markdown, CheckedArticle, Deciding};
+use corroborate_stance::{cross_validate, train, Stance, StanceModel, TrainConfig, TrainingPair};
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::Format;
 
@@ -25,30 +24,6 @@ fn model(path: Option<&Path>) -> Result<StanceModel> {
             StanceModel::from_bytes(&bytes).with_context(|| format!("{}", p.display()))
         }
     }
-}
-
-#[derive(Serialize)]
-struct Deciding<'a> {
-    quote: &'a str,
-    start: usize,
-    end: usize,
-    similarity: f32,
-}
-
-#[derive(Serialize)]
-struct Checked<'a> {
-    article: &'a str,
-    stance: Stance,
-    confidence: f32,
-    /// The article this one copies, when it is a copy: a copy takes its original's stance
-    /// (it says what the original says; its rewording is not a second position).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    copy_of: Option<&'a str>,
-    /// What the model reads in the copy's own words, when that differs from its original.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    own_stance: Option<Stance>,
-    probabilities: std::collections::BTreeMap<&'static str, f32>,
-    deciding: Vec<Deciding<'a>>,
 }
 
 /// `corroborate check CLAIM PATHS...`: the stance of every article toward the claim.
@@ -67,30 +42,21 @@ pub fn check(
     if outcome.articles.is_empty() {
         bail!("no readable article in the given paths (see the errors above)");
     }
-    let predictions: Vec<StancePrediction> = outcome
-        .articles
-        .par_iter()
-        .map(|a| model.predict(claim, &a.text))
-        .collect();
-    let originals = copy_originals(&outcome.articles);
-    let checked: Vec<Checked> = outcome
-        .articles
+    let articles = &outcome.articles;
+    let stances = toward_claim(&model, claim, articles, &Default::default());
+    let checked: Vec<CheckedArticle> = articles
         .iter()
-        .zip(&predictions)
-        .zip(&originals)
-        .map(|((a, p), original)| {
-            // A related copy of a related original speaks with the original's voice.
-            let inherited = original
-                .map(|o| &predictions[o])
-                .filter(|o| o.stance != Stance::Unrelated && p.stance != Stance::Unrelated);
-            let (stance, confidence) =
-                inherited.map_or((p.stance, p.confidence), |o| (o.stance, o.confidence));
-            Checked {
+        .zip(&stances)
+        .enumerate()
+        .map(|(i, (a, s))| {
+            let p = &s.own;
+            let spoken = &stances[s.speaker].own;
+            CheckedArticle {
                 article: &a.id,
-                stance,
-                confidence,
-                copy_of: original.map(|o| outcome.articles[o].id.as_str()),
-                own_stance: inherited.filter(|o| o.stance != p.stance).map(|_| p.stance),
+                stance: spoken.stance.name(),
+                confidence: spoken.confidence,
+                copy_of: s.copy_of.map(|o| articles[o].id.as_str()),
+                own_stance: (s.speaker != i && spoken.stance != p.stance).then(|| p.stance.name()),
                 probabilities: Stance::ALL
                     .iter()
                     .zip(p.probabilities)
@@ -109,37 +75,10 @@ pub fn check(
             }
         })
         .collect();
-    let mut out = String::new();
-    match format {
-        Format::Json => {
-            out = serde_json::to_string_pretty(&checked)?;
-            out.push('\n');
-        }
-        Format::Markdown => {
-            out.push_str(&format!("Claim: {claim}\n\n"));
-            for c in &checked {
-                out.push_str(&format!(
-                    "- `{}` **{}** ({:.2})",
-                    c.article,
-                    c.stance.name(),
-                    c.confidence
-                ));
-                if let Some(o) = c.copy_of {
-                    out.push_str(&format!(", copy of `{o}`"));
-                    if let Some(own) = c.own_stance {
-                        out.push_str(&format!(" (its own wording reads {})", own.name()));
-                    }
-                }
-                out.push('\n');
-                for d in &c.deciding {
-                    out.push_str(&format!(
-                        "  > \"{}\" (bytes {}–{})\n",
-                        d.quote, d.start, d.end
-                    ));
-                }
-            }
-        }
-    }
+    let out = match format {
+        Format::Json => checked_to_json(&checked),
+        Format::Markdown => checked_to_markdown(claim, &checked),
+    };
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(out.as_bytes())
@@ -150,22 +89,6 @@ pub fn check(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// For each article, the index of the original it copies (following chains of copies to
-/// the first original), found by the engine's copy detection with its default settings.
-fn copy_originals(articles: &[corroborate_model::Article]) -> Vec<Option<usize>> {
-    let docs: Vec<_> = articles
-        .par_iter()
-        .cloned()
-        .map(corroborate_engine::doc::analyze)
-        .collect();
-    let copies = corroborate_engine::dedupe::find_copies(&docs, &Default::default());
-    corroborate_engine::dedupe::originals(&docs, &copies)
-        .into_iter()
-        .enumerate()
-        .map(|(i, o)| (o != i).then_some(o))
-        .collect()
 }
 
 #[derive(serde::Deserialize)]

@@ -23,6 +23,7 @@ pub mod dedupe;
 pub mod doc;
 pub mod entities;
 pub mod events;
+pub mod merge;
 pub mod pipeline;
 pub mod stances;
 

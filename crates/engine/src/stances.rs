@@ -7,14 +7,74 @@
 //! "denied"); the model reads the whole article against the fact's statement, which is
 //! what "does this outlet vouch for it" means. A sentence that is itself a denial stays a
 //! denial whatever the rest of the article does.
+//!
+//! A copy speaks with its original's voice ([`speaker`]): that rule serves both the
+//! dossier's evidence ([`weigh`]) and the stance of articles toward a claim the user gives
+//! ([`toward_claim`], for `corroborate check`).
 
 use std::collections::HashMap;
 
-use corroborate_model::{Evidence, Fact, Stance, StanceSource, Status};
+use corroborate_model::{Article, Evidence, Fact, Stance, StanceSource, Status};
 use corroborate_stance::{ArticleFeatures, Stance as ModelStance, StanceModel, StancePrediction};
+use rayon::prelude::*;
 
-use crate::config::StanceConfig;
+use crate::config::{DedupeConfig, StanceConfig};
 use crate::doc::Doc;
+
+/// The document whose reading is `doc`'s stance toward a claim: the original it copies
+/// (`originals[doc]`, see [`crate::dedupe::originals`]) when the copy and the original both
+/// bear on the claim, since a copy's rewording is not a second position; else `doc` itself.
+pub fn speaker(doc: usize, originals: &[usize], bears_on: impl Fn(usize) -> bool) -> usize {
+    let original = originals[doc];
+    if original != doc && bears_on(doc) && bears_on(original) {
+        original
+    } else {
+        doc
+    }
+}
+
+/// An article's stance toward a claim, from [`toward_claim`].
+#[derive(Clone, Debug)]
+pub struct ClaimStance {
+    /// The model's reading of the article's own words.
+    pub own: StancePrediction,
+    /// The article it copies (an index into the articles), following chains of copies to
+    /// the first original.
+    pub copy_of: Option<usize>,
+    /// Whose reading is its stance ([`speaker`]): `copy_of` when the model finds both the
+    /// copy and its original related to the claim, else the article itself.
+    pub speaker: usize,
+}
+
+/// The stance of each article toward `claim`, in input order: the model reads every
+/// article, copies are found with `dedupe`, and a related copy of a related original takes
+/// the original's stance.
+pub fn toward_claim(
+    model: &StanceModel,
+    claim: &str,
+    articles: &[Article],
+    dedupe: &DedupeConfig,
+) -> Vec<ClaimStance> {
+    let predictions: Vec<StancePrediction> = articles
+        .par_iter()
+        .map(|a| model.predict(claim, &a.text))
+        .collect();
+    let docs: Vec<Doc> = articles
+        .par_iter()
+        .cloned()
+        .map(crate::doc::analyze)
+        .collect();
+    let copies = crate::dedupe::find_copies(&docs, dedupe);
+    let originals = crate::dedupe::originals(&docs, &copies);
+    let related = |d: usize| predictions[d].stance != ModelStance::Unrelated;
+    (0..articles.len())
+        .map(|d| ClaimStance {
+            own: predictions[d].clone(),
+            copy_of: (originals[d] != d).then_some(originals[d]),
+            speaker: speaker(d, &originals, related),
+        })
+        .collect()
+}
 
 /// The trained model, its settings, and the original each document copies.
 #[derive(Clone, Copy)]
@@ -81,11 +141,8 @@ pub fn weigh(docs: &[Doc], story_docs: &[usize], facts: &mut [Fact], with: &Stan
             let Some(&own) = position.get(ev.article.as_str()) else {
                 continue;
             };
-            let doc = if carriers.contains(&originals[own]) {
-                originals[own]
-            } else {
-                own
-            };
+            // every evidence's article carries its fact
+            let doc = speaker(own, originals, |d| carriers.contains(&d));
             let p = by_article
                 .entry(doc)
                 .or_insert_with(|| analysed.predict(&fact.statement, doc));
@@ -248,6 +305,18 @@ mod tests {
                 "{f:#?}"
             );
         }
+    }
+
+    #[test]
+    fn a_copy_speaks_for_itself_unless_it_and_its_original_both_bear_on_the_claim() {
+        // 1 copies 0, 3 copies 2; 0, 1 and 3 bear on the claim, 2 does not
+        let originals = [0, 0, 2, 2];
+        let bears_on = |d: usize| d != 2;
+        let speakers: Vec<usize> = (0..4)
+            .map(|d| super::speaker(d, &originals, bears_on))
+            .collect();
+        assert_eq!(speakers, [0, 0, 2, 3]);
+        assert_eq!(super::speaker(1, &originals, |d| d != 1), 1);
     }
 
     #[test]

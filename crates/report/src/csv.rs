@@ -17,10 +17,19 @@ pub const CSV_COLUMNS: [&str; 10] = [
 ];
 
 /// One header line, then one line per fact in dossier order. Lists are joined with `; `.
-/// Lines end with CRLF, as RFC 4180 asks.
+/// Lines end with CRLF, as RFC 4180 asks; fields are quoted only when they hold a comma, a
+/// quote or a line break.
 pub fn to_csv(d: &Dossier) -> String {
-    let mut out = String::new();
-    push_row(&mut out, CSV_COLUMNS.iter().map(|c| c.to_string()));
+    match facts_csv(d) {
+        Ok(csv) => csv,
+        // Unreachable (rows of one length, written to memory), but never a truncated table.
+        Err(e) => format!("error: {e}\r\n"),
+    }
+}
+
+fn facts_csv(d: &Dossier) -> Result<String, Box<dyn std::error::Error>> {
+    let mut w = writer();
+    write_row(&mut w, CSV_COLUMNS.iter().map(|c| c.to_string()))?;
     for f in &d.facts {
         let status = match f.status {
             Status::Corroborated => "corroborated",
@@ -33,8 +42,8 @@ pub fn to_csv(d: &Dossier) -> String {
             .filter(|e| e.stance == corroborate_model::Stance::Denies)
             .map(|e| e.article.as_str())
             .collect();
-        push_row(
-            &mut out,
+        write_row(
+            &mut w,
             [
                 f.id.clone(),
                 f.story.clone(),
@@ -48,32 +57,31 @@ pub fn to_csv(d: &Dossier) -> String {
                 f.statement.clone(),
             ]
             .into_iter(),
-        );
+        )?;
     }
-    out
+    Ok(String::from_utf8(w.into_inner()?)?)
 }
 
-fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
-    for (i, field) in fields.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+/// One record, each field defused against spreadsheet formulas.
+fn write_row(
+    w: &mut csv::Writer<Vec<u8>>,
+    fields: impl Iterator<Item = String>,
+) -> csv::Result<()> {
+    w.write_record(fields.map(|field| {
         // A leading =, +, - or @ would run as a formula in a spreadsheet; quoting does not
         // stop that, a leading apostrophe does (OWASP CSV injection advice).
-        let field = if field.starts_with(['=', '+', '-', '@']) {
+        if field.starts_with(['=', '+', '-', '@']) {
             format!("'{field}")
         } else {
             field
-        };
-        if field.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&field.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(&field);
         }
-    }
-    out.push_str("\r\n");
+    }))
 }
 
 #[cfg(test)]
@@ -82,17 +90,23 @@ mod tests {
 
     #[test]
     fn fields_with_commas_quotes_and_formulas_are_quoted() {
-        let mut out = String::new();
-        push_row(
-            &mut out,
+        let mut w = writer();
+        write_row(
+            &mut w,
             [
                 "a,b".to_string(),
                 "say \"hi\"".into(),
                 "=1+1".into(),
                 "plain".into(),
+                "two\nlines".into(),
             ]
             .into_iter(),
+        )
+        .unwrap();
+        let out = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "\"a,b\",\"say \"\"hi\"\"\",'=1+1,plain,\"two\nlines\"\r\n"
         );
-        assert_eq!(out, "\"a,b\",\"say \"\"hi\"\"\",'=1+1,plain\r\n");
     }
 }

@@ -1,7 +1,8 @@
 //! Rendering a [`Dossier`] for people and programs: JSON (the output contract, schema
 //! version 1, described by `schema/dossier.v1.schema.json`), Markdown (a readable
 //! dossier for a journalist or analyst), standalone HTML ([`html`], also the server's story
-//! page), CSV of facts ([`csv`]) and W3C PROV-JSON of derivations ([`prov`]).
+//! page), CSV of facts ([`csv`]) and W3C PROV-JSON of derivations ([`prov`]); and, apart
+//! from the dossier, the stance of articles toward one claim ([`check`]).
 //!
 //! Invariant: this crate renders only. It never analyses, filters, reorders or changes the
 //! dossier; whatever the engine decided is shown as decided, in the dossier's own order
@@ -24,10 +25,12 @@
 
 use std::fmt::{self, Write};
 
+pub mod check;
 pub mod csv;
 pub mod html;
 pub mod prov;
 
+pub use check::{checked_to_json, checked_to_markdown, CheckedArticle};
 pub use csv::to_csv;
 pub use html::{to_html, to_html_page, PageOptions};
 pub use prov::to_prov_json;

@@ -1,19 +1,21 @@
 //! The HTTP face of corroborate: a JSON API over the store, the web pages (story list with
 //! search, story page), exports, and an OpenAPI document. Built on axum.
 //!
-//! Main items: [`router`] (all routes over an [`AppState`]), [`serve`] (runs it on a
-//! listener until Ctrl-C), [`ServerConfig`] (limits), [`ApiError`] (the one table from error
-//! to status code and machine code).
+//! Main items: [`router`] (all routes over an [`AppState`]), [`run`] (binds an address and
+//! serves until Ctrl-C, blocking; it brings its own async runtime), [`spawn`] (serves in the
+//! background until stopped), [`ServerConfig`] (limits), [`ErrorCode`] (the one table from
+//! error to status, machine code and meaning) with [`ApiError`] (a code and a message), and
+//! [`client::Client`] (a blocking client of the API, for load tests).
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let state = corroborate_server::AppState::open(
 //!     std::path::Path::new("news.db"),
 //!     corroborate_engine::Config::default(),
 //!     corroborate_server::ServerConfig::default(),
 //! )?;
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! corroborate_server::serve(listener, state).await?;
+//! let addr = "127.0.0.1:8080".parse()?;
+//! corroborate_server::run(addr, state, |bound| eprintln!("serving on http://{bound}/"))?;
 //! # Ok(()) }
 //! ```
 //!
@@ -24,8 +26,10 @@
 //! queries and bodies 400, bodies over the limit 413; every error body is
 //! `{"message", "code"}`.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -40,7 +44,11 @@ use corroborate_report::{Format, PageOptions};
 use corroborate_store::{Store, StoreError, StoryPage};
 use serde::{Deserialize, Serialize};
 
+pub mod client;
+mod error;
 mod openapi;
+
+pub use error::{ApiError, ErrorCode};
 
 /// Limits of the server. Every field is optional in a config file; unknown fields are an
 /// error.
@@ -67,6 +75,11 @@ impl Default for ServerConfig {
 pub enum ServerError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("server I/O: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -130,74 +143,6 @@ impl AppState {
     }
 }
 
-/// An API error: HTTP status, a stable machine code and a message for people.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-    fn not_found(what: &str, id: &str) -> Self {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no {what} with id {id:?}"),
-        )
-    }
-    fn internal(message: String) -> Self {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
-    }
-}
-
-/// The one table from store errors to HTTP: these are faults of the server or its file,
-/// never of the request.
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        let (status, code) = match &e {
-            StoreError::Sqlite(rusqlite_error) if corroborate_store::is_busy(rusqlite_error) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "busy")
-            }
-            StoreError::DataCorruption { .. } => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "data_corruption")
-            }
-            StoreError::Analysis(_) => (StatusCode::INTERNAL_SERVER_ERROR, "analysis_failed"),
-            _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-        };
-        ApiError::new(status, code, e.to_string())
-    }
-}
-
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    message: &'a str,
-    code: &'a str,
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = serde_json::to_string(&ErrorBody {
-            message: &self.message,
-            code: self.code,
-        })
-        .unwrap_or_default();
-        (
-            self.status,
-            [(header::CONTENT_TYPE, "application/json")],
-            body,
-        )
-            .into_response()
-    }
-}
-
 fn json_response(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
@@ -220,11 +165,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/articles", axum::routing::post(post_articles))
         .route("/api/articles/{id}", get(get_article))
         .route("/api/facts/{id}", get(get_fact))
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
+        .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+                ErrorCode::MethodNotAllowed,
                 "this route does not take that method",
             )
         })
@@ -237,6 +181,58 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
+}
+
+async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServerError> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr, source })
+}
+
+/// Binds `addr` (port 0 picks a free one), tells `on_listening` the address it got, and
+/// serves until Ctrl-C (or SIGTERM on Unix), letting open requests finish. Blocks the
+/// calling thread, on an async runtime of its own.
+pub fn run(
+    addr: SocketAddr,
+    state: AppState,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<(), ServerError> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let listener = bind(addr).await?;
+        on_listening(listener.local_addr()?);
+        serve(listener, state).await?;
+        Ok(())
+    })
+}
+
+/// A server answering on its own threads; see [`spawn`].
+pub struct Running {
+    addr: SocketAddr,
+    runtime: tokio::runtime::Runtime,
+}
+
+/// Binds `addr` (port 0 picks a free one) and serves on background threads until the
+/// returned [`Running`] is stopped or dropped.
+pub fn spawn(addr: SocketAddr, state: AppState) -> Result<Running, ServerError> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    let listener = runtime.block_on(bind(addr))?;
+    let addr = listener.local_addr()?;
+    runtime.spawn(async move { axum::serve(listener, router(state)).await });
+    Ok(Running { addr, runtime })
+}
+
+impl Running {
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops serving: open connections are dropped, and store reads under way get a few
+    /// seconds to end.
+    pub fn stop(self) {
+        self.runtime.shutdown_timeout(Duration::from_secs(5));
+    }
 }
 
 async fn shutdown_signal() {
@@ -276,7 +272,7 @@ async fn openapi_document() -> Response {
 }
 
 fn bad_query(e: QueryRejection) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "bad_query", e.body_text())
+    ApiError::new(ErrorCode::BadQuery, e.body_text())
 }
 
 async fn story_list(state: &AppState, params: ListParams) -> Result<StoryPage, ApiError> {
@@ -284,8 +280,7 @@ async fn story_list(state: &AppState, params: ListParams) -> Result<StoryPage, A
     let page = params.page.unwrap_or(1);
     if page < 1 || !(1..=100).contains(&per_page) {
         return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
+            ErrorCode::BadQuery,
             "page must be at least 1 and per_page between 1 and 100",
         ));
     }
@@ -362,7 +357,7 @@ async fn export_story(
 ) -> Result<Response, ApiError> {
     let format: Format = format
         .parse()
-        .map_err(|e: String| ApiError::new(StatusCode::NOT_FOUND, "unknown_format", e))?;
+        .map_err(|e: String| ApiError::new(ErrorCode::UnknownFormat, e))?;
     let d = match story_dossier(&state, &id).await? {
         Lookup::Found(d) => d,
         Lookup::Moved(to) => {
@@ -434,28 +429,25 @@ async fn post_articles(
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
+                ErrorCode::PayloadTooLarge,
                 format!(
                     "the body is larger than the limit of {} bytes",
                     state.inner.config.body_limit
                 ),
             )
         } else {
-            ApiError::new(StatusCode::BAD_REQUEST, "bad_body", e.body_text())
+            ApiError::new(ErrorCode::BadBody, e.body_text())
         }
     })?;
     let text = std::str::from_utf8(&body).map_err(|e| {
         ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
+            ErrorCode::InvalidJson,
             format!("the body is not UTF-8: {e}"),
         )
     })?;
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
+            ErrorCode::InvalidJson,
             format!("the body is not valid JSON: {e}"),
         ));
     }
@@ -463,8 +455,7 @@ async fn post_articles(
     let diagnostics: Vec<String> = read.diagnostics.iter().map(|d| d.to_string()).collect();
     if read.articles.is_empty() {
         return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_article",
+            ErrorCode::InvalidArticle,
             format!(
                 "no readable article in the body: {}",
                 diagnostics.join("; ")
@@ -514,10 +505,10 @@ fn html_page(status: StatusCode, title: &str, body: &str) -> Response {
 fn html_error(e: ApiError) -> Response {
     let body = format!(
         "<nav><a href=\"/\">← All stories</a></nav><h1>{}</h1><p>{}</p>",
-        e.status.as_u16(),
+        e.status().as_u16(),
         escape(&e.message)
     );
-    html_page(e.status, "Error", &body)
+    html_page(e.status(), "Error", &body)
 }
 
 /// The story list with a search box; works without JavaScript (a GET form).

@@ -1,7 +1,10 @@
 //! The OpenAPI 3.1 document served at `/api/openapi.json`, written by hand next to the
-//! routes it describes; `tests.rs` checks that every route in it answers.
+//! routes it describes (its list of error codes comes from [`ErrorCode`]); `tests.rs`
+//! checks that every route in it answers.
 
 use serde_json::{json, Value};
+
+use crate::ErrorCode;
 
 fn error_response(description: &str) -> Value {
     json!({
@@ -29,6 +32,7 @@ fn id_parameter(what: &str) -> Value {
 
 /// The document, as pretty-printed JSON.
 pub fn document() -> String {
+    let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.code()).collect();
     let doc = json!({
         "openapi": "3.1.0",
         "info": {
@@ -105,7 +109,7 @@ pub fn document() -> String {
         "components": {"schemas": {
             "Error": {"type": "object", "required": ["message", "code"], "properties": {
                 "message": {"type": "string"},
-                "code": {"type": "string", "enum": ["not_found", "bad_query", "bad_body", "invalid_json", "invalid_article", "payload_too_large", "method_not_allowed", "unknown_format", "busy", "data_corruption", "analysis_failed", "internal"]}
+                "code": {"type": "string", "enum": codes, "description": "docs/api.md lists what each code means"}
             }},
             "Health": {"type": "object", "properties": {
                 "status": {"const": "ok"}, "schema_version": {"type": "integer"}, "articles": {"type": "integer"},

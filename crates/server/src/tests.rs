@@ -412,3 +412,48 @@ async fn a_merged_story_id_redirects_to_the_story_holding_its_articles() {
     assert_eq!(error_of(status, &body), (404, "not_found".to_string()));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The table of error codes in `docs/api.md` is the one [`ErrorCode`] derives: exactly its
+/// codes, with their statuses and meanings, so the docs cannot drift from the server.
+#[test]
+fn the_error_table_in_the_docs_lists_exactly_the_error_codes() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/api.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let listed: std::collections::BTreeSet<(u16, String)> = doc
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let status = cells.get(1)?.parse().ok()?;
+            let code = cells.get(2)?.strip_prefix('`')?.strip_suffix('`')?;
+            Some((status, code.to_string()))
+        })
+        .collect();
+    let codes: std::collections::BTreeSet<(u16, String)> = ErrorCode::ALL
+        .iter()
+        .map(|c| (c.status().as_u16(), c.code().to_string()))
+        .collect();
+    assert_eq!(listed, codes, "docs/api.md's error table against ErrorCode");
+    let table = ErrorCode::markdown_table();
+    assert!(
+        doc.contains(&table),
+        "docs/api.md should hold this table (from ErrorCode::markdown_table):\n{table}"
+    );
+}
+
+/// Every error code answers with its status and the body `{"message", "code"}`; the
+/// OpenAPI document lists the same codes.
+#[tokio::test]
+async fn every_error_code_answers_with_its_status_and_is_in_the_openapi_document() {
+    for c in ErrorCode::ALL {
+        let response = ApiError::new(c, "why").into_response();
+        let status = response.status();
+        assert_eq!(status, c.status(), "{c:?}");
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = String::from_utf8(bytes.to_vec()).unwrap();
+        assert_eq!(error_of(status, &body), (status.as_u16(), c.code().into()));
+    }
+    let doc = json(&openapi::document());
+    let listed = doc["components"]["schemas"]["Error"]["properties"]["code"]["enum"].clone();
+    let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.code()).collect();
+    assert_eq!(listed, serde_json::json!(codes));
+}

@@ -4,8 +4,8 @@
 //! chromedriver, which `scripts/install-test-deps.sh` installs (`scripts/test.sh` runs it
 //! first); fails (never skips) without them, naming that script.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
@@ -33,81 +33,37 @@ fn ensure_chromium() {
     );
 }
 
-/// One HTTP/1.1 request; returns the status and the JSON body. The body is read by its
-/// `Content-Length` (or chunks), since chromedriver may keep the connection open.
+/// One WebDriver request (ureq); returns the status and the JSON body (`null` when the
+/// body is not JSON).
 fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-    let mut stream = TcpStream::connect(addr).expect("connects to chromedriver");
-    // A hung browser fails the test instead of hanging it.
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(120)))
-        .unwrap();
+    let config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        // A hung browser fails the test instead of hanging it.
+        .timeout_global(Some(std::time::Duration::from_secs(120)))
+        .build();
+    let agent = ureq::Agent::new_with_config(config);
+    let url = format!("http://{addr}{path}");
     let payload = body.map(|b| b.to_string()).unwrap_or_default();
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
-        payload.len()
-    );
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let (head, body_start) = loop {
-        if let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
-            break (
-                String::from_utf8_lossy(&raw[..split]).to_string(),
-                split + 4,
-            );
-        }
-        let n = stream.read(&mut chunk).expect("reads a response");
-        assert!(n > 0, "connection closed before the response head");
-        raw.extend_from_slice(&chunk[..n]);
+    let response = match method {
+        "GET" => agent.get(&url).call(),
+        "DELETE" => agent.delete(&url).call(),
+        "POST" => agent
+            .post(&url)
+            .content_type("application/json")
+            .send(payload.as_bytes()),
+        other => panic!("no {other} requests in this test"),
     };
-    let lower = head.to_ascii_lowercase();
-    let chunked = lower.contains("transfer-encoding: chunked");
-    let length = lower
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse::<usize>().ok());
-    loop {
-        let got = raw.len() - body_start;
-        let done = if chunked {
-            raw.ends_with(b"0\r\n\r\n")
-        } else {
-            length.is_some_and(|l| got >= l)
-        };
-        if done {
-            break;
-        }
-        let n = stream.read(&mut chunk).expect("reads the body");
-        if n == 0 {
-            break;
-        }
-        raw.extend_from_slice(&chunk[..n]);
-    }
-    let mut body = raw[body_start..].to_vec();
-    if chunked {
-        body = dechunk(&body);
-    }
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap();
-    let value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let mut response = response.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    let status = response.status().as_u16();
+    // screenshots come back as base64 in the body, larger than ureq's default limit
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(1 << 30)
+        .read_to_string()
+        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    let value = serde_json::from_str(&text).unwrap_or(Value::Null);
     (status, value)
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
-        let size_text = String::from_utf8_lossy(&data[..eol]);
-        let size =
-            usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap_or(0);
-        if size == 0 || data.len() < eol + 2 + size {
-            break;
-        }
-        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
-        data = &data[(eol + 4 + size).min(data.len())..];
-    }
-    out
 }
 
 /// A WebDriver session.

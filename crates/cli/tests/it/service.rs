@@ -207,3 +207,39 @@ fn the_default_database_lives_under_xdg_data_home() {
     assert!(dir.join("corroborate").join("corroborate.db").exists());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `bench-serve` builds its synthetic database (in slices, merged), serves it, and every
+/// one of its requests gets a 200 from the server through the client.
+#[test]
+fn bench_serve_builds_a_database_serves_it_and_times_every_request() {
+    let dir = tempdir("bench-serve");
+    let db = dir.join("bench.db");
+    let out = ok(&corroborate(&[
+        "bench-serve",
+        s(&crate::examples()),
+        "--db",
+        s(&db),
+        "--articles",
+        "20",
+        "--analysis-slice",
+        "10",
+        "--connections",
+        "3",
+        "--requests",
+        "30",
+    ]));
+    assert!(out.contains("stored 20 articles"), "{out}");
+    let stories = Store::open(&db).unwrap().health().unwrap().stories;
+    assert!(
+        stories >= 4,
+        "20 synthetic articles make 4 stories or more: {out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "GET /api/stories/{{id}}: 30 requests, 3 connections, {stories} stories"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("latency ms: p50 "), "{out}");
+    let _ = std::fs::remove_dir_all(dir);
+}

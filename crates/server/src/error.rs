@@ -1,0 +1,179 @@
+//! The one table from error to HTTP: [`ErrorCode`] gives each error its status, its stable
+//! machine code and a one-line meaning. Error responses, the OpenAPI document's list of
+//! codes and the table in `docs/api.md` (checked by a test) all come from it.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use corroborate_store::StoreError;
+use serde::Serialize;
+
+/// Every error the API answers with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    NotFound,
+    UnknownFormat,
+    BadQuery,
+    BadBody,
+    InvalidJson,
+    InvalidArticle,
+    PayloadTooLarge,
+    MethodNotAllowed,
+    Busy,
+    DataCorruption,
+    AnalysisFailed,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 12] = [
+        ErrorCode::NotFound,
+        ErrorCode::UnknownFormat,
+        ErrorCode::BadQuery,
+        ErrorCode::BadBody,
+        ErrorCode::InvalidJson,
+        ErrorCode::InvalidArticle,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::Busy,
+        ErrorCode::DataCorruption,
+        ErrorCode::AnalysisFailed,
+        ErrorCode::Internal,
+    ];
+
+    /// The HTTP status it answers with.
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorCode::NotFound | ErrorCode::UnknownFormat => StatusCode::NOT_FOUND,
+            ErrorCode::BadQuery
+            | ErrorCode::BadBody
+            | ErrorCode::InvalidJson
+            | ErrorCode::InvalidArticle => StatusCode::BAD_REQUEST,
+            ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::DataCorruption | ErrorCode::AnalysisFailed | ErrorCode::Internal => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// The stable machine code, the `code` of the error body.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::UnknownFormat => "unknown_format",
+            ErrorCode::BadQuery => "bad_query",
+            ErrorCode::BadBody => "bad_body",
+            ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::InvalidArticle => "invalid_article",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Busy => "busy",
+            ErrorCode::DataCorruption => "data_corruption",
+            ErrorCode::AnalysisFailed => "analysis_failed",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// What it means, in one line, for the docs.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "No story, article or fact with that id, or no such route.",
+            ErrorCode::UnknownFormat => {
+                "The export format is not `json`, `markdown`, `html`, `csv` or `prov`."
+            }
+            ErrorCode::BadQuery => {
+                "Unreadable query: `page` below 1, `per_page` outside 1–100, or not numbers."
+            }
+            ErrorCode::BadBody => "The request body could not be read.",
+            ErrorCode::InvalidJson => "The body is not UTF-8 or not valid JSON.",
+            ErrorCode::InvalidArticle => "The body holds no readable article.",
+            ErrorCode::PayloadTooLarge => {
+                "The body is over `--body-limit` (`body_limit`, default 16 MiB)."
+            }
+            ErrorCode::MethodNotAllowed => "The route does not take that method.",
+            ErrorCode::Busy => "The database stayed locked past 30 s; try again.",
+            ErrorCode::DataCorruption => {
+                "Stored data does not decode: a fault of the database file."
+            }
+            ErrorCode::AnalysisFailed => "Analysing the stored articles failed.",
+            ErrorCode::Internal => "Any other fault of the server.",
+        }
+    }
+
+    /// The Markdown table of every code (status, code, meaning), as `docs/api.md` holds it.
+    pub fn markdown_table() -> String {
+        let mut out = String::from("| Status | Code | Meaning |\n| --- | --- | --- |\n");
+        for c in ErrorCode::ALL {
+            out.push_str(&format!(
+                "| {} | `{}` | {} |\n",
+                c.status().as_u16(),
+                c.code(),
+                c.meaning()
+            ));
+        }
+        out
+    }
+}
+
+/// An API error: its [`ErrorCode`] and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn status(&self) -> StatusCode {
+        self.code.status()
+    }
+    pub(crate) fn not_found(what: &str, id: &str) -> Self {
+        ApiError::new(ErrorCode::NotFound, format!("no {what} with id {id:?}"))
+    }
+    pub(crate) fn internal(message: String) -> Self {
+        ApiError::new(ErrorCode::Internal, message)
+    }
+}
+
+/// Store errors are faults of the server or its file, never of the request.
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        let code = match &e {
+            StoreError::Sqlite(rusqlite_error) if corroborate_store::is_busy(rusqlite_error) => {
+                ErrorCode::Busy
+            }
+            StoreError::DataCorruption { .. } => ErrorCode::DataCorruption,
+            StoreError::Analysis(_) => ErrorCode::AnalysisFailed,
+            _ => ErrorCode::Internal,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    message: &'a str,
+    code: &'a str,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_string(&ErrorBody {
+            message: &self.message,
+            code: self.code.code(),
+        })
+        .unwrap_or_default();
+        (
+            self.status(),
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
+    }
+}
