@@ -622,15 +622,21 @@ impl<'c> StoryStream<'c> {
         }
         ranked.sort_unstable_by(by_link);
         match ranked.first() {
-            Some(&(score, s)) if score >= join => {
+            Some(&(score, first)) if score >= join => {
                 // a second story just as close: the article bridges them, merge into the older
+                // (the survivor of each merge takes the next: merging into a story that an
+                // earlier merge folded away would strand the next one's members)
+                let mut s = self.root(first);
                 for &(score2, s2) in ranked.iter().skip(1) {
                     if score2 < merge || score < merge {
                         break;
                     }
-                    self.merge(s, s2);
+                    let s2 = self.root(s2);
+                    if s2 != s {
+                        s = self.merge(s, s2);
+                    }
                 }
-                self.root(s)
+                s
             }
             _ => {
                 self.stories.push(StoryState {
