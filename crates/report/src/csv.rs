@@ -30,7 +30,7 @@ pub fn to_csv(d: &Dossier) -> String {
         let denied_by: Vec<&str> = f
             .evidence
             .iter()
-            .filter(|e| e.stance == corroborate_model::Stance::Denies)
+            .filter(|e| e.stance == corroborate_model::EvidenceStance::Denies)
             .map(|e| e.article.as_str())
             .collect();
         push_row(

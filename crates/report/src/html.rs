@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write};
 
-use corroborate_model::{Article, Dossier, Evidence, Fact, Stance, Status, Story};
+use corroborate_model::{Article, Dossier, Evidence, EvidenceStance, Fact, Status, Story};
 
 use crate::{basis_words, count, kind_word, stance_word};
 
@@ -311,7 +311,7 @@ fn write_matrix(out: &mut String, d: &Dossier, story: &Story, facts: &[&Fact]) -
             outlets.push(o);
         }
     }
-    let mut cells: BTreeMap<(String, usize), BTreeSet<Stance>> = BTreeMap::new();
+    let mut cells: BTreeMap<(String, usize), BTreeSet<EvidenceStance>> = BTreeMap::new();
     for (i, fact) in facts.iter().enumerate() {
         for ev in &fact.evidence {
             cells
@@ -339,10 +339,10 @@ fn write_matrix(out: &mut String, d: &Dossier, story: &Story, facts: &[&Fact]) -
         for i in 0..facts.len() {
             match cells.get(&(outlet.clone(), i)) {
                 // A denial is what a reader must not miss, so it wins the cell.
-                Some(s) if s.contains(&Stance::Denies) => {
+                Some(s) if s.contains(&EvidenceStance::Denies) => {
                     write!(out, "<td class=\"denies\" title=\"denies\">✗</td>")?
                 }
-                Some(s) if s.contains(&Stance::Asserts) => {
+                Some(s) if s.contains(&EvidenceStance::Asserts) => {
                     write!(out, "<td class=\"asserts\" title=\"asserts\">✓</td>")?
                 }
                 Some(_) => write!(out, "<td class=\"reports\" title=\"reports\">≈</td>")?,
@@ -490,7 +490,7 @@ mod tests {
                     quote: a.text[start..end].into(),
                     start,
                     end,
-                    stance: Stance::Reports,
+                    stance: EvidenceStance::Reports,
                     stance_from: corroborate_model::StanceSource::Cues,
                     confidence: None,
                     attributed_to: Some("officials".into()),
