@@ -492,4 +492,67 @@ mod tests {
         assert!((p.probabilities.iter().sum::<f32>() - 1.0).abs() < 1e-3);
         let _ = m.predict("Claim?", "...\n\n\"\"");
     }
+
+    /// The weights file records the number of dense features, not their names, so check
+    /// the order against what the shipped weights learned about each slot: the training
+    /// pairs' mean and spread (`mean`, `1 / scale`) must fit the feature named there.
+    #[test]
+    fn the_shipped_weights_were_trained_on_the_features_in_this_order() {
+        use features::Feature::{self, *};
+        let m = model();
+        assert_eq!(m.mean.len(), Feature::ALL.len());
+        let mean = |f: Feature| m.mean[f.index()];
+        let spread = |f: Feature| 1.0 / m.scale[f.index()];
+        // A 0/1 feature's spread is sqrt(p (1 - p)).
+        for f in [ClaimRefutes, RefutingClaimUnrefuted] {
+            let p = mean(f);
+            assert!((spread(f) - (p * (1.0 - p)).sqrt()).abs() < 1e-3, "{f:?}");
+        }
+        // Similarities, shares and products of them lie in [0, 1].
+        for f in [
+            ArticleSimilarity,
+            NearestSimilarity,
+            SecondSimilarity,
+            ThirdSimilarity,
+            TopSimilarity,
+            ClaimTermsFound,
+            ClaimIdfFound,
+            ClaimTermsInLead,
+            NearestOverlap,
+            ClaimBigramsFound,
+            NearestPosition,
+            LeadSimilarity,
+            RelatedShare,
+            OwnVoiceSimilarity,
+            HedgedSimilarity,
+            AttributedSimilarity,
+            NegatedSimilarity,
+            RefutingClaimOwnVoice,
+            PlainClaimNegated,
+        ] {
+            assert!((0.0..=1.0).contains(&mean(f)) && spread(f) <= 0.5, "{f:?}");
+        }
+        // The nearest sentence is among the top ones, which are in the article.
+        for [article, top, nearest] in [
+            [ArticleRefuting, TopRefuting, NearestRefuting],
+            [ArticleHedging, TopHedging, NearestHedging],
+            [ArticleReporting, TopReporting, NearestReporting],
+            [ArticleNegations, TopNegations, NearestNegations],
+        ] {
+            assert!(
+                mean(article) > mean(top) && mean(top) > mean(nearest),
+                "{article:?}"
+            );
+        }
+        for [article, related] in [
+            [ArticleRefuting, RelatedRefuting],
+            [ArticleHedging, RelatedHedging],
+            [ArticleReporting, RelatedReporting],
+        ] {
+            assert!(mean(article) > mean(related), "{article:?}");
+        }
+        assert!(mean(ArticleLength) > mean(ClaimLength));
+        assert!(mean(SecondSimilarity) <= mean(NearestSimilarity));
+        assert!(mean(ThirdSimilarity) <= mean(SecondSimilarity));
+    }
 }
