@@ -138,9 +138,9 @@ impl Layout {
 /// hashed blocks). The shipped weights (`weights/stance-fnc1.bin`: the dense means and
 /// scales, the perceptrons' rows and the relatedness stage's inputs) were trained in this
 /// order, and the file records only the count, not the names: a new feature goes at the
-/// end, and reordering or removing one means retraining. Counts are `ln(1 + n)`; "top" is
-/// the [`TOP_SENTENCES`] sentences nearest the claim, "best" the nearest one, "related"
-/// every sentence at least [`RELATED_SENTENCE`] similar to the claim.
+/// end, and reordering or removing one means retraining. Cue counts are `ln(1 + n)`;
+/// "top" is the [`TOP_SENTENCES`] sentences nearest the claim, "nearest" the one most
+/// similar to it, "related" every sentence at least [`RELATED_SENTENCE`] similar to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(usize)]
 pub(crate) enum Feature {
