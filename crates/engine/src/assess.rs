@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use corroborate_model::{
-    stable_id, Copy, EntityKind, Event, Evidence, Fact, Passage, Stance, StanceSource, Status,
-    Story, TimelineEntry, UnionFind,
+    stable_id, Copy, EntityKind, Event, Evidence, EvidenceStance, Fact, Passage, StanceSource,
+    Status, Story, TimelineEntry, UnionFind,
 };
 use corroborate_text::fold;
 
@@ -197,11 +197,11 @@ fn fact_origins(members: &[&Claim], prov: &Provenance, ents: &EntityIndex) -> Ve
     seen.into_values().collect()
 }
 
-fn stance_rank(s: Stance) -> u8 {
+fn stance_rank(s: EvidenceStance) -> u8 {
     match s {
-        Stance::Asserts => 0,
-        Stance::Reports => 1,
-        Stance::Denies => 2,
+        EvidenceStance::Asserts => 0,
+        EvidenceStance::Reports => 1,
+        EvidenceStance::Denies => 2,
     }
 }
 

@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 // foldhash, not SipHash: term weights are looked up for every pair of claims compared
 use foldhash::HashMap;
 
-use corroborate_model::Stance;
+use corroborate_model::EvidenceStance;
 use corroborate_text::dates::{different_happenings, find_dates, DateValue};
 use corroborate_text::quantity::{quantities, Quantity};
 use corroborate_text::token::TokenKind;
@@ -50,13 +50,13 @@ pub struct Claim {
     pub dates: Vec<DateValue>,
     /// The article's publication date.
     pub published: Option<DateValue>,
-    pub stance: Stance,
+    pub stance: EvidenceStance,
     pub attribution: Option<Attribution>,
 }
 
 impl Claim {
     pub fn is_denial(&self) -> bool {
-        self.stance == Stance::Denies
+        self.stance == EvidenceStance::Denies
     }
 }
 
@@ -158,11 +158,11 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
             last_attribution = attribution.clone();
         }
         let stance = if denial {
-            Stance::Denies
+            EvidenceStance::Denies
         } else if attribution.is_some() || hedged {
-            Stance::Reports
+            EvidenceStance::Reports
         } else {
-            Stance::Asserts
+            EvidenceStance::Asserts
         };
         let source_entity = attribution.as_ref().and_then(|a| a.entity);
         let mut terms = BTreeSet::new();
@@ -604,14 +604,14 @@ mod tests {
              Syria has reportedly prevented two separate attempts on the president this year.\n\
              ISIS overran large swathes of Syria and Iraq in 2014, proclaiming a caliphate.",
         ]);
-        let stances: Vec<Stance> = claims.iter().map(|c| c.stance).collect();
+        let stances: Vec<EvidenceStance> = claims.iter().map(|c| c.stance).collect();
         assert_eq!(
             stances,
             [
-                Stance::Reports,
-                Stance::Denies,
-                Stance::Reports,
-                Stance::Asserts
+                EvidenceStance::Reports,
+                EvidenceStance::Denies,
+                EvidenceStance::Reports,
+                EvidenceStance::Asserts
             ]
         );
         assert_eq!(

@@ -185,7 +185,7 @@ pub fn group(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use corroborate_model::Stance;
+    use corroborate_model::EvidenceStance;
     use std::collections::BTreeSet;
 
     fn claim(doc: usize, sentence: usize, terms: &[&str]) -> Claim {
@@ -201,7 +201,7 @@ mod tests {
             quantities: Vec::new(),
             dates: Vec::new(),
             published: None,
-            stance: Stance::Asserts,
+            stance: EvidenceStance::Asserts,
             attribution: None,
         }
     }

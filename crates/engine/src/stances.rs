@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use corroborate_model::{Article, Evidence, Fact, Stance, StanceSource, Status};
+use corroborate_model::{Article, Evidence, EvidenceStance, Fact, StanceSource, Status};
 use corroborate_stance::{ArticleFeatures, Stance as ModelStance, StanceModel, StancePrediction};
 use rayon::prelude::*;
 
@@ -184,7 +184,7 @@ pub fn weigh(docs: &[Doc], story_docs: &[usize], facts: &mut [Fact], with: &Stan
                 quote: text[deciding.start..deciding.end].to_string(),
                 start: deciding.start,
                 end: deciding.end,
-                stance: Stance::Denies,
+                stance: EvidenceStance::Denies,
                 stance_from: StanceSource::Model,
                 confidence: Some(p.confidence),
                 attributed_to: None,
@@ -196,7 +196,7 @@ pub fn weigh(docs: &[Doc], story_docs: &[usize], facts: &mut [Fact], with: &Stan
         let denied = fact
             .evidence
             .iter()
-            .any(|e| e.stance == Stance::Denies && e.stance_from == StanceSource::Model);
+            .any(|e| e.stance == EvidenceStance::Denies && e.stance_from == StanceSource::Model);
         if denied {
             fact.status = Status::Contested;
         }
@@ -207,12 +207,16 @@ pub fn weigh(docs: &[Doc], story_docs: &[usize], facts: &mut [Fact], with: &Stan
 /// except that a sentence which is itself a denial stays one, an article the model finds
 /// unrelated keeps its sentence's cues, and refuting needs the configured confidence
 /// (below it, an article that carries a fact it doubts passes it on: `reports`).
-fn carrier_stance(cue: Stance, p: &StancePrediction, cfg: &StanceConfig) -> Option<(Stance, f32)> {
-    if cue == Stance::Denies {
+fn carrier_stance(
+    cue: EvidenceStance,
+    p: &StancePrediction,
+    cfg: &StanceConfig,
+) -> Option<(EvidenceStance, f32)> {
+    if cue == EvidenceStance::Denies {
         return None;
     }
     let stance = match p.stance.evidence_stance()? {
-        Stance::Denies if p.confidence < cfg.refute_confidence => Stance::Reports,
+        EvidenceStance::Denies if p.confidence < cfg.refute_confidence => EvidenceStance::Reports,
         s => s,
     };
     Some((stance, p.confidence))
@@ -220,7 +224,7 @@ fn carrier_stance(cue: Stance, p: &StancePrediction, cfg: &StanceConfig) -> Opti
 
 #[cfg(test)]
 mod tests {
-    use corroborate_model::{Article, Dossier, Stance, StanceSource, Status};
+    use corroborate_model::{Article, Dossier, EvidenceStance, StanceSource, Status};
 
     use crate::config::Config;
 
@@ -276,7 +280,7 @@ mod tests {
             .iter()
             .find(|e| e.article == "c")
             .expect("c refutes the fact");
-        assert_eq!(denial.stance, Stance::Denies);
+        assert_eq!(denial.stance, EvidenceStance::Denies);
         assert_eq!(denial.stance_from, StanceSource::Model);
         assert!(denial.confidence.unwrap() >= 0.7, "{denial:#?}");
         let text = &d.articles[2].text;
@@ -284,7 +288,7 @@ mod tests {
         // the carriers' stances come from the model too, with its confidence
         for e in fact.evidence.iter().filter(|e| e.article != "c") {
             assert_eq!(e.stance_from, StanceSource::Model, "{e:#?}");
-            assert_ne!(e.stance, Stance::Denies, "{e:#?}");
+            assert_ne!(e.stance, EvidenceStance::Denies, "{e:#?}");
             assert!(e.confidence.is_some_and(|c| (0.0..=1.0).contains(&c)));
         }
     }

@@ -202,10 +202,12 @@ pub struct Entity {
     pub mentions: usize,
 }
 
-/// What an article does with a claim.
+/// What a piece of evidence does with the fact it backs: the quoted article's stance as the
+/// dossier records it (serialised as `asserts`, `reports`, `denies`). Not the stance model's
+/// four-way label (`corroborate_stance::Stance`), which maps onto this one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Stance {
+pub enum EvidenceStance {
     /// States it in its own voice.
     Asserts,
     /// Attributes it to someone else, or hedges it ("reportedly").
@@ -233,7 +235,7 @@ pub struct Evidence {
     pub quote: String,
     pub start: usize,
     pub end: usize,
-    pub stance: Stance,
+    pub stance: EvidenceStance,
     /// What decided `stance`: the trained stance model reading the whole article against
     /// the fact's statement, or the cue words of the quoted sentence alone.
     pub stance_from: StanceSource,

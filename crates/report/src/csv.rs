@@ -39,7 +39,7 @@ fn facts_csv(d: &Dossier) -> Result<String, Box<dyn std::error::Error>> {
         let denied_by: Vec<&str> = f
             .evidence
             .iter()
-            .filter(|e| e.stance == corroborate_model::Stance::Denies)
+            .filter(|e| e.stance == corroborate_model::EvidenceStance::Denies)
             .map(|e| e.article.as_str())
             .collect();
         write_row(

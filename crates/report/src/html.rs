@@ -1,11 +1,17 @@
 //! The dossier as an HTML page: the standalone export (`--format html`) and the story page
 //! the server shows. Self-contained (inline CSS, no script, no external resource), readable
 //! without JavaScript: evidence opens with `<details>`.
+//!
+//! The page is a maud template, checked when the crate compiles: every piece of dossier
+//! text spliced into it is escaped, and markup is written only by the template itself. The
+//! `"\n"` literals keep the line breaks the page has always had (maud writes none).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::{self, Write};
 
-use corroborate_model::{Article, Dossier, Evidence, Fact, Stance, Status, Story};
+use corroborate_model::{
+    Article, Copy, CopyKind, Dossier, Evidence, EvidenceStance, Fact, Status, Story,
+};
+use maud::{html, Markup, PreEscaped};
 
 use crate::{basis_words, count, kind_word, stance_word};
 
@@ -25,17 +31,15 @@ pub fn to_html(d: &Dossier) -> String {
 
 /// The dossier as an HTML document with the given navigation links.
 pub fn to_html_page(d: &Dossier, options: &PageOptions) -> String {
-    let mut out = String::new();
     let title = match d.stories.as_slice() {
         [one] => one.title.clone(),
         _ => format!("Dossier: {}", count(d.stories.len(), "story", "stories")),
     };
-    // Writing into a String cannot fail.
-    let _ = write_page(&mut out, d, &title, options);
-    out
+    page(d, &title, options).into_string()
 }
 
-/// HTML-escapes text for element content and attribute values.
+/// HTML-escapes text for element content and attribute values, for pages written without
+/// the template (the server's list and search pages).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -68,199 +72,216 @@ td.date{white-space:nowrap}
 form.search input[type=search]{font-size:1rem;padding:.3rem;width:20rem;max-width:70%}
 ";
 
-fn write_page(out: &mut String, d: &Dossier, title: &str, options: &PageOptions) -> fmt::Result {
-    writeln!(
-        out,
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
-        escape(title)
-    )?;
-    if options.back.is_some() || !options.downloads.is_empty() {
-        write!(out, "<nav>")?;
-        if let Some((href, label)) = options.back {
-            write!(out, "<a href=\"{}\">← {}</a>", escape(href), escape(label))?;
-        }
-        if !options.downloads.is_empty() {
-            write!(out, " · export:")?;
-            for (href, label) in &options.downloads {
-                write!(out, " <a href=\"{}\">{}</a>", escape(href), escape(label))?;
+fn page(d: &Dossier, title: &str, options: &PageOptions) -> Markup {
+    html! {
+        // The doctype in the lower case the page has always used (maud's DOCTYPE is upper).
+        (PreEscaped("<!doctype html>")) "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n" meta charset="utf-8";
+                "\n" meta name="viewport" content="width=device-width, initial-scale=1";
+                "\n" title { (title) }
+                // The style sheet is CSS, not text: it must reach the page unescaped.
+                "\n" style { (PreEscaped(STYLE)) }
+                "\n"
             }
+            "\n"
+            body {
+                "\n"
+                @if options.back.is_some() || !options.downloads.is_empty() {
+                    nav {
+                        @if let Some((href, label)) = options.back {
+                            a href=(href) { "← " (label) }
+                        }
+                        @if !options.downloads.is_empty() {
+                            " · export:"
+                            @for (href, label) in &options.downloads {
+                                " " a href=(href) { (label) }
+                            }
+                        }
+                    }
+                    "\n"
+                }
+                @if d.stories.is_empty() {
+                    h1 { (title) } p { "No stories." } "\n"
+                }
+                @for story in &d.stories {
+                    (story_section(d, story))
+                }
+                @if d.stories.len() != 1 {
+                    (entities(d))
+                }
+            }
+            "\n"
         }
-        writeln!(out, "</nav>")?;
+        "\n"
     }
-    if d.stories.is_empty() {
-        writeln!(out, "<h1>{}</h1><p>No stories.</p>", escape(title))?;
-    }
-    for story in &d.stories {
-        write_story(out, d, story)?;
-    }
-    if d.stories.len() != 1 {
-        write_entities(out, d)?;
-    }
-    writeln!(out, "</body>\n</html>")
 }
 
-fn write_story(out: &mut String, d: &Dossier, story: &Story) -> fmt::Result {
+fn story_section(d: &Dossier, story: &Story) -> Markup {
     let facts: Vec<&Fact> = d.facts.iter().filter(|f| f.story == story.id).collect();
     let numbers: BTreeMap<&str, usize> = facts
         .iter()
         .enumerate()
         .map(|(i, f)| (f.id.as_str(), i + 1))
         .collect();
-    writeln!(
-        out,
-        "<article class=\"story\" id=\"{}\">\n<h1>{}</h1>",
-        escape(&story.id),
-        escape(&story.title)
-    )?;
-    let corroborated = facts
-        .iter()
-        .filter(|f| f.status == Status::Corroborated)
-        .count();
-    let contested = facts
-        .iter()
-        .filter(|f| f.status == Status::Contested)
-        .count();
-    writeln!(
-        out,
-        "<p class=\"meta\">Story <code>{}</code> · {} · {} ({corroborated} corroborated, {contested} contested)</p>",
-        escape(&story.id),
-        count(story.articles.len(), "article", "articles"),
-        count(facts.len(), "fact", "facts"),
-    )?;
-
-    writeln!(out, "<h2>Brief</h2>")?;
-    if story.brief.trim().is_empty() {
-        writeln!(out, "<p><em>No corroborated fact yet.</em></p>")?;
-    } else {
-        writeln!(out, "<p class=\"brief\">{}</p>", escape(story.brief.trim()))?;
-    }
-
-    writeln!(out, "<h2>Timeline</h2>")?;
-    if story.timeline.is_empty() {
-        writeln!(out, "<p><em>No dated facts.</em></p>")?;
-    } else {
-        writeln!(out, "<ol class=\"timeline\">")?;
-        for entry in &story.timeline {
-            let n = numbers.get(entry.fact.as_str());
-            writeln!(
-                out,
-                "<li><strong>{}</strong> — {} <a href=\"#{}\">{}</a></li>",
-                escape(&entry.date),
-                escape(&entry.statement),
-                escape(&entry.fact),
-                n.map_or_else(|| escape(&entry.fact), |n| format!("#{n}"))
-            )?;
+    let with_status = |s: Status| facts.iter().filter(|f| f.status == s).count();
+    html! {
+        article class="story" id=(story.id) {
+            "\n" h1 { (story.title) } "\n"
+            p class="meta" {
+                "Story " code { (story.id) } " · " (count(story.articles.len(), "article", "articles"))
+                " · " (count(facts.len(), "fact", "facts"))
+                " (" (with_status(Status::Corroborated)) " corroborated, "
+                (with_status(Status::Contested)) " contested)"
+            }
+            "\n"
+            h2 { "Brief" } "\n"
+            @if story.brief.trim().is_empty() {
+                p { em { "No corroborated fact yet." } }
+            } @else {
+                p class="brief" { (story.brief.trim()) }
+            }
+            "\n"
+            h2 { "Timeline" } "\n"
+            @if story.timeline.is_empty() {
+                p { em { "No dated facts." } } "\n"
+            } @else {
+                ol class="timeline" {
+                    "\n"
+                    @for entry in &story.timeline {
+                        li {
+                            strong { (entry.date) } " — " (entry.statement) " "
+                            a href={ "#" (entry.fact) } {
+                                @match numbers.get(entry.fact.as_str()) {
+                                    Some(n) => { "#" (n) },
+                                    None => (entry.fact),
+                                }
+                            }
+                        }
+                        "\n"
+                    }
+                }
+                "\n"
+            }
+            (fact_table(d, &facts))
+            (matrix(d, story, &facts))
+            (copy_chains(d, story))
+            @if d.stories.len() == 1 {
+                (entities(d))
+            }
+            (articles(d, story))
         }
-        writeln!(out, "</ol>")?;
+        "\n"
     }
-
-    write_fact_table(out, d, &facts)?;
-    write_matrix(out, d, story, &facts)?;
-    write_copy_chains(out, d, story)?;
-    if d.stories.len() == 1 {
-        write_entities(out, d)?;
-    }
-    write_articles(out, d, story)?;
-    writeln!(out, "</article>")
 }
 
-fn status_badge(status: Status) -> String {
+fn status_badge(status: Status) -> Markup {
     let (class, label) = match status {
         Status::Corroborated => ("corroborated", "corroborated"),
         Status::SingleSource => ("single_source", "single source"),
         Status::Contested => ("contested", "contested"),
     };
-    format!("<span class=\"badge {class}\">{label}</span>")
+    html! { span class={ "badge " (class) } { (label) } }
 }
 
-fn write_fact_table(out: &mut String, d: &Dossier, facts: &[&Fact]) -> fmt::Result {
-    writeln!(out, "<h2>Facts</h2>")?;
-    if facts.is_empty() {
-        return writeln!(out, "<p><em>None.</em></p>");
-    }
-    writeln!(
-        out,
-        "<table class=\"facts\">\n<thead><tr><th>#</th><th>Statement and evidence</th><th>Status</th><th class=\"num\">Independent sources</th><th>Date</th></tr></thead>\n<tbody>"
-    )?;
-    for (i, fact) in facts.iter().enumerate() {
-        writeln!(
-            out,
-            "<tr id=\"{}\"><td class=\"num\">{}</td><td>{}",
-            escape(&fact.id),
-            i + 1,
-            escape(&fact.statement)
-        )?;
-        writeln!(
-            out,
-            "<details class=\"evidence\" id=\"ev-{}\"><summary>Evidence: {} from {}</summary>",
-            escape(&fact.id),
-            count(fact.evidence.len(), "quote", "quotes"),
-            count(fact.articles.len(), "article", "articles")
-        )?;
-        for ev in &fact.evidence {
-            write_evidence(out, d, ev)?;
-        }
-        if !fact.origins.is_empty() {
-            writeln!(
-                out,
-                "<p class=\"ev-head\">Origins counted: {}</p>",
-                escape(&fact.origins.join(", "))
-            )?;
-        }
-        if !fact.conflicts.is_empty() {
-            write!(out, "<p class=\"ev-head\">Conflicts with:")?;
-            for c in &fact.conflicts {
-                write!(out, " <a href=\"#{0}\">{0}</a>", escape(c))?;
+fn fact_table(d: &Dossier, facts: &[&Fact]) -> Markup {
+    html! {
+        h2 { "Facts" } "\n"
+        @if facts.is_empty() {
+            p { em { "None." } } "\n"
+        } @else {
+            table class="facts" {
+                "\n"
+                thead { tr {
+                    th { "#" } th { "Statement and evidence" } th { "Status" }
+                    th class="num" { "Independent sources" } th { "Date" }
+                } }
+                "\n"
+                tbody {
+                    "\n"
+                    @for (i, fact) in facts.iter().enumerate() {
+                        tr id=(fact.id) {
+                            td class="num" { (i + 1) }
+                            td {
+                                (fact.statement) "\n"
+                                (fact_evidence(d, fact))
+                            }
+                            td { (status_badge(fact.status)) }
+                            td class="num" { (fact.independent_sources) }
+                            td class="date" { (fact.date.as_deref().unwrap_or("")) }
+                        }
+                        "\n"
+                    }
+                }
             }
-            writeln!(out, "</p>")?;
+            "\n"
         }
-        writeln!(
-            out,
-            "</details></td><td>{}</td><td class=\"num\">{}</td><td class=\"date\">{}</td></tr>",
-            status_badge(fact.status),
-            fact.independent_sources,
-            escape(fact.date.as_deref().unwrap_or(""))
-        )?;
     }
-    writeln!(out, "</tbody></table>")
+}
+
+/// The fact's quotes, origins and conflicts, folded under `<details>`.
+fn fact_evidence(d: &Dossier, fact: &Fact) -> Markup {
+    html! {
+        details class="evidence" id={ "ev-" (fact.id) } {
+            summary {
+                "Evidence: " (count(fact.evidence.len(), "quote", "quotes"))
+                " from " (count(fact.articles.len(), "article", "articles"))
+            }
+            "\n"
+            @for ev in &fact.evidence {
+                (evidence(d, ev))
+            }
+            @if !fact.origins.is_empty() {
+                p class="ev-head" { "Origins counted: " (fact.origins.join(", ")) } "\n"
+            }
+            @if !fact.conflicts.is_empty() {
+                p class="ev-head" {
+                    "Conflicts with:"
+                    @for c in &fact.conflicts {
+                        " " a href={ "#" (c) } { (c) }
+                    }
+                }
+                "\n"
+            }
+        }
+    }
 }
 
 /// Longest stretch of article text shown on each side of a quote.
 const CONTEXT_BYTES: usize = 400;
 
-fn write_evidence(out: &mut String, d: &Dossier, ev: &Evidence) -> fmt::Result {
+fn evidence(d: &Dossier, ev: &Evidence) -> Markup {
     let article = d.article(&ev.article);
     let outlet = article.and_then(|a| a.outlet.as_deref()).unwrap_or("");
-    write!(
-        out,
-        "<div class=\"ev\"><p class=\"ev-head\"><code>{}</code>{}{} · <span class=\"{}\">{}</span>",
-        escape(&ev.article),
-        if outlet.is_empty() { "" } else { " · " },
-        escape(outlet),
-        stance_word(ev.stance),
-        stance_word(ev.stance),
-    )?;
-    if let Some(confidence) = ev.confidence {
-        write!(out, " (stance model {confidence:.2})")?;
-    }
-    if let Some(who) = &ev.attributed_to {
-        write!(out, ", attributed to {}", escape(who))?;
-    }
-    match &ev.taken_from {
-        Some(source) => write!(out, " · taken from <code>{}</code>", escape(source))?,
-        None => write!(out, " · own words")?,
-    }
-    writeln!(out, " · bytes {}–{}</p>", ev.start, ev.end)?;
     let (before, after) = article
         .map(|a| context(a, ev))
         .unwrap_or((String::new(), String::new()));
-    writeln!(
-        out,
-        "<blockquote>{}<mark>{}</mark>{}</blockquote></div>",
-        escape(&before),
-        escape(&ev.quote),
-        escape(&after)
-    )
+    html! {
+        div class="ev" {
+            p class="ev-head" {
+                code { (ev.article) }
+                @if !outlet.is_empty() { " · " }
+                (outlet) " · "
+                span class=(stance_word(ev.stance)) { (stance_word(ev.stance)) }
+                @if let Some(confidence) = ev.confidence {
+                    " (stance model " (format!("{confidence:.2}")) ")"
+                }
+                @if let Some(who) = &ev.attributed_to {
+                    ", attributed to " (who)
+                }
+                @match &ev.taken_from {
+                    Some(source) => { " · taken from " code { (source) } },
+                    None => " · own words",
+                }
+                " · bytes " (ev.start) "–" (ev.end)
+            }
+            "\n"
+            blockquote { (before) mark { (ev.quote) } (after) }
+        }
+        "\n"
+    }
 }
 
 /// The text of the quote's paragraph before and after it, at most [`CONTEXT_BYTES`] each
@@ -293,11 +314,7 @@ fn context(article: &Article, ev: &Evidence) -> (String, String) {
 
 /// Who carried what: one row per outlet (or article, when it names no outlet), one column
 /// per fact, the strongest stance of that outlet's articles in the cell.
-fn write_matrix(out: &mut String, d: &Dossier, story: &Story, facts: &[&Fact]) -> fmt::Result {
-    writeln!(out, "<h2>Coverage</h2>")?;
-    if facts.is_empty() {
-        return writeln!(out, "<p><em>None.</em></p>");
-    }
+fn matrix(d: &Dossier, story: &Story, facts: &[&Fact]) -> Markup {
     let outlet_of = |article: &str| -> String {
         d.article(article)
             .and_then(|a| a.outlet.clone())
@@ -311,7 +328,7 @@ fn write_matrix(out: &mut String, d: &Dossier, story: &Story, facts: &[&Fact]) -
             outlets.push(o);
         }
     }
-    let mut cells: BTreeMap<(String, usize), BTreeSet<Stance>> = BTreeMap::new();
+    let mut cells: BTreeMap<(String, usize), BTreeSet<EvidenceStance>> = BTreeMap::new();
     for (i, fact) in facts.iter().enumerate() {
         for ev in &fact.evidence {
             cells
@@ -320,131 +337,170 @@ fn write_matrix(out: &mut String, d: &Dossier, story: &Story, facts: &[&Fact]) -
                 .insert(ev.stance);
         }
     }
-    writeln!(
-        out,
-        "<p class=\"meta\">✓ asserts · ≈ reports (attributed or hedged) · ✗ denies · blank: not carried</p>\n<div class=\"scroll\"><table class=\"matrix\">\n<thead><tr><th class=\"outlet\">Outlet</th>"
-    )?;
-    for (i, fact) in facts.iter().enumerate() {
-        write!(
-            out,
-            "<th><a href=\"#{}\" title=\"{}\">{}</a></th>",
-            escape(&fact.id),
-            escape(&fact.statement),
-            i + 1
-        )?;
-    }
-    writeln!(out, "</tr></thead>\n<tbody>")?;
-    for outlet in &outlets {
-        write!(out, "<tr><th class=\"outlet\">{}</th>", escape(outlet))?;
-        for i in 0..facts.len() {
-            match cells.get(&(outlet.clone(), i)) {
-                // A denial is what a reader must not miss, so it wins the cell.
-                Some(s) if s.contains(&Stance::Denies) => {
-                    write!(out, "<td class=\"denies\" title=\"denies\">✗</td>")?
+    html! {
+        h2 { "Coverage" } "\n"
+        @if facts.is_empty() {
+            p { em { "None." } } "\n"
+        } @else {
+            p class="meta" { "✓ asserts · ≈ reports (attributed or hedged) · ✗ denies · blank: not carried" }
+            "\n"
+            div class="scroll" {
+                table class="matrix" {
+                    "\n"
+                    thead { tr {
+                        th class="outlet" { "Outlet" } "\n"
+                        @for (i, fact) in facts.iter().enumerate() {
+                            th { a href={ "#" (fact.id) } title=(fact.statement) { (i + 1) } }
+                        }
+                    } }
+                    "\n"
+                    tbody {
+                        "\n"
+                        @for outlet in &outlets {
+                            tr {
+                                th class="outlet" { (outlet) }
+                                @for i in 0..facts.len() {
+                                    @match cells.get(&(outlet.clone(), i)) {
+                                        // A denial is what a reader must not miss, so it
+                                        // wins the cell.
+                                        Some(s) if s.contains(&EvidenceStance::Denies) => {
+                                            td class="denies" title="denies" { "✗" }
+                                        },
+                                        Some(s) if s.contains(&EvidenceStance::Asserts) => {
+                                            td class="asserts" title="asserts" { "✓" }
+                                        },
+                                        Some(_) => { td class="reports" title="reports" { "≈" } },
+                                        None => { td {} },
+                                    }
+                                }
+                            }
+                            "\n"
+                        }
+                    }
                 }
-                Some(s) if s.contains(&Stance::Asserts) => {
-                    write!(out, "<td class=\"asserts\" title=\"asserts\">✓</td>")?
-                }
-                Some(_) => write!(out, "<td class=\"reports\" title=\"reports\">≈</td>")?,
-                None => write!(out, "<td></td>")?,
             }
+            "\n"
         }
-        writeln!(out, "</tr>")?;
     }
-    writeln!(out, "</tbody></table></div>")
 }
 
 /// Each copy followed back to the article it ultimately repeats: `copy → original → ...`.
-fn write_copy_chains(out: &mut String, d: &Dossier, story: &Story) -> fmt::Result {
-    writeln!(out, "<h2>Copy chains</h2>")?;
+fn copy_chains(d: &Dossier, story: &Story) -> Markup {
     let members: BTreeSet<&str> = story.articles.iter().map(String::as_str).collect();
-    let copies: Vec<_> = d
+    let copies: Vec<&Copy> = d
         .copies
         .iter()
         .filter(|c| members.contains(c.article.as_str()))
         .collect();
-    if copies.is_empty() {
-        return writeln!(
-            out,
-            "<p><em>No copies: every article was written independently.</em></p>"
-        );
-    }
     let copied: BTreeSet<&str> = copies.iter().map(|c| c.of.as_str()).collect();
-    writeln!(out, "<ul class=\"copies\">")?;
     // Chains start at copies nobody copies in turn; each link is one copy record.
-    for start in copies
+    let chains: Vec<Vec<&Copy>> = copies
         .iter()
         .filter(|c| !copied.contains(c.article.as_str()))
-    {
-        write!(out, "<li><code>{}</code>", escape(&start.article))?;
-        let mut seen = BTreeSet::new();
-        let mut link = Some(*start);
-        while let Some(c) = link {
-            if !seen.insert(c.article.as_str()) {
-                break;
+        .map(|start| chain(start, &copies))
+        .collect();
+    html! {
+        h2 { "Copy chains" } "\n"
+        @if copies.is_empty() {
+            p { em { "No copies: every article was written independently." } } "\n"
+        } @else {
+            ul class="copies" {
+                "\n"
+                @for links in &chains {
+                    li {
+                        code { (links[0].article) }
+                        @for c in links {
+                            " — " (kind_of(c.kind)) " of (" (format!("{:.2}", c.similarity))
+                            ", " (basis_words(c.basis)) ") → " code { (c.of) }
+                        }
+                    }
+                    "\n"
+                }
             }
-            write!(
-                out,
-                " — {} of ({:.2}, {}) → <code>{}</code>",
-                match c.kind {
-                    corroborate_model::CopyKind::Duplicate => "duplicate",
-                    corroborate_model::CopyKind::Rewrite => "rewrite",
-                    corroborate_model::CopyKind::Partial => "partial",
-                },
-                c.similarity,
-                basis_words(c.basis),
-                escape(&c.of)
-            )?;
-            link = copies.iter().copied().find(|n| n.article == c.of);
+            "\n"
         }
-        writeln!(out, "</li>")?;
     }
-    writeln!(out, "</ul>")
 }
 
-fn write_entities(out: &mut String, d: &Dossier) -> fmt::Result {
-    writeln!(out, "<h2>Entities</h2>")?;
-    if d.entities.is_empty() {
-        return writeln!(out, "<p><em>None.</em></p>");
+/// The copy records from `start` back to the article it ultimately repeats, stopping at a
+/// loop.
+fn chain<'a>(start: &'a Copy, copies: &[&'a Copy]) -> Vec<&'a Copy> {
+    let mut links = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut link = Some(start);
+    while let Some(c) = link {
+        if !seen.insert(c.article.as_str()) {
+            break;
+        }
+        links.push(c);
+        link = copies.iter().copied().find(|n| n.article == c.of);
     }
-    writeln!(
-        out,
-        "<table class=\"entities\"><thead><tr><th>Name</th><th>Kind</th><th>Aliases</th><th class=\"num\">Articles</th></tr></thead><tbody>"
-    )?;
-    for e in &d.entities {
-        writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-            escape(&e.name),
-            kind_word(e.kind),
-            escape(&e.aliases.join(", ")),
-            e.articles.len()
-        )?;
-    }
-    writeln!(out, "</tbody></table>")
+    links
 }
 
-fn write_articles(out: &mut String, d: &Dossier, story: &Story) -> fmt::Result {
-    writeln!(out, "<h2>Articles</h2>\n<table class=\"articles\"><thead><tr><th>Id</th><th>Outlet</th><th>Published</th><th>Title</th></tr></thead><tbody>")?;
-    for id in &story.articles {
-        let a = d.article(id);
-        let title = a.and_then(|a| a.title.as_deref()).unwrap_or("");
-        let title_html = match a.and_then(|a| a.url.as_deref()) {
-            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
-                format!("<a href=\"{}\">{}</a>", escape(url), escape(title))
+fn kind_of(kind: CopyKind) -> &'static str {
+    match kind {
+        CopyKind::Duplicate => "duplicate",
+        CopyKind::Rewrite => "rewrite",
+        CopyKind::Partial => "partial",
+    }
+}
+
+fn entities(d: &Dossier) -> Markup {
+    html! {
+        h2 { "Entities" } "\n"
+        @if d.entities.is_empty() {
+            p { em { "None." } } "\n"
+        } @else {
+            table class="entities" {
+                thead { tr {
+                    th { "Name" } th { "Kind" } th { "Aliases" } th class="num" { "Articles" }
+                } }
+                tbody {
+                    "\n"
+                    @for e in &d.entities {
+                        tr {
+                            td { (e.name) } td { (kind_word(e.kind)) }
+                            td { (e.aliases.join(", ")) } td class="num" { (e.articles.len()) }
+                        }
+                        "\n"
+                    }
+                }
             }
-            _ => escape(title),
-        };
-        writeln!(
-            out,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(id),
-            escape(a.and_then(|a| a.outlet.as_deref()).unwrap_or("")),
-            escape(a.and_then(|a| a.published.as_deref()).unwrap_or("")),
-            title_html
-        )?;
+            "\n"
+        }
     }
-    writeln!(out, "</tbody></table>")
+}
+
+fn articles(d: &Dossier, story: &Story) -> Markup {
+    html! {
+        h2 { "Articles" } "\n"
+        table class="articles" {
+            thead { tr { th { "Id" } th { "Outlet" } th { "Published" } th { "Title" } } }
+            tbody {
+                "\n"
+                @for id in &story.articles {
+                    @let a = d.article(id);
+                    @let title = a.and_then(|a| a.title.as_deref()).unwrap_or("");
+                    tr {
+                        td { code { (id) } }
+                        td { (a.and_then(|a| a.outlet.as_deref()).unwrap_or("")) }
+                        td { (a.and_then(|a| a.published.as_deref()).unwrap_or("")) }
+                        td {
+                            @match a.and_then(|a| a.url.as_deref()) {
+                                Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                                    a href=(url) { (title) }
+                                },
+                                _ => (title),
+                            }
+                        }
+                    }
+                    "\n"
+                }
+            }
+        }
+        "\n"
+    }
 }
 
 #[cfg(test)]
@@ -490,7 +546,7 @@ mod tests {
                     quote: a.text[start..end].into(),
                     start,
                     end,
-                    stance: Stance::Reports,
+                    stance: EvidenceStance::Reports,
                     stance_from: corroborate_model::StanceSource::Cues,
                     confidence: None,
                     attributed_to: Some("officials".into()),
@@ -533,5 +589,39 @@ mod tests {
     fn the_matrix_shows_who_carried_the_fact() {
         let html = to_html(&dossier());
         assert!(html.contains("<th class=\"outlet\">Reuters</th><td class=\"reports\""));
+    }
+
+    #[test]
+    fn dossier_text_cannot_break_out_of_content_or_attributes() {
+        let mut d = dossier();
+        d.facts[0].id = "f-\"1".into();
+        d.facts[0].statement = "He said \"<script>x</script>\" & left".into();
+        let options = PageOptions {
+            back: Some(("/stories?q=a&b=\"c\"", "All <stories>")),
+            downloads: vec![("/s-1.json".into(), "JSON".into())],
+        };
+        let html = to_html_page(&d, &options);
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html
+            .contains("title=\"He said &quot;&lt;script&gt;x&lt;/script&gt;&quot; &amp; left\""));
+        assert!(html.contains("<tr id=\"f-&quot;1\">"));
+        assert!(html.contains(
+            "<nav><a href=\"/stories?q=a&amp;b=&quot;c&quot;\">← All &lt;stories&gt;</a> · export: <a href=\"/s-1.json\">JSON</a></nav>\n"
+        ));
+    }
+
+    #[test]
+    fn the_page_is_one_standalone_document() {
+        let html = to_html(&dossier());
+        assert!(html.starts_with(
+            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        ));
+        assert!(html.contains(&format!("<style>{STYLE}</style>")));
+        assert!(html.ends_with("</article>\n</body>\n</html>\n"));
+        let empty = Dossier {
+            stories: vec![],
+            ..dossier()
+        };
+        assert!(to_html(&empty).contains("<h1>Dossier: 0 stories</h1><p>No stories.</p>\n"));
     }
 }

@@ -36,8 +36,8 @@ pub use html::{to_html, to_html_page, PageOptions};
 pub use prov::to_prov_json;
 
 use corroborate_model::{
-    Article, Copy, CopyBasis, CopyKind, Dossier, Entity, EntityKind, Evidence, Fact, Stance,
-    Status, Story,
+    Article, Copy, CopyBasis, CopyKind, Dossier, Entity, EntityKind, Evidence, EvidenceStance,
+    Fact, Status, Story,
 };
 
 /// An output format of the dossier.
@@ -388,11 +388,11 @@ fn write_articles(out: &mut impl Write, articles: &[Article]) -> fmt::Result {
     Ok(())
 }
 
-fn stance_word(stance: Stance) -> &'static str {
+fn stance_word(stance: EvidenceStance) -> &'static str {
     match stance {
-        Stance::Asserts => "asserts",
-        Stance::Reports => "reports",
-        Stance::Denies => "denies",
+        EvidenceStance::Asserts => "asserts",
+        EvidenceStance::Reports => "reports",
+        EvidenceStance::Denies => "denies",
     }
 }
 
@@ -466,7 +466,7 @@ mod tests {
     }
 
     /// Evidence for `quote` as the engine would give it: offsets where it really occurs.
-    fn evidence(a: &Article, quote: &str, stance: Stance, by: Option<&str>) -> Evidence {
+    fn evidence(a: &Article, quote: &str, stance: EvidenceStance, by: Option<&str>) -> Evidence {
         let start = a.text.find(quote).expect("quote occurs in the article");
         Evidence {
             article: a.id.clone(),
@@ -523,13 +523,13 @@ mod tests {
                 evidence(
                     &a1,
                     "Syria joined the anti-IS coalition",
-                    Stance::Asserts,
+                    EvidenceStance::Asserts,
                     None,
                 ),
                 evidence(
                     &a2,
                     "Syria has joined the anti-IS coalition",
-                    Stance::Reports,
+                    EvidenceStance::Reports,
                     Some("Reuters"),
                 ),
             ],
@@ -545,7 +545,7 @@ mod tests {
             vec![evidence(
                 &a1,
                 "The deal was signed in Washington",
-                Stance::Asserts,
+                EvidenceStance::Asserts,
                 None,
             )],
         );
@@ -559,13 +559,13 @@ mod tests {
                 evidence(
                     &a1,
                     "Damascus will host three coalition bases",
-                    Stance::Asserts,
+                    EvidenceStance::Asserts,
                     None,
                 ),
                 evidence(
                     &a2,
                     "The ministry denied that Damascus will host coalition bases",
-                    Stance::Denies,
+                    EvidenceStance::Denies,
                     Some("the ministry"),
                 ),
             ],

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use corroborate_model::{CopyBasis, CopyKind, Dossier, Stance, Status};
+use corroborate_model::{CopyBasis, CopyKind, Dossier, EvidenceStance, Status};
 use serde_json::{json, Map, Value};
 
 /// The PROV-JSON document, pretty-printed, ending in a newline. Keys are sorted and relation
@@ -98,9 +98,9 @@ pub fn to_prov_json(d: &Dossier) -> String {
                 ev.end
             );
             let stance = match ev.stance {
-                Stance::Asserts => "asserts",
-                Stance::Reports => "reports",
-                Stance::Denies => "denies",
+                EvidenceStance::Asserts => "asserts",
+                EvidenceStance::Reports => "reports",
+                EvidenceStance::Denies => "denies",
             };
             entity.insert(
                 quote_ref.clone(),

@@ -134,16 +134,200 @@ impl Layout {
     }
 }
 
-/// The dense features that say whether the article is about the claim at all (similarity,
-/// overlap, numbers, lengths), by index: the related-vs-unrelated stage sees only these,
-/// so cue words alone can never make an article that shares nothing with the claim
-/// "refute" it.
-pub(crate) const RELATEDNESS: &[usize] = &[
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 30, 31, 33, 34, 35, 36, 41,
-];
+/// The dense features of a pair, in the order they enter the input vector (after the three
+/// hashed blocks). The shipped weights (`weights/stance-fnc1.bin`: the dense means and
+/// scales, the perceptrons' rows and the relatedness stage's inputs) were trained in this
+/// order, and the file records only the count, not the names: a new feature goes at the
+/// end, and reordering or removing one means retraining. Cue counts are `ln(1 + n)`;
+/// "top" is the [`TOP_SENTENCES`] sentences nearest the claim, "nearest" the one most
+/// similar to it, "related" every sentence at least [`RELATED_SENTENCE`] similar to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub(crate) enum Feature {
+    /// TF-IDF cosine of the claim and the whole article.
+    ArticleSimilarity,
+    /// TF-IDF cosine of the claim and its nearest sentence.
+    NearestSimilarity,
+    /// ... and its second nearest sentence.
+    SecondSimilarity,
+    /// ... and its third nearest sentence.
+    ThirdSimilarity,
+    /// Mean of the three above.
+    TopSimilarity,
+    /// Share of the claim's distinct terms found in the article.
+    ClaimTermsFound,
+    /// The same share weighted by IDF.
+    ClaimIdfFound,
+    /// Share of the claim's distinct terms found in the article's first two sentences.
+    ClaimTermsInLead,
+    /// Share of the claim's distinct terms found in the nearest sentence.
+    NearestOverlap,
+    /// Share of the claim's bigrams found in an article sentence.
+    ClaimBigramsFound,
+    /// Count of the claim's bigrams found in the article.
+    ClaimBigramCount,
+    /// Position of the nearest sentence, 0 at the start of the article, towards 1 at its end.
+    NearestPosition,
+    ArticleRefuting,
+    ArticleHedging,
+    ArticleReporting,
+    ArticleNegations,
+    ArticleQuotes,
+    ArticleQuestions,
+    /// Refuting words per hundred terms of the article.
+    ArticleRefutingRate,
+    /// Hedging words per hundred terms of the article.
+    ArticleHedgingRate,
+    TopRefuting,
+    TopHedging,
+    TopReporting,
+    TopNegations,
+    TopQuotes,
+    /// Negations within [`NEAR`] tokens of a word shared with the claim, in the top sentences.
+    NegationsNearClaimWords,
+    ClaimRefuting,
+    ClaimHedging,
+    ClaimNegations,
+    ClaimQuestions,
+    /// The claim's distinct numbers found in the article (a plain count).
+    ClaimNumbersFound,
+    /// The claim's distinct numbers missing from the article (a plain count).
+    ClaimNumbersMissing,
+    /// Numbers in the top sentences.
+    TopNumbers,
+    /// `ln` of the article's term count.
+    ArticleLength,
+    /// `ln(1 + n)` of the claim's term count.
+    ClaimLength,
+    /// `ln` of the article's sentence count.
+    ArticleSentences,
+    /// TF-IDF cosine of the claim and the article's first sentence.
+    LeadSimilarity,
+    NearestHedging,
+    NearestReporting,
+    NearestRefuting,
+    NearestNegations,
+    /// Share of the article's sentences that are related to the claim.
+    RelatedShare,
+    RelatedHedging,
+    RelatedRefuting,
+    RelatedReporting,
+    /// Highest similarity of a sentence with no hedge, reporting, refuting word or negation.
+    OwnVoiceSimilarity,
+    /// Highest similarity of a hedged sentence.
+    HedgedSimilarity,
+    /// Highest similarity of a sentence with a reporting word.
+    AttributedSimilarity,
+    /// Highest similarity of a sentence with a refuting word or a negation.
+    NegatedSimilarity,
+    /// 1 when the claim itself carries a refuting word or a negation, else 0.
+    ClaimRefutes,
+    /// A refuting claim met by the article's own voice.
+    RefutingClaimOwnVoice,
+    /// A refuting claim met by no refuting word in the related sentences.
+    RefutingClaimUnrefuted,
+    /// A plain claim met by negated sentences.
+    PlainClaimNegated,
+}
 
-/// Number of dense features (see [`PairFeatures::dense`]).
+/// Number of dense features (see [`Feature`]).
 pub(crate) const DENSE: usize = 53;
+
+impl Feature {
+    /// Every dense feature, in input order: `ALL[i] as usize == i`.
+    pub const ALL: [Feature; DENSE] = {
+        use Feature::*;
+        [
+            ArticleSimilarity,
+            NearestSimilarity,
+            SecondSimilarity,
+            ThirdSimilarity,
+            TopSimilarity,
+            ClaimTermsFound,
+            ClaimIdfFound,
+            ClaimTermsInLead,
+            NearestOverlap,
+            ClaimBigramsFound,
+            ClaimBigramCount,
+            NearestPosition,
+            ArticleRefuting,
+            ArticleHedging,
+            ArticleReporting,
+            ArticleNegations,
+            ArticleQuotes,
+            ArticleQuestions,
+            ArticleRefutingRate,
+            ArticleHedgingRate,
+            TopRefuting,
+            TopHedging,
+            TopReporting,
+            TopNegations,
+            TopQuotes,
+            NegationsNearClaimWords,
+            ClaimRefuting,
+            ClaimHedging,
+            ClaimNegations,
+            ClaimQuestions,
+            ClaimNumbersFound,
+            ClaimNumbersMissing,
+            TopNumbers,
+            ArticleLength,
+            ClaimLength,
+            ArticleSentences,
+            LeadSimilarity,
+            NearestHedging,
+            NearestReporting,
+            NearestRefuting,
+            NearestNegations,
+            RelatedShare,
+            RelatedHedging,
+            RelatedRefuting,
+            RelatedReporting,
+            OwnVoiceSimilarity,
+            HedgedSimilarity,
+            AttributedSimilarity,
+            NegatedSimilarity,
+            ClaimRefutes,
+            RefutingClaimOwnVoice,
+            RefutingClaimUnrefuted,
+            PlainClaimNegated,
+        ]
+    };
+
+    /// Position in the dense block.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The dense features that say whether the article is about the claim at all (similarity,
+/// overlap, numbers, lengths): the related-vs-unrelated stage sees only these, in this
+/// order, so cue words alone can never make an article that shares nothing with the claim
+/// "refute" it.
+pub(crate) const RELATEDNESS: &[Feature] = {
+    use Feature::*;
+    &[
+        ArticleSimilarity,
+        NearestSimilarity,
+        SecondSimilarity,
+        ThirdSimilarity,
+        TopSimilarity,
+        ClaimTermsFound,
+        ClaimIdfFound,
+        ClaimTermsInLead,
+        NearestOverlap,
+        ClaimBigramsFound,
+        ClaimBigramCount,
+        NearestPosition,
+        ClaimNumbersFound,
+        ClaimNumbersMissing,
+        ArticleLength,
+        ClaimLength,
+        ArticleSentences,
+        LeadSimilarity,
+        RelatedShare,
+    ]
+};
 
 #[derive(Clone, Copy, Default, Debug)]
 struct Cues {
@@ -443,40 +627,77 @@ pub(crate) fn pair_features(
     layout: &Layout,
     idf: &[f32],
 ) -> PairFeatures {
-    let claim_text = analyze_text(claim);
-    let claim_terms: Vec<u64> = claim_text
-        .sentences
-        .iter()
-        .flat_map(|s| s.terms.iter().copied())
-        .collect();
-    let mut claim_cues = Cues::default();
-    for s in &claim_text.sentences {
-        claim_cues.add(&s.cues);
-    }
-    let claim_vec = TfIdf::new(claim_terms.iter(), idf);
-    // Sorted and deduplicated, so that sums over it run in a fixed order.
-    let mut claim_set: Vec<u64> = claim_terms.clone();
-    claim_set.sort_unstable();
-    claim_set.dedup();
-
-    let mut ranked: Vec<(usize, f32)> = article
-        .sentence_vecs
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (i, claim_vec.dot(v)))
-        .collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-
+    let claim = ClaimTerms::new(claim, idf);
+    let ranked = rank_sentences(&claim.vec, article);
     let top: Vec<&SentenceTerms> = ranked
         .iter()
         .take(TOP_SENTENCES)
         .map(|&(i, _)| &article.text.sentences[i])
         .collect();
+    let mut own = stance_word_blocks(&claim, &top, layout);
+    let dense = dense_features(&claim, article, &ranked, &top, idf);
+    let off = layout.dense_offset() as u32;
+    own.extend(dense.iter().enumerate().map(|(i, &v)| (off + i as u32, v)));
+    PairFeatures { own, ranked }
+}
 
-    // Topic words of the claim and of the aligned sentences do not carry over to other
-    // stories (grouped cross-validation drops when they are used); their stance words do.
+/// The claim side of a pair, analysed like an article.
+struct ClaimTerms {
+    text: TextTerms,
+    /// Term ids in reading order, across sentences.
+    terms: Vec<u64>,
+    /// Distinct term ids, sorted, so that sums over them run in a fixed order.
+    set: Vec<u64>,
+    cues: Cues,
+    vec: TfIdf,
+}
+
+impl ClaimTerms {
+    fn new(claim: &str, idf: &[f32]) -> Self {
+        let text = analyze_text(claim);
+        let terms: Vec<u64> = text
+            .sentences
+            .iter()
+            .flat_map(|s| s.terms.iter().copied())
+            .collect();
+        let mut cues = Cues::default();
+        for s in &text.sentences {
+            cues.add(&s.cues);
+        }
+        let vec = TfIdf::new(terms.iter(), idf);
+        let mut set: Vec<u64> = terms.clone();
+        set.sort_unstable();
+        set.dedup();
+        ClaimTerms {
+            text,
+            terms,
+            set,
+            cues,
+            vec,
+        }
+    }
+}
+
+/// The article's sentences by TF-IDF similarity to the claim, most similar first (ties in
+/// reading order).
+fn rank_sentences(claim: &TfIdf, article: &ArticleFeatures) -> Vec<(usize, f32)> {
+    let mut ranked: Vec<(usize, f32)> = article
+        .sentence_vecs
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (i, claim.dot(v)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked
+}
+
+/// The hashed claim block and aligned-sentence block. Topic words of the claim and of the
+/// aligned sentences do not carry over to other stories (grouped cross-validation drops
+/// when they are used); their stance words do.
+fn stance_word_blocks(claim: &ClaimTerms, top: &[&SentenceTerms], layout: &Layout) -> Vec<Entry> {
     let mut own = hashed_tf(
-        claim_text
+        claim
+            .text
             .sentences
             .iter()
             .flat_map(|s| s.stance_words.iter()),
@@ -488,43 +709,76 @@ pub(crate) fn pair_features(
         layout.top,
         layout.top_offset(),
     ));
+    own
+}
 
-    // Cues in the aligned sentences, and negations near words shared with the claim.
-    let mut top_cues = Cues::default();
-    let mut neg_near = 0u32;
-    let mut top_overlap = 0.0f32;
+/// Cues in the aligned (top) sentences, and negations near words shared with the claim.
+struct Aligned {
+    cues: Cues,
+    negations_near: u32,
+    /// Share of the claim's distinct terms in the nearest sentence.
+    nearest_overlap: f32,
+    numbers: usize,
+}
+
+fn aligned(claim: &ClaimTerms, top: &[&SentenceTerms]) -> Aligned {
+    let mut cues = Cues::default();
+    let mut negations_near = 0u32;
+    let mut nearest_overlap = 0.0f32;
     for (rank, s) in top.iter().enumerate() {
-        top_cues.add(&s.cues);
+        cues.add(&s.cues);
         let shared_pos: Vec<u32> = s
             .terms
             .iter()
             .zip(&s.term_pos)
-            .filter(|(t, _)| claim_set.contains(t))
+            .filter(|(t, _)| claim.set.contains(t))
             .map(|(_, &p)| p)
             .collect();
         for &n in &s.negation_pos {
             if shared_pos.iter().any(|&p| p.abs_diff(n) as usize <= NEAR) {
-                neg_near += 1;
+                negations_near += 1;
             }
         }
-        if rank == 0 && !claim_set.is_empty() {
+        if rank == 0 && !claim.set.is_empty() {
             let sset: HashSet<&u64> = s.terms.iter().collect();
-            top_overlap = claim_set.iter().filter(|t| sset.contains(t)).count() as f32
-                / claim_set.len() as f32;
+            nearest_overlap = claim.set.iter().filter(|t| sset.contains(t)).count() as f32
+                / claim.set.len() as f32;
         }
     }
+    Aligned {
+        cues,
+        negations_near,
+        nearest_overlap,
+        numbers: top.iter().map(|s| s.numbers.len()).sum(),
+    }
+}
 
-    let n_claim = claim_set.len().max(1) as f32;
-    let found = claim_set
+/// How much of the claim the article contains: terms, IDF mass, the lead, bigrams, numbers.
+struct Overlap {
+    found: f32,
+    idf_found: f32,
+    idf_all: f32,
+    lead_found: f32,
+    claim_bigrams: usize,
+    bigrams_found: usize,
+    numbers_found: f32,
+    numbers_missing: f32,
+}
+
+fn overlap(claim: &ClaimTerms, article: &ArticleFeatures, idf: &[f32]) -> Overlap {
+    let found = claim
+        .set
         .iter()
         .filter(|t| article.terms.contains_key(t))
         .count() as f32;
-    let idf_found: f32 = claim_set
+    let idf_found: f32 = claim
+        .set
         .iter()
         .filter(|t| article.terms.contains_key(t))
         .map(|t| idf_of(idf, *t))
         .sum();
-    let idf_all: f32 = claim_set
+    let idf_all: f32 = claim
+        .set
         .iter()
         .map(|t| idf_of(idf, *t))
         .sum::<f32>()
@@ -536,10 +790,10 @@ pub(crate) fn pair_features(
         .take(2)
         .flat_map(|s| s.terms.iter().copied())
         .collect();
-    let lead_found = claim_set.iter().filter(|t| lead.contains(t)).count() as f32;
+    let lead_found = claim.set.iter().filter(|t| lead.contains(t)).count() as f32;
     // Claim bigrams that occur in the article, in order.
-    let claim_bigrams: HashSet<(u64, u64)> = claim_terms.windows(2).map(|w| (w[0], w[1])).collect();
-    let mut body_bigrams = 0usize;
+    let claim_bigrams: HashSet<(u64, u64)> = claim.terms.windows(2).map(|w| (w[0], w[1])).collect();
+    let mut bigrams_found = 0usize;
     if !claim_bigrams.is_empty() {
         let mut seen = HashSet::default();
         for s in &article.text.sentences {
@@ -549,9 +803,10 @@ pub(crate) fn pair_features(
                 }
             }
         }
-        body_bigrams = seen.len();
+        bigrams_found = seen.len();
     }
-    let claim_numbers: std::collections::BTreeSet<u64> = claim_text
+    let claim_numbers: std::collections::BTreeSet<u64> = claim
+        .text
         .sentences
         .iter()
         .flat_map(|s| s.numbers.iter().copied())
@@ -560,28 +815,45 @@ pub(crate) fn pair_features(
         .iter()
         .filter(|n| article.terms.contains_key(n))
         .count() as f32;
-    let numbers_missing = claim_numbers.len() as f32 - numbers_found;
-    let top_numbers: usize = top.iter().map(|s| s.numbers.len()).sum();
+    Overlap {
+        found,
+        idf_found,
+        idf_all,
+        lead_found,
+        claim_bigrams: claim_bigrams.len(),
+        bigrams_found,
+        numbers_found,
+        numbers_missing: claim_numbers.len() as f32 - numbers_found,
+    }
+}
 
-    let sim = |k: usize| ranked.get(k).map_or(0.0, |r| r.1);
-    // Cues of the best sentence alone, and of every sentence that talks about the claim.
-    let best_cues = top.first().map_or(Cues::default(), |s| s.cues);
+/// In what voice the article comes close to the claim: "agree" restates the claim plainly,
+/// "discuss" with attribution; and the cues of the sentences that talk about it.
+struct Voices {
+    /// Sentences at least [`RELATED_SENTENCE`] similar to the claim, and their cues.
+    related: usize,
+    related_cues: Cues,
+    own_voice: f32,
+    hedged: f32,
+    attributed: f32,
+    negated: f32,
+}
+
+fn voices(ranked: &[(usize, f32)], article: &ArticleFeatures) -> Voices {
     let mut related_cues = Cues::default();
     let mut related = 0usize;
-    for &(i, sim) in &ranked {
+    for &(i, sim) in ranked {
         if sim < RELATED_SENTENCE {
             break;
         }
         related += 1;
         related_cues.add(&article.text.sentences[i].cues);
     }
-    // How close the claim comes in the article's own voice, and in hedged, attributed or
-    // negated sentences: "agree" restates the claim plainly, "discuss" with attribution.
     let mut own_voice = 0.0f32;
     let mut hedged = 0.0f32;
     let mut attributed = 0.0f32;
     let mut negated = 0.0f32;
-    for &(i, sim) in &ranked {
+    for &(i, sim) in ranked {
         let c = &article.text.sentences[i].cues;
         if c.hedge == 0 && c.report == 0 && c.refute == 0 && c.negation == 0 {
             own_voice = own_voice.max(sim);
@@ -596,77 +868,99 @@ pub(crate) fn pair_features(
             negated = negated.max(sim);
         }
     }
-    let claim_refutes = f32::from(claim_cues.refute > 0 || claim_cues.negation > 0);
-    let lead_sim = article
-        .sentence_vecs
-        .first()
-        .map_or(0.0, |v| claim_vec.dot(v));
-    let n_sent = article.text.sentences.len().max(1) as f32;
-    let best_pos = ranked.first().map_or(1.0, |r| r.0 as f32 / n_sent);
-    let body_words = article.words.max(1) as f32;
-    let rate = |c: u32| c as f32 * 100.0 / body_words;
-
-    let dense: [f32; DENSE] = [
-        claim_vec.dot(&article.body_vec),
-        sim(0),
-        sim(1),
-        sim(2),
-        (sim(0) + sim(1) + sim(2)) / 3.0,
-        found / n_claim,
-        idf_found / idf_all,
-        lead_found / n_claim,
-        top_overlap,
-        body_bigrams as f32 / (claim_bigrams.len().max(1) as f32),
-        l1p(body_bigrams as u32),
-        best_pos,
-        l1p(article.cues.refute),
-        l1p(article.cues.hedge),
-        l1p(article.cues.report),
-        l1p(article.cues.negation),
-        l1p(article.cues.quote),
-        l1p(article.cues.question),
-        rate(article.cues.refute),
-        rate(article.cues.hedge),
-        l1p(top_cues.refute),
-        l1p(top_cues.hedge),
-        l1p(top_cues.report),
-        l1p(top_cues.negation),
-        l1p(top_cues.quote),
-        l1p(neg_near),
-        l1p(claim_cues.refute),
-        l1p(claim_cues.hedge),
-        l1p(claim_cues.negation),
-        l1p(claim_cues.question),
-        numbers_found,
-        numbers_missing,
-        l1p(top_numbers as u32),
-        (body_words).ln(),
-        (claim_terms.len() as f32 + 1.0).ln(),
-        n_sent.ln(),
-        lead_sim,
-        l1p(best_cues.hedge),
-        l1p(best_cues.report),
-        l1p(best_cues.refute),
-        l1p(best_cues.negation),
-        related as f32 / n_sent,
-        l1p(related_cues.hedge),
-        l1p(related_cues.refute),
-        l1p(related_cues.report),
+    Voices {
+        related,
+        related_cues,
         own_voice,
         hedged,
         attributed,
         negated,
+    }
+}
+
+/// The dense block, each feature by name (see [`Feature`] for what each one is).
+fn dense_features(
+    claim: &ClaimTerms,
+    article: &ArticleFeatures,
+    ranked: &[(usize, f32)],
+    top: &[&SentenceTerms],
+    idf: &[f32],
+) -> [f32; DENSE] {
+    let aligned = aligned(claim, top);
+    let overlap = overlap(claim, article, idf);
+    let voices = voices(ranked, article);
+    let n_claim = claim.set.len().max(1) as f32;
+    let sim = |k: usize| ranked.get(k).map_or(0.0, |r| r.1);
+    let best_cues = top.first().map_or(Cues::default(), |s| s.cues);
+    let claim_refutes = f32::from(claim.cues.refute > 0 || claim.cues.negation > 0);
+    let n_sent = article.text.sentences.len().max(1) as f32;
+    let body_words = article.words.max(1) as f32;
+    let rate = |c: u32| c as f32 * 100.0 / body_words;
+    Feature::ALL.map(|feature| match feature {
+        Feature::ArticleSimilarity => claim.vec.dot(&article.body_vec),
+        Feature::NearestSimilarity => sim(0),
+        Feature::SecondSimilarity => sim(1),
+        Feature::ThirdSimilarity => sim(2),
+        Feature::TopSimilarity => (sim(0) + sim(1) + sim(2)) / 3.0,
+        Feature::ClaimTermsFound => overlap.found / n_claim,
+        Feature::ClaimIdfFound => overlap.idf_found / overlap.idf_all,
+        Feature::ClaimTermsInLead => overlap.lead_found / n_claim,
+        Feature::NearestOverlap => aligned.nearest_overlap,
+        Feature::ClaimBigramsFound => {
+            overlap.bigrams_found as f32 / (overlap.claim_bigrams.max(1) as f32)
+        }
+        Feature::ClaimBigramCount => l1p(overlap.bigrams_found as u32),
+        Feature::NearestPosition => ranked.first().map_or(1.0, |r| r.0 as f32 / n_sent),
+        Feature::ArticleRefuting => l1p(article.cues.refute),
+        Feature::ArticleHedging => l1p(article.cues.hedge),
+        Feature::ArticleReporting => l1p(article.cues.report),
+        Feature::ArticleNegations => l1p(article.cues.negation),
+        Feature::ArticleQuotes => l1p(article.cues.quote),
+        Feature::ArticleQuestions => l1p(article.cues.question),
+        Feature::ArticleRefutingRate => rate(article.cues.refute),
+        Feature::ArticleHedgingRate => rate(article.cues.hedge),
+        Feature::TopRefuting => l1p(aligned.cues.refute),
+        Feature::TopHedging => l1p(aligned.cues.hedge),
+        Feature::TopReporting => l1p(aligned.cues.report),
+        Feature::TopNegations => l1p(aligned.cues.negation),
+        Feature::TopQuotes => l1p(aligned.cues.quote),
+        Feature::NegationsNearClaimWords => l1p(aligned.negations_near),
+        Feature::ClaimRefuting => l1p(claim.cues.refute),
+        Feature::ClaimHedging => l1p(claim.cues.hedge),
+        Feature::ClaimNegations => l1p(claim.cues.negation),
+        Feature::ClaimQuestions => l1p(claim.cues.question),
+        Feature::ClaimNumbersFound => overlap.numbers_found,
+        Feature::ClaimNumbersMissing => overlap.numbers_missing,
+        Feature::TopNumbers => l1p(aligned.numbers as u32),
+        Feature::ArticleLength => body_words.ln(),
+        Feature::ClaimLength => (claim.terms.len() as f32 + 1.0).ln(),
+        Feature::ArticleSentences => n_sent.ln(),
+        Feature::LeadSimilarity => article
+            .sentence_vecs
+            .first()
+            .map_or(0.0, |v| claim.vec.dot(v)),
+        Feature::NearestHedging => l1p(best_cues.hedge),
+        Feature::NearestReporting => l1p(best_cues.report),
+        Feature::NearestRefuting => l1p(best_cues.refute),
+        Feature::NearestNegations => l1p(best_cues.negation),
+        Feature::RelatedShare => voices.related as f32 / n_sent,
+        Feature::RelatedHedging => l1p(voices.related_cues.hedge),
+        Feature::RelatedRefuting => l1p(voices.related_cues.refute),
+        Feature::RelatedReporting => l1p(voices.related_cues.report),
+        Feature::OwnVoiceSimilarity => voices.own_voice,
+        Feature::HedgedSimilarity => voices.hedged,
+        Feature::AttributedSimilarity => voices.attributed,
+        Feature::NegatedSimilarity => voices.negated,
         // The claim's polarity against the article's: a claim that calls something a hoax,
         // met by an article that tells it plainly, disagrees; so does a plain claim met by
         // negated sentences.
-        claim_refutes,
-        claim_refutes * own_voice,
-        claim_refutes * f32::from(related_cues.refute == 0),
-        (1.0 - claim_refutes) * negated,
-    ];
-    let off = layout.dense_offset() as u32;
-    own.extend(dense.iter().enumerate().map(|(i, &v)| (off + i as u32, v)));
-    PairFeatures { own, ranked }
+        Feature::ClaimRefutes => claim_refutes,
+        Feature::RefutingClaimOwnVoice => claim_refutes * voices.own_voice,
+        Feature::RefutingClaimUnrefuted => {
+            claim_refutes * f32::from(voices.related_cues.refute == 0)
+        }
+        Feature::PlainClaimNegated => (1.0 - claim_refutes) * voices.negated,
+    })
 }
 
 /// The relatedness stage's input: the [`RELATEDNESS`] dense features of a pair's own
@@ -678,7 +972,7 @@ pub(crate) fn relatedness_input(own: &[Entry], layout: &Layout) -> Vec<Entry> {
         .filter_map(|e| {
             RELATEDNESS
                 .iter()
-                .position(|&k| k as u32 == e.0 - off)
+                .position(|&f| f.index() as u32 == e.0 - off)
                 .map(|pos| (pos as u32, e.1))
         })
         .collect()
@@ -735,5 +1029,47 @@ mod tests {
         assert_eq!(p.ranked[0].0, 1);
         let article_similarity = p.own.iter().find(|e| e.0 as usize == layout.dense_offset());
         assert!(article_similarity.is_some_and(|e| e.1 > 0.5), "{:?}", p.own);
+    }
+
+    #[test]
+    fn each_feature_sits_at_its_place_in_the_input() {
+        for (i, f) in Feature::ALL.iter().enumerate() {
+            assert_eq!(f.index(), i, "{f:?}");
+        }
+        // The shipped relatedness stage reads these dense slots, in this order.
+        let slots: Vec<usize> = RELATEDNESS.iter().map(|f| f.index()).collect();
+        assert_eq!(
+            slots,
+            [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 30, 31, 33, 34, 35, 36, 41]
+        );
+    }
+
+    #[test]
+    fn features_are_read_by_name() {
+        let layout = Layout {
+            claim: 0,
+            body: 0,
+            top: 0,
+            idf: 0,
+        };
+        let a = article_features(
+            "Officials said the report is a hoax. It is not true that 12 ships sank.",
+            &layout,
+            &[],
+        );
+        let p = pair_features("12 ships sank", &a, &layout, &[]);
+        let dense = |f: Feature| {
+            p.own
+                .iter()
+                .find(|e| e.0 as usize == layout.dense_offset() + f.index())
+                .map(|e| e.1)
+        };
+        assert_eq!(dense(Feature::ClaimNumbersFound), Some(1.0));
+        assert_eq!(dense(Feature::ClaimNumbersMissing), Some(0.0));
+        assert_eq!(dense(Feature::ClaimRefutes), Some(0.0));
+        assert_eq!(dense(Feature::ArticleRefuting), Some(2f32.ln()));
+        assert_eq!(dense(Feature::ArticleSentences), Some(2f32.ln()));
+        assert!(dense(Feature::NegatedSimilarity).is_some_and(|v| v > 0.5));
+        assert_eq!(p.own.len(), DENSE);
     }
 }

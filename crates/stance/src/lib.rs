@@ -10,7 +10,7 @@
 //!
 //! Main types: [`StanceModel`], [`Stance`], [`StancePrediction`] (stance, confidence and
 //! the deciding sentences with byte spans), [`ArticleFeatures`] (an article analysed once
-//! for many claims), [`StanceConfig`], [`StanceError`].
+//! for many claims), [`ExplanationConfig`], [`StanceError`].
 //!
 //! ```
 //! use corroborate_stance::{Stance, StanceModel};
@@ -53,7 +53,9 @@ const MAGIC: &[u8; 8] = b"CSTANCE3";
 /// IDF, dense means and scales, each perceptron (w1, b1, w2, b2), the relatedness stage.
 const HEADER: usize = 8 + 7 * 4;
 
-/// What an article does with a claim.
+/// What an article does with a claim: the stance model's four-way label (FNC-1's classes).
+/// [`Stance::evidence_stance`] maps it onto the dossier's
+/// [`EvidenceStance`](corroborate_model::EvidenceStance).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stance {
@@ -94,11 +96,11 @@ impl Stance {
         }
     }
     /// The stance of a piece of evidence in the dossier, or `None` for an unrelated article.
-    pub fn evidence_stance(self) -> Option<corroborate_model::Stance> {
+    pub fn evidence_stance(self) -> Option<corroborate_model::EvidenceStance> {
         match self {
-            Stance::Supports => Some(corroborate_model::Stance::Asserts),
-            Stance::Refutes => Some(corroborate_model::Stance::Denies),
-            Stance::Reports => Some(corroborate_model::Stance::Reports),
+            Stance::Supports => Some(corroborate_model::EvidenceStance::Asserts),
+            Stance::Refutes => Some(corroborate_model::EvidenceStance::Denies),
+            Stance::Reports => Some(corroborate_model::EvidenceStance::Reports),
             Stance::Unrelated => None,
         }
     }
@@ -124,10 +126,11 @@ pub struct StancePrediction {
     pub deciding: Vec<DecidingSentence>,
 }
 
-/// How predictions are explained. Defaults are documented on each field.
+/// How predictions are explained: how many deciding sentences, chosen among how many
+/// candidates. Defaults are documented on each field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct StanceConfig {
+pub struct ExplanationConfig {
     /// Deciding sentences returned with a prediction. Default 2.
     pub deciding_sentences: usize,
     /// The sentences most similar to the claim among which the deciding ones are chosen
@@ -135,9 +138,9 @@ pub struct StanceConfig {
     pub candidate_sentences: usize,
 }
 
-impl Default for StanceConfig {
+impl Default for ExplanationConfig {
     fn default() -> Self {
-        StanceConfig {
+        ExplanationConfig {
             deciding_sentences: 2,
             candidate_sentences: 5,
         }
@@ -168,7 +171,7 @@ pub struct StanceModel {
     /// The related-vs-unrelated stage over the similarity features alone; its output 0 is
     /// "related", 3 "unrelated".
     relatedness: Mlp,
-    config: StanceConfig,
+    config: ExplanationConfig,
 }
 
 impl StanceModel {
@@ -178,7 +181,7 @@ impl StanceModel {
     }
 
     /// Sets how predictions are explained.
-    pub fn with_config(mut self, config: StanceConfig) -> Self {
+    pub fn with_config(mut self, config: ExplanationConfig) -> Self {
         self.config = config;
         self
     }
@@ -388,7 +391,7 @@ impl StanceModel {
             scale,
             nets,
             relatedness,
-            config: StanceConfig::default(),
+            config: ExplanationConfig::default(),
         })
     }
 }
@@ -446,7 +449,7 @@ mod tests {
         let evidence = |claim: &str| m.predict_analyzed(claim, &a).stance.evidence_stance();
         assert_eq!(
             evidence("Giant spider found in Australian outback"),
-            Some(corroborate_model::Stance::Denies)
+            Some(corroborate_model::EvidenceStance::Denies)
         );
         assert_eq!(evidence("Central bank raises interest rates"), None);
     }
@@ -488,5 +491,68 @@ mod tests {
         let p = m.predict("", "");
         assert!((p.probabilities.iter().sum::<f32>() - 1.0).abs() < 1e-3);
         let _ = m.predict("Claim?", "...\n\n\"\"");
+    }
+
+    /// The weights file records the number of dense features, not their names, so check
+    /// the order against what the shipped weights learned about each slot: the training
+    /// pairs' mean and spread (`mean`, `1 / scale`) must fit the feature named there.
+    #[test]
+    fn the_shipped_weights_were_trained_on_the_features_in_this_order() {
+        use features::Feature::{self, *};
+        let m = model();
+        assert_eq!(m.mean.len(), Feature::ALL.len());
+        let mean = |f: Feature| m.mean[f.index()];
+        let spread = |f: Feature| 1.0 / m.scale[f.index()];
+        // A 0/1 feature's spread is sqrt(p (1 - p)).
+        for f in [ClaimRefutes, RefutingClaimUnrefuted] {
+            let p = mean(f);
+            assert!((spread(f) - (p * (1.0 - p)).sqrt()).abs() < 1e-3, "{f:?}");
+        }
+        // Similarities, shares and products of them lie in [0, 1].
+        for f in [
+            ArticleSimilarity,
+            NearestSimilarity,
+            SecondSimilarity,
+            ThirdSimilarity,
+            TopSimilarity,
+            ClaimTermsFound,
+            ClaimIdfFound,
+            ClaimTermsInLead,
+            NearestOverlap,
+            ClaimBigramsFound,
+            NearestPosition,
+            LeadSimilarity,
+            RelatedShare,
+            OwnVoiceSimilarity,
+            HedgedSimilarity,
+            AttributedSimilarity,
+            NegatedSimilarity,
+            RefutingClaimOwnVoice,
+            PlainClaimNegated,
+        ] {
+            assert!((0.0..=1.0).contains(&mean(f)) && spread(f) <= 0.5, "{f:?}");
+        }
+        // The nearest sentence is among the top ones, which are in the article.
+        for [article, top, nearest] in [
+            [ArticleRefuting, TopRefuting, NearestRefuting],
+            [ArticleHedging, TopHedging, NearestHedging],
+            [ArticleReporting, TopReporting, NearestReporting],
+            [ArticleNegations, TopNegations, NearestNegations],
+        ] {
+            assert!(
+                mean(article) > mean(top) && mean(top) > mean(nearest),
+                "{article:?}"
+            );
+        }
+        for [article, related] in [
+            [ArticleRefuting, RelatedRefuting],
+            [ArticleHedging, RelatedHedging],
+            [ArticleReporting, RelatedReporting],
+        ] {
+            assert!(mean(article) > mean(related), "{article:?}");
+        }
+        assert!(mean(ArticleLength) > mean(ClaimLength));
+        assert!(mean(SecondSimilarity) <= mean(NearestSimilarity));
+        assert!(mean(ThirdSimilarity) <= mean(SecondSimilarity));
     }
 }

@@ -6,7 +6,7 @@ use crate::features::{
     DENSE,
 };
 use crate::mlp::{Fit, Mlp, CLASSES};
-use crate::{Stance, StanceConfig, StanceError, StanceModel, StancePrediction};
+use crate::{ExplanationConfig, Stance, StanceError, StanceModel, StancePrediction};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -276,7 +276,7 @@ fn fit_on(
         scale,
         nets,
         relatedness,
-        config: StanceConfig::default(),
+        config: ExplanationConfig::default(),
     })
 }
 

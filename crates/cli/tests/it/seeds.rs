@@ -161,7 +161,7 @@ fn the_denial_and_the_turkish_account_conflict() {
     assert!(denial
         .evidence
         .iter()
-        .any(|e| e.stance == corroborate_model::Stance::Denies));
+        .any(|e| e.stance == corroborate_model::EvidenceStance::Denies));
     // the denial is about the Daraa attempt, not the ISIS plots
     let plots = fact_quoting(d, "000", "thwarted two separate plots");
     assert!(!plots.conflicts.contains(&denial.id));
@@ -307,7 +307,7 @@ fn the_story_has_events_for_the_plots_the_coalition_and_the_attacks() {
 
 #[test]
 fn the_stance_model_decides_shared_facts_and_the_copy_speaks_with_its_original() {
-    use corroborate_model::{Stance, StanceSource};
+    use corroborate_model::{EvidenceStance, StanceSource};
     let d = seed_dossier();
     let coalition = fact_quoting(
         d,
@@ -317,7 +317,7 @@ fn the_stance_model_decides_shared_facts_and_the_copy_speaks_with_its_original()
     assert_eq!(articles(coalition), set(&["002", "004"]));
     for e in &coalition.evidence {
         assert_eq!(e.stance_from, StanceSource::Model, "{e:?}");
-        assert_eq!(e.stance, Stance::Asserts, "{e:?}");
+        assert_eq!(e.stance, EvidenceStance::Asserts, "{e:?}");
     }
     // Facts carried by one article keep the sentence's cue stance.
     let homs = fact_quoting(d, "001", "Homs");
@@ -330,7 +330,7 @@ fn the_stance_model_decides_shared_facts_and_the_copy_speaks_with_its_original()
         .facts
         .iter()
         .flat_map(|f| &f.evidence)
-        .filter(|e| e.stance_from == StanceSource::Model && e.stance == Stance::Denies)
+        .filter(|e| e.stance_from == StanceSource::Model && e.stance == EvidenceStance::Denies)
         .count();
     assert_eq!(denials, 0);
 }
