@@ -52,7 +52,7 @@ fn ends_like_prose(line: &str) -> bool {
 pub fn classify_line(line: &str) -> ParaKind {
     let lower = line.to_lowercase();
     let bare = lower.trim_end_matches([':', '.', '»', '›', '>']).trim();
-    if lexicon::BOILERPLATE_LINES.contains(&bare)
+    if lexicon::is_boilerplate_line(bare)
         || (bare.starts_with("list of ") && bare.contains("item"))
         || bare.starts_with("end of list")
         || [
