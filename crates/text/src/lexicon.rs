@@ -72,9 +72,17 @@ const CITIES: &str = include_str!("../data/cities.txt");
 const ORG_WORDS: &str = include_str!("../data/org-words.txt");
 const ABBREVIATIONS: &str = include_str!("../data/abbreviations.txt");
 const BOILERPLATE: &str = include_str!("../data/boilerplate.txt");
+const NAME_PARTICLES: &str = include_str!("../data/name-particles.txt");
 
 /// The lists a cue word of `cues.txt` belongs to, as the file names them.
-pub const CUE_LISTS: &[&str] = &["reporting", "denial", "hedge"];
+pub const CUE_LISTS: &[&str] = &[
+    "reporting",
+    "speaker",
+    "denial",
+    "refuting",
+    "hedge",
+    "hedging",
+];
 
 fn set(files: &[&'static str]) -> HashSet<&'static str> {
     files.iter().flat_map(|f| entries(f)).collect()
@@ -168,9 +176,49 @@ pub fn is_denial(word: &str) -> bool {
     cue(word, "denial")
 }
 
+/// A verb whose subject is the source of the sentence ("X said", "X denied").
+pub fn is_speaker_verb(word: &str) -> bool {
+    cue(word, "speaker")
+}
+
+/// A word that says a claim is false: a denial, or a wider word such as "satire" or
+/// "doctored".
+pub fn is_refuting(word: &str) -> bool {
+    is_denial(word) || cue(word, "refuting")
+}
+
+/// A word that leaves a claim open: a hedge, or a wider word such as "may" or "unclear".
+pub fn is_hedging(word: &str) -> bool {
+    is_hedge(word) || cue(word, "hedging")
+}
+
 /// A word that hedges a statement: the outlet passes it on without vouching for it.
 pub fn is_hedge(word: &str) -> bool {
     cue(word, "hedge")
+}
+
+/// The particles of `name-particles.txt` with the role `role`.
+fn particles(role: &str) -> HashSet<&'static str> {
+    entries(NAME_PARTICLES)
+        .filter_map(|e| {
+            let mut parts = e.split_whitespace();
+            let word = parts.next()?;
+            parts.any(|r| r == role).then_some(word)
+        })
+        .collect()
+}
+
+/// An article particle that transliterations of Arabic (and a few other) names write in
+/// many ways (`al`, `ash`, `el-`), lower case.
+pub fn is_article_particle(word: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| particles("article")).contains(word)
+}
+
+/// A lower-case word that joins the parts of one name (`bin`, `van`, `de`, `of`).
+pub fn is_name_connector(word: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| particles("connector")).contains(word)
 }
 
 /// The country a demonym refers to (`syrian` → `Syria`).
@@ -243,6 +291,7 @@ mod tests {
         ("org-words.txt", ORG_WORDS),
         ("abbreviations.txt", ABBREVIATIONS),
         ("boilerplate.txt", BOILERPLATE),
+        ("name-particles.txt", NAME_PARTICLES),
         (
             "news-agencies.txt",
             include_str!("../data/news-agencies.txt"),
@@ -260,6 +309,19 @@ mod tests {
                 assert!(!lists.is_empty(), "{name}: {entry:?} is in no list");
                 for l in lists {
                     assert!(CUE_LISTS.contains(&l), "{name}: unknown list {l:?}");
+                }
+                vec![word]
+            }
+            "name-particles.txt" => {
+                let mut parts = entry.split_whitespace();
+                let word = parts.next().unwrap_or_default();
+                let roles: Vec<_> = parts.collect();
+                assert!(!roles.is_empty(), "{name}: {entry:?} has no role");
+                for r in roles {
+                    assert!(
+                        matches!(r, "article" | "connector"),
+                        "{name}: unknown role {r:?}"
+                    );
                 }
                 vec![word]
             }
