@@ -125,11 +125,33 @@ lookup!(
     is_abbreviation,
     ABBREVIATIONS
 );
-lookup!(
-    /// A whole line (lower case, trailing punctuation cut) that is site furniture.
-    is_boilerplate_line,
-    BOILERPLATE
-);
+/// Site furniture of `boilerplate.txt`: the whole lines, and the openings (entries ending
+/// in "…", without it).
+fn boilerplate() -> &'static (HashSet<&'static str>, Vec<&'static str>) {
+    static LISTS: OnceLock<(HashSet<&'static str>, Vec<&'static str>)> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        let (mut lines, mut openings) = (HashSet::default(), Vec::new());
+        for e in entries(BOILERPLATE) {
+            match e.strip_suffix('…') {
+                Some(opening) => openings.push(opening),
+                None => {
+                    lines.insert(e);
+                }
+            }
+        }
+        (lines, openings)
+    })
+}
+
+/// A whole line (lower case, trailing punctuation cut) that is site furniture.
+pub fn is_boilerplate_line(bare: &str) -> bool {
+    boilerplate().0.contains(bare)
+}
+
+/// The openings of lines that are site furniture ("read more", "sign up for").
+pub fn boilerplate_openings() -> &'static [&'static str] {
+    &boilerplate().1
+}
 
 /// A month name or abbreviation, lower case.
 pub fn is_month(word: &str) -> bool {

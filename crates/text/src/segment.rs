@@ -48,28 +48,26 @@ fn ends_like_prose(line: &str) -> bool {
     })
 }
 
+/// Whether `line` is site furniture (`data/boilerplate.txt`): the whole line is a furniture
+/// line, or a line under 30 words opens like one. Compared lower case, trailing `:`, `.`,
+/// `»`, `›`, `>` cut.
+pub fn is_furniture(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    let bare = lower.trim_end_matches([':', '.', '»', '›', '>']).trim();
+    lexicon::is_boilerplate_line(bare)
+        || (word_count(bare) < 30
+            && lexicon::boilerplate_openings()
+                .iter()
+                .any(|p| bare.starts_with(p)))
+}
+
 /// What kind of line `line` (already trimmed) is.
 pub fn classify_line(line: &str) -> ParaKind {
     let lower = line.to_lowercase();
     let bare = lower.trim_end_matches([':', '.', '»', '›', '>']).trim();
-    if lexicon::is_boilerplate_line(bare)
+    if is_furniture(line)
         || (bare.starts_with("list of ") && bare.contains("item"))
         || bare.starts_with("end of list")
-        || [
-            "read more",
-            "read also",
-            "also read",
-            "see also",
-            "related:",
-            "more:",
-            "advertisement",
-            "©",
-            "copyright",
-            "click here",
-            "sign up for",
-        ]
-        .iter()
-        .any(|p| bare.starts_with(p))
     {
         return ParaKind::Boilerplate;
     }
