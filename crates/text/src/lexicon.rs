@@ -61,7 +61,7 @@ fn pair(entry: &'static str) -> (&'static str, &'static str) {
     (k.trim(), v.trim())
 }
 
-const STOPWORDS: &str = include_str!("../data/stopwords.txt");
+const STOPWORDS_NEWS: &str = include_str!("../data/stopwords-news.txt");
 const CUES: &str = include_str!("../data/cues.txt");
 const CONCEPTS: &str = include_str!("../data/concepts.txt");
 const TITLES: &str = include_str!("../data/titles.txt");
@@ -98,11 +98,17 @@ macro_rules! lookup {
     };
 }
 
-lookup!(
-    /// An English function word.
-    is_stopword,
-    STOPWORDS
-);
+/// An English function word: the NLTK English stop list (the `stop-words` crate) and the
+/// news function words of `stopwords-news.txt`.
+pub fn is_stopword(word: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = set(&[STOPWORDS_NEWS]);
+        set.extend(stop_words::get("en").iter().copied());
+        set
+    })
+    .contains(word)
+}
 lookup!(
     /// A title or office that precedes a person's name.
     is_title,
@@ -302,7 +308,7 @@ mod tests {
 
     /// Every data file, by name.
     const DATA_FILES: &[(&str, &str)] = &[
-        ("stopwords.txt", STOPWORDS),
+        ("stopwords-news.txt", STOPWORDS_NEWS),
         ("cues.txt", CUES),
         ("concepts.txt", CONCEPTS),
         ("titles.txt", TITLES),
