@@ -66,6 +66,7 @@ const CUES: &str = include_str!("../data/cues.txt");
 const CONCEPTS: &str = include_str!("../data/concepts.txt");
 const TITLES: &str = include_str!("../data/titles.txt");
 const DEMONYMS: &str = include_str!("../data/demonyms.txt");
+const DEMONYMS_EXTRA: &str = include_str!("../data/demonyms-extra.txt");
 const COUNTRIES: &str = include_str!("../data/countries.txt");
 const REGIONS: &str = include_str!("../data/regions.txt");
 const CITIES: &str = include_str!("../data/cities.txt");
@@ -114,13 +115,22 @@ lookup!(
     is_title,
     TITLES
 );
-lookup!(
-    /// A country, region or large city. A hit makes a name a place.
-    is_place,
-    COUNTRIES,
-    REGIONS,
-    CITIES
-);
+/// A country, region or city: an entry of `countries.txt`, `regions.txt` or `cities.txt`
+/// as written (lower case) or in ASCII ("Türkiye" is found by "turkiye"). Not by the full
+/// name key, which folds doubled letters: "sanaa" (the city) would take "SANA" (the agency).
+/// A hit makes a name a place.
+pub fn is_place(word: &str) -> bool {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = HashSet::default();
+        for entry in [COUNTRIES, REGIONS, CITIES].into_iter().flat_map(entries) {
+            set.insert(deunicode::deunicode(entry));
+            set.insert(entry.to_string());
+        }
+        set
+    })
+    .contains(word)
+}
 lookup!(
     /// A word that makes a multi-word name an organisation.
     is_org_word,
@@ -252,9 +262,15 @@ pub fn is_name_connector(word: &str) -> bool {
 /// The country a demonym refers to (`syrian` → `Syria`).
 pub fn demonym(word: &str) -> Option<&'static str> {
     static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    MAP.get_or_init(|| entries(DEMONYMS).map(pair).collect())
-        .get(word)
-        .copied()
+    MAP.get_or_init(|| {
+        [DEMONYMS, DEMONYMS_EXTRA]
+            .into_iter()
+            .flat_map(entries)
+            .map(pair)
+            .collect()
+    })
+    .get(word)
+    .copied()
 }
 
 /// Lower-case, ASCII word → the term used to compare statements: its paraphrase-class head
@@ -313,6 +329,7 @@ mod tests {
         ("concepts.txt", CONCEPTS),
         ("titles.txt", TITLES),
         ("demonyms.txt", DEMONYMS),
+        ("demonyms-extra.txt", DEMONYMS_EXTRA),
         ("countries.txt", COUNTRIES),
         ("regions.txt", REGIONS),
         ("cities.txt", CITIES),
@@ -353,7 +370,7 @@ mod tests {
                 }
                 vec![word]
             }
-            "demonyms.txt" => {
+            "demonyms.txt" | "demonyms-extra.txt" => {
                 let (k, v) = pair(entry);
                 assert!(!v.is_empty(), "{name}: {entry:?} has no place");
                 vec![k]
@@ -404,6 +421,17 @@ mod tests {
         assert!(is_stopword("the"));
         assert!(is_denial("denied"));
         assert!(is_place("syria"));
-        assert_eq!(demonym("turkish"), Some("Turkey"));
+        assert_eq!(demonym("turkish"), Some("Türkiye"));
+        assert_eq!(demonym("u.s."), Some("United States"));
+    }
+
+    #[test]
+    fn the_gazetteer_knows_every_country() {
+        for country in ["ecuador", "paraguay", "costa rica", "luxembourg", "laos"] {
+            assert!(is_place(country), "{country}");
+        }
+        // in ASCII too
+        assert!(is_place("turkiye"));
+        assert_eq!(demonym("ecuadorean"), Some("Ecuador"));
     }
 }
