@@ -60,41 +60,6 @@ impl Claim {
     }
 }
 
-const SUBJECT_VERBS: &[&str] = &[
-    "said",
-    "says",
-    "say",
-    "stated",
-    "states",
-    "reported",
-    "reports",
-    "report",
-    "told",
-    "tells",
-    "announced",
-    "revealed",
-    "claimed",
-    "claims",
-    "cited",
-    "citing",
-    "quoted",
-    "quoting",
-    "confirmed",
-    "noted",
-    "notes",
-    "wrote",
-    "writes",
-    "predicted",
-    "added",
-    "denied",
-    "denies",
-    "rejected",
-    "dismissed",
-    "insisted",
-    "warned",
-    "explained",
-    "declared",
-];
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we"];
 
 /// Extracts the claims of one document, in sentence order.
@@ -137,7 +102,7 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
                 attribution = source_after(text, &s.words[wi + 2..], &entity_at);
                 break;
             }
-            if SUBJECT_VERBS.contains(&w.norm.as_str()) {
+            if lexicon::is_speaker_verb(&w.norm) {
                 attribution = source_before(text, &s.words[..wi], &entity_at);
                 if matches!(w.norm.as_str(), "citing" | "quoting" | "cited" | "quoted")
                     && attribution.is_none()

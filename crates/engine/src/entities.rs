@@ -78,10 +78,6 @@ const ORG_NOUNS: &[&str] = &[
     "movement",
 ];
 
-const CONNECTORS: &[&str] = &[
-    "al", "el", "bin", "ibn", "de", "del", "da", "di", "du", "la", "le", "van", "von", "der",
-    "den", "ez", "ash", "of", "bint",
-];
 const SHORT_WORDS: &[&str] = &[
     "is", "us", "it", "as", "at", "or", "in", "on", "no", "an", "am", "be", "do", "go", "he", "me",
     "my", "of", "so", "to", "up", "we", "if", "by",
@@ -157,7 +153,7 @@ fn sentence_candidates(
                     break;
                 }
             } else if w.kind == TokenKind::Word
-                && CONNECTORS.contains(&w.norm.as_str())
+                && lexicon::is_name_connector(&w.norm)
                 && j > i
                 && j + 1 < n
                 && name_word(&words[j + 1], text)

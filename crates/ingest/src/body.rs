@@ -185,47 +185,9 @@ fn prune(doc: &Document) -> usize {
     deepest
 }
 
-/// Whole lines of page chrome, compared case-insensitively.
-const CHROME_LINES: &[&str] = &[
-    "advertisement",
-    "advert",
-    "continue reading below",
-    "subscribe",
-    "read more",
-    "comments",
-    "share",
-    "share this",
-    "share this article",
-    "related",
-    "related articles",
-    "you may also like",
-    "you may also like...",
-    "most popular",
-    "don't miss",
-    "sign up",
-    "follow us",
-    "skip to content",
-    "this slideshow requires javascript.",
-    "see more",
-];
-
-/// Line openings of calls to action, cross-links and date stamps.
-const CHROME_PREFIXES: &[&str] = &[
-    "related:",
-    "also on ",
-    "read more:",
-    "see more:",
-    "see also:",
-    "click here",
-    "sign up for",
-    "updated:",
-    "posted:",
-    "published:",
-    "join our",
-    "like this story",
-    "follow us on",
-    "subscribe to",
-];
+/// Openings of date stamps, which the body drops like page chrome (segmentation keeps a
+/// dateline it can parse as such; a stamp inside the extracted body is only noise).
+const DATE_STAMPS: &[&str] = &["updated:", "posted:", "published:"];
 
 fn words(line: &str) -> usize {
     line.split_whitespace().count()
@@ -237,13 +199,9 @@ fn is_sentence(line: &str) -> bool {
 }
 
 fn is_chrome(line: &str) -> bool {
-    let l = line
-        .trim()
-        .trim_end_matches([':', '»', '›', '>'])
-        .trim()
-        .to_lowercase();
-    CHROME_LINES.contains(&l.as_str())
-        || (words(line) < 30 && CHROME_PREFIXES.iter().any(|p| l.starts_with(p)))
+    let l = line.trim().to_lowercase();
+    corroborate_text::segment::is_furniture(line)
+        || (words(line) < 30 && DATE_STAMPS.iter().any(|p| l.starts_with(p)))
 }
 
 /// Drops chrome lines anywhere, and short non-sentences (kickers, datelines, credits) at

@@ -15,89 +15,6 @@ use corroborate_text::{lexicon, segment, ParaKind, TokenKind};
 // only looked up (or sorted before use), so their order never reaches the output
 use foldhash::{HashMap, HashSet};
 
-/// Words that say a claim is false, beyond the shared denial lexicon.
-const REFUTING: &[&str] = &[
-    "hoax",
-    "hoaxes",
-    "fake",
-    "faked",
-    "false",
-    "falsely",
-    "debunk",
-    "debunked",
-    "debunks",
-    "satire",
-    "satirical",
-    "prank",
-    "myth",
-    "doctored",
-    "photoshopped",
-    "misleading",
-    "retract",
-    "retracted",
-    "retraction",
-    "bogus",
-    "scam",
-    "fictional",
-    "parody",
-    "erroneous",
-    "incorrect",
-    "wrong",
-    "dismissed",
-    "dismisses",
-    "rejected",
-    "rejects",
-    "contrary",
-    "contradict",
-    "contradicted",
-    "nonsense",
-    "fabricated",
-    "untrue",
-    "deny",
-    "denied",
-    "denies",
-    "denial",
-    "rubbish",
-    "baseless",
-    "unfounded",
-    "lie",
-    "lies",
-    "phony",
-    "fraudulent",
-];
-
-/// Words that pass a claim on without vouching for it, beyond the shared hedge lexicon.
-const HEDGING: &[&str] = &[
-    "reportedly",
-    "allegedly",
-    "alleged",
-    "purportedly",
-    "apparently",
-    "supposedly",
-    "unconfirmed",
-    "unverified",
-    "rumor",
-    "rumors",
-    "rumour",
-    "rumours",
-    "rumored",
-    "may",
-    "might",
-    "could",
-    "possibly",
-    "perhaps",
-    "likely",
-    "unclear",
-    "speculation",
-    "speculated",
-    "believed",
-    "suggest",
-    "suggests",
-    "suggested",
-    "if",
-    "whether",
-];
-
 const NEGATION: &[&str] = &[
     "not", "no", "never", "nobody", "none", "nothing", "neither", "nor", "without", "cannot",
 ];
@@ -444,11 +361,11 @@ pub(crate) fn analyze_text(text: &str) -> TextTerms {
                     let function_word =
                         lexicon::is_stopword(&norm) && !corroborate_text::token::is_all_caps(raw);
                     let mut stance_word = negated || function_word;
-                    if lexicon::is_denial(&norm) || is_listed(REFUTING, &norm) {
+                    if lexicon::is_refuting(&norm) {
                         st.cues.refute += 1;
                         stance_word = true;
                     }
-                    if lexicon::is_hedge(&norm) || is_listed(HEDGING, &norm) {
+                    if lexicon::is_hedging(&norm) {
                         st.cues.hedge += 1;
                         stance_word = true;
                     }

@@ -3,11 +3,7 @@
 //! `ash-Sharaa` and `Sharaa` share the key `shara`; `Deir ez Zor` and `Deir al-Zor` share
 //! `deir zor`.
 
-/// Arabic (and a few other) name particles that transliterations write in many ways.
-const PARTICLES: &[&str] = &[
-    "al", "el", "al-", "el-", "ash", "as", "ad", "ar", "at", "az", "an", "ath", "adh", "ez", "es",
-    "ed", "er", "et", "en", "ul", "il",
-];
+use crate::lexicon::is_article_particle;
 
 /// Removes a leading `al-`/`ash-`/`el-`… article written with a hyphen (`al-Sharaa` →
 /// `Sharaa`). A word without one is returned unchanged.
@@ -16,7 +12,7 @@ pub fn strip_article_prefix(word: &str) -> &str {
         if let Some(pos) = word.find(sep) {
             let head = &word[..pos];
             let lower = head.to_ascii_lowercase();
-            if PARTICLES.contains(&lower.as_str()) {
+            if is_article_particle(&lower) {
                 let rest = &word[pos + sep.len_utf8()..];
                 if !rest.is_empty() {
                     return rest;
@@ -30,7 +26,7 @@ pub fn strip_article_prefix(word: &str) -> &str {
 
 pub fn is_particle(word: &str) -> bool {
     let lower = word.to_ascii_lowercase();
-    PARTICLES.contains(&lower.as_str())
+    is_article_particle(&lower)
 }
 
 /// The folded key of one name part: ASCII, lower case, apostrophes and possessive gone,

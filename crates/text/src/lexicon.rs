@@ -1,1078 +1,15 @@
 //! The English news lexicon: function words, reporting verbs, stance cues, paraphrase
 //! classes, titles, demonyms and a small world gazetteer. Generic newswire knowledge only;
 //! nothing here is keyed to one corpus.
+//!
+//! Every list is a data file under `crates/text/data/` whose header says where it comes
+//! from and under which licence; the files are compiled in with `include_str!` and parsed
+//! once, on first use. Only the calendar words stay in code: their order is their meaning.
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
-
-pub const STOPWORDS: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "after",
-    "again",
-    "against",
-    "all",
-    "also",
-    "am",
-    "among",
-    "an",
-    "and",
-    "any",
-    "are",
-    "around",
-    "as",
-    "at",
-    "be",
-    "been",
-    "before",
-    "being",
-    "below",
-    "between",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "doing",
-    "down",
-    "during",
-    "each",
-    "even",
-    "ever",
-    "few",
-    "for",
-    "from",
-    "further",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "her",
-    "here",
-    "hers",
-    "herself",
-    "him",
-    "himself",
-    "his",
-    "how",
-    "however",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "itself",
-    "just",
-    "least",
-    "less",
-    "like",
-    "may",
-    "me",
-    "might",
-    "more",
-    "most",
-    "much",
-    "must",
-    "my",
-    "myself",
-    "no",
-    "nor",
-    "not",
-    "now",
-    "of",
-    "off",
-    "on",
-    "once",
-    "only",
-    "or",
-    "other",
-    "others",
-    "our",
-    "ours",
-    "ourselves",
-    "out",
-    "over",
-    "own",
-    "per",
-    "same",
-    "shall",
-    "she",
-    "should",
-    "since",
-    "so",
-    "some",
-    "still",
-    "such",
-    "than",
-    "that",
-    "the",
-    "their",
-    "theirs",
-    "them",
-    "themselves",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "though",
-    "through",
-    "thus",
-    "to",
-    "too",
-    "under",
-    "until",
-    "up",
-    "upon",
-    "us",
-    "very",
-    "via",
-    "was",
-    "we",
-    "were",
-    "what",
-    "when",
-    "where",
-    "whether",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "whose",
-    "why",
-    "will",
-    "with",
-    "within",
-    "without",
-    "would",
-    "yet",
-    "you",
-    "your",
-    "yours",
-    "yourself",
-    "amid",
-    "amidst",
-    "already",
-    "although",
-    "because",
-    "across",
-    "along",
-    "another",
-    "away",
-    "back",
-    "became",
-    "become",
-    "becomes",
-    "every",
-    "either",
-    "else",
-    "enough",
-    "far",
-    "get",
-    "got",
-    "here",
-    "instead",
-    "later",
-    "let",
-    "lot",
-    "many",
-    "meanwhile",
-    "mr",
-    "mrs",
-    "ms",
-    "neither",
-    "often",
-    "onto",
-    "part",
-    "perhaps",
-    "quite",
-    "rather",
-    "really",
-    "several",
-    "several",
-    "soon",
-    "toward",
-    "towards",
-    "well",
-    "whatever",
-    "whenever",
-    "wherever",
-    "whoever",
-    "whole",
-    "therefore",
-    "thereby",
-    "further",
-    "furthermore",
-    "moreover",
-    "nevertheless",
-    "nonetheless",
-    "otherwise",
-    "that's",
-    "it's",
-    "don't",
-    "didn't",
-    "doesn't",
-    "isn't",
-    "wasn't",
-    "aren't",
-    "weren't",
-    "won't",
-    "can't",
-    "couldn't",
-    "wouldn't",
-    "hasn't",
-    "haven't",
-    "hadn't",
-    "one's",
-    "which",
-    "recently",
-    "previously",
-    "currently",
-    "today",
-    "yesterday",
-    "tomorrow",
-];
-
-/// Verbs and nouns that say who says something, not what happened.
-pub const REPORTING: &[&str] = &[
-    "say",
-    "said",
-    "says",
-    "saying",
-    "state",
-    "stated",
-    "states",
-    "stating",
-    "statement",
-    "report",
-    "reported",
-    "reports",
-    "reporting",
-    "tell",
-    "told",
-    "tells",
-    "announce",
-    "announced",
-    "announces",
-    "announcement",
-    "claim",
-    "claimed",
-    "claims",
-    "claiming",
-    "note",
-    "noted",
-    "notes",
-    "add",
-    "added",
-    "adds",
-    "write",
-    "wrote",
-    "writes",
-    "written",
-    "cite",
-    "cited",
-    "cites",
-    "citing",
-    "quote",
-    "quoted",
-    "quotes",
-    "quoting",
-    "reveal",
-    "revealed",
-    "reveals",
-    "confirm",
-    "confirmed",
-    "confirms",
-    "confirming",
-    "accord",
-    "according",
-    "declare",
-    "declared",
-    "insist",
-    "insisted",
-    "assert",
-    "asserted",
-    "predict",
-    "predicted",
-    "warn",
-    "warned",
-    "explain",
-    "explained",
-    "describe",
-    "described",
-    "source",
-    "sources",
-    "official",
-    "officials",
-    "spokesman",
-    "spokesperson",
-    "media",
-];
-
-/// Words that mark a statement as a denial.
-pub const DENIAL: &[&str] = &[
-    "deny",
-    "denied",
-    "denies",
-    "denying",
-    "denial",
-    "false",
-    "fake",
-    "hoax",
-    "untrue",
-    "baseless",
-    "unfounded",
-    "rumor",
-    "rumors",
-    "rumour",
-    "rumours",
-    "fabricated",
-    "fabrication",
-    "debunk",
-    "debunked",
-    "refute",
-    "refuted",
-    "refutes",
-    "misinformation",
-    "disinformation",
-    "falsely",
-    "groundless",
-];
-
-/// Words that hedge a statement: the outlet passes it on without vouching for it.
-pub const HEDGES: &[&str] = &[
-    "reportedly",
-    "allegedly",
-    "purportedly",
-    "apparently",
-    "rumored",
-    "rumoured",
-    "unconfirmed",
-    "alleged",
-    "supposedly",
-    "claimed",
-];
-
-/// Paraphrase classes of newswire verbs and nouns: every word maps to its class head.
-const CONCEPTS: &[(&str, &[&str])] = &[
-    (
-        "foil",
-        &[
-            "foil",
-            "foiled",
-            "thwart",
-            "thwarted",
-            "thwarting",
-            "prevent",
-            "prevented",
-            "neutralize",
-            "neutralized",
-            "neutralise",
-            "neutralised",
-            "avert",
-            "averted",
-            "disrupt",
-            "disrupted",
-            "stop",
-            "stopped",
-            "foiling",
-        ],
-    ),
-    (
-        "plot",
-        &[
-            "plot",
-            "plots",
-            "plan",
-            "plans",
-            "attempt",
-            "attempts",
-            "conspiracy",
-            "scheme",
-            "schemes",
-            "plotting",
-        ],
-    ),
-    (
-        "assassinate",
-        &[
-            "assassinate",
-            "assassination",
-            "assassinations",
-            "assassinated",
-        ],
-    ),
-    (
-        "arrest",
-        &[
-            "arrest",
-            "arrested",
-            "arrests",
-            "arresting",
-            "detain",
-            "detained",
-            "detention",
-            "apprehend",
-            "apprehended",
-        ],
-    ),
-    (
-        "attack",
-        &[
-            "attack", "attacks", "attacked", "assault", "assaults", "ambush", "ambushes", "strike",
-            "strikes",
-        ],
-    ),
-    (
-        "kill",
-        &[
-            "kill", "killed", "kills", "killing", "slain", "slay", "dead", "death", "deaths",
-            "die", "died",
-        ],
-    ),
-    (
-        "join",
-        &["join", "joined", "joins", "joining", "accede", "accession"],
-    ),
-    (
-        "overthrow",
-        &[
-            "overthrow",
-            "overthrew",
-            "overthrown",
-            "topple",
-            "toppled",
-            "oust",
-            "ousted",
-        ],
-    ),
-    (
-        "suspend",
-        &[
-            "suspend",
-            "suspended",
-            "suspension",
-            "ease",
-            "eased",
-            "eases",
-            "easing",
-            "waive",
-            "waived",
-            "lift",
-            "lifted",
-            "relief",
-        ],
-    ),
-    (
-        "seize",
-        &["seize", "seized", "seizing", "confiscate", "confiscated"],
-    ),
-    (
-        "meet",
-        &[
-            "meet", "met", "meeting", "welcome", "welcomed", "host", "hosted",
-        ],
-    ),
-    ("remove", &["remove", "removed", "delist", "delisted"]),
-    (
-        "lead",
-        &["lead", "led", "leads", "leading", "head", "headed"],
-    ),
-    (
-        "combat",
-        &[
-            "combat",
-            "fight",
-            "fighting",
-            "fought",
-            "counter",
-            "countering",
-        ],
-    ),
-    (
-        "agreement",
-        &["agreement", "deal", "accord", "pact", "declaration"],
-    ),
-    ("praise", &["praise", "praised", "commend", "commended"]),
-    (
-        "bomb",
-        &[
-            "bomb",
-            "bombs",
-            "bombing",
-            "explosive",
-            "explosives",
-            "explosion",
-        ],
-    ),
-];
-
-pub const TITLES: &[&str] = &[
-    "president",
-    "vice",
-    "prime",
-    "minister",
-    "secretary",
-    "envoy",
-    "special",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "sheikh",
-    "general",
-    "gen",
-    "gen.",
-    "colonel",
-    "col.",
-    "major",
-    "lieutenant",
-    "captain",
-    "mr",
-    "mr.",
-    "mrs",
-    "mrs.",
-    "ms",
-    "ms.",
-    "dr",
-    "dr.",
-    "sen.",
-    "senator",
-    "rep.",
-    "representative",
-    "gov.",
-    "governor",
-    "judge",
-    "justice",
-    "chief",
-    "commander",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "leader",
-    "pope",
-    "former",
-    "acting",
-    "deputy",
-    "crown",
-    "emir",
-    "sultan",
-    "chancellor",
-    "mayor",
-    "ambassador",
-    "foreign",
-    "defense",
-    "defence",
-    "interior",
-    "information",
-    "finance",
-    "health",
-    "justice",
-    "economy",
-    "assistant",
-    "senior",
-    "top",
-    "ceo",
-    "chairman",
-    "chairwoman",
-    "director",
-    "founder",
-    "imam",
-    "cleric",
-    "officer",
-    "sergeant",
-    "premier",
-    "speaker",
-    "attorney",
-];
-
-/// Demonym → country (lower case). Demonyms alone are adjectives, not entities.
-pub const DEMONYMS: &[(&str, &str)] = &[
-    ("syrian", "Syria"),
-    ("american", "United States"),
-    ("us", "United States"),
-    ("u.s.", "United States"),
-    ("turkish", "Turkey"),
-    ("russian", "Russia"),
-    ("iranian", "Iran"),
-    ("iraqi", "Iraq"),
-    ("israeli", "Israel"),
-    ("palestinian", "Palestine"),
-    ("lebanese", "Lebanon"),
-    ("jordanian", "Jordan"),
-    ("egyptian", "Egypt"),
-    ("saudi", "Saudi Arabia"),
-    ("emirati", "United Arab Emirates"),
-    ("qatari", "Qatar"),
-    ("kurdish", "Kurdistan"),
-    ("british", "United Kingdom"),
-    ("uk", "United Kingdom"),
-    ("u.k.", "United Kingdom"),
-    ("french", "France"),
-    ("german", "Germany"),
-    ("chinese", "China"),
-    ("ukrainian", "Ukraine"),
-    ("indian", "India"),
-    ("pakistani", "Pakistan"),
-    ("afghan", "Afghanistan"),
-    ("yemeni", "Yemen"),
-    ("libyan", "Libya"),
-    ("sudanese", "Sudan"),
-    ("japanese", "Japan"),
-    ("korean", "Korea"),
-    ("italian", "Italy"),
-    ("spanish", "Spain"),
-    ("canadian", "Canada"),
-    ("australian", "Australia"),
-    ("mexican", "Mexico"),
-    ("brazilian", "Brazil"),
-    ("nigerian", "Nigeria"),
-    ("kenyan", "Kenya"),
-    ("ethiopian", "Ethiopia"),
-    ("somali", "Somalia"),
-    ("polish", "Poland"),
-    ("dutch", "Netherlands"),
-    ("belgian", "Belgium"),
-    ("swedish", "Sweden"),
-    ("norwegian", "Norway"),
-    ("greek", "Greece"),
-    ("armenian", "Armenia"),
-    ("azerbaijani", "Azerbaijan"),
-    ("georgian", "Georgia"),
-    ("belarusian", "Belarus"),
-    ("venezuelan", "Venezuela"),
-    ("colombian", "Colombia"),
-    ("cuban", "Cuba"),
-    ("argentine", "Argentina"),
-    ("indonesian", "Indonesia"),
-    ("malaysian", "Malaysia"),
-    ("filipino", "Philippines"),
-    ("vietnamese", "Vietnam"),
-    ("thai", "Thailand"),
-    ("algerian", "Algeria"),
-    ("moroccan", "Morocco"),
-    ("tunisian", "Tunisia"),
-    ("bahraini", "Bahrain"),
-    ("kuwaiti", "Kuwait"),
-    ("omani", "Oman"),
-    ("european", "Europe"),
-    ("western", "West"),
-    ("arab", "Arab world"),
-    ("african", "Africa"),
-    ("asian", "Asia"),
-    ("eastern", "East"),
-    ("middle", "Middle East"),
-    ("north", "North"),
-    ("south", "South"),
-    ("islamist", "Islamism"),
-    ("jihadist", "Jihadism"),
-    ("kurds", "Kurdistan"),
-    ("arabs", "Arab world"),
-    ("english", "England"),
-    ("scottish", "Scotland"),
-    ("irish", "Ireland"),
-    ("swiss", "Switzerland"),
-    ("austrian", "Austria"),
-    ("hungarian", "Hungary"),
-    ("czech", "Czechia"),
-    ("romanian", "Romania"),
-    ("bulgarian", "Bulgaria"),
-    ("serbian", "Serbia"),
-    ("croatian", "Croatia"),
-    ("finnish", "Finland"),
-    ("danish", "Denmark"),
-    ("portuguese", "Portugal"),
-    ("taiwanese", "Taiwan"),
-    ("nepalese", "Nepal"),
-    ("bangladeshi", "Bangladesh"),
-    ("gulf", "Gulf"),
-];
-
-/// Countries, regions and large cities. A hit makes a name a place.
-pub const PLACES: &[&str] = &[
-    "afghanistan",
-    "albania",
-    "algeria",
-    "angola",
-    "argentina",
-    "armenia",
-    "australia",
-    "austria",
-    "azerbaijan",
-    "bahrain",
-    "bangladesh",
-    "belarus",
-    "belgium",
-    "bolivia",
-    "bosnia",
-    "brazil",
-    "bulgaria",
-    "burma",
-    "cambodia",
-    "cameroon",
-    "canada",
-    "chad",
-    "chile",
-    "china",
-    "colombia",
-    "congo",
-    "croatia",
-    "cuba",
-    "cyprus",
-    "czechia",
-    "denmark",
-    "egypt",
-    "england",
-    "eritrea",
-    "estonia",
-    "ethiopia",
-    "finland",
-    "france",
-    "gaza",
-    "georgia",
-    "germany",
-    "ghana",
-    "greece",
-    "guatemala",
-    "haiti",
-    "honduras",
-    "hungary",
-    "iceland",
-    "india",
-    "indonesia",
-    "iran",
-    "iraq",
-    "ireland",
-    "israel",
-    "italy",
-    "japan",
-    "jordan",
-    "kazakhstan",
-    "kenya",
-    "korea",
-    "kosovo",
-    "kurdistan",
-    "kuwait",
-    "latvia",
-    "lebanon",
-    "libya",
-    "lithuania",
-    "malaysia",
-    "mali",
-    "mexico",
-    "moldova",
-    "mongolia",
-    "morocco",
-    "mozambique",
-    "myanmar",
-    "nepal",
-    "netherlands",
-    "new zealand",
-    "nicaragua",
-    "niger",
-    "nigeria",
-    "north korea",
-    "norway",
-    "oman",
-    "pakistan",
-    "palestine",
-    "panama",
-    "peru",
-    "philippines",
-    "poland",
-    "portugal",
-    "qatar",
-    "romania",
-    "russia",
-    "rwanda",
-    "saudi arabia",
-    "scotland",
-    "senegal",
-    "serbia",
-    "singapore",
-    "slovakia",
-    "somalia",
-    "south africa",
-    "south korea",
-    "south sudan",
-    "spain",
-    "sri lanka",
-    "sudan",
-    "sweden",
-    "switzerland",
-    "syria",
-    "taiwan",
-    "tajikistan",
-    "tanzania",
-    "thailand",
-    "tunisia",
-    "turkey",
-    "turkiye",
-    "uganda",
-    "ukraine",
-    "united arab emirates",
-    "united kingdom",
-    "united states",
-    "uruguay",
-    "uzbekistan",
-    "venezuela",
-    "vietnam",
-    "west bank",
-    "yemen",
-    "zambia",
-    "zimbabwe",
-    "europe",
-    "asia",
-    "africa",
-    "middle east",
-    "levant",
-    "gulf",
-    "america",
-    "latin america",
-    "north africa",
-    "balkans",
-    "caucasus",
-    "sahel",
-    "crimea",
-    "donbas",
-    "golan heights",
-    // capitals and large cities
-    "washington",
-    "new york",
-    "london",
-    "paris",
-    "berlin",
-    "moscow",
-    "beijing",
-    "tokyo",
-    "kyiv",
-    "kiev",
-    "ankara",
-    "istanbul",
-    "tehran",
-    "baghdad",
-    "damascus",
-    "beirut",
-    "amman",
-    "cairo",
-    "riyadh",
-    "doha",
-    "dubai",
-    "abu dhabi",
-    "jerusalem",
-    "tel aviv",
-    "kabul",
-    "islamabad",
-    "delhi",
-    "new delhi",
-    "mumbai",
-    "brussels",
-    "rome",
-    "madrid",
-    "lisbon",
-    "vienna",
-    "warsaw",
-    "geneva",
-    "the hague",
-    "ottawa",
-    "toronto",
-    "sydney",
-    "canberra",
-    "mexico city",
-    "los angeles",
-    "chicago",
-    "san francisco",
-    "boston",
-    "miami",
-    "houston",
-    "seattle",
-    "atlanta",
-    "dallas",
-    "aleppo",
-    "homs",
-    "hama",
-    "idlib",
-    "latakia",
-    "tartus",
-    "raqqa",
-    "deir zor",
-    "deir ez zor",
-    "daraa",
-    "mayadin",
-    "qamishli",
-    "hasakah",
-    "palmyra",
-    "mosul",
-    "basra",
-    "erbil",
-    "kirkuk",
-    "fallujah",
-    "ramadi",
-    "tikrit",
-    "sanaa",
-    "aden",
-    "tripoli",
-    "benghazi",
-    "khartoum",
-    "mogadishu",
-    "nairobi",
-    "lagos",
-    "abuja",
-    "addis ababa",
-    "algiers",
-    "tunis",
-    "rabat",
-    "casablanca",
-    "karachi",
-    "lahore",
-    "dhaka",
-    "kathmandu",
-    "colombo",
-    "bangkok",
-    "jakarta",
-    "manila",
-    "hanoi",
-    "seoul",
-    "pyongyang",
-    "taipei",
-    "hong kong",
-    "shanghai",
-    "singapore",
-    "kuala lumpur",
-    "minsk",
-    "tbilisi",
-    "yerevan",
-    "baku",
-    "tashkent",
-    "almaty",
-    "astana",
-    "sofia",
-    "bucharest",
-    "budapest",
-    "prague",
-    "athens",
-    "belgrade",
-    "zagreb",
-    "stockholm",
-    "oslo",
-    "copenhagen",
-    "helsinki",
-    "dublin",
-    "edinburgh",
-    "manchester",
-    "kharkiv",
-    "odesa",
-    "odessa",
-    "lviv",
-    "mariupol",
-    "donetsk",
-    "luhansk",
-    "gaza city",
-    "rafah",
-    "khan younis",
-    "hebron",
-    "ramallah",
-    "nablus",
-    "jenin",
-    "sinai",
-    "caracas",
-    "bogota",
-    "lima",
-    "santiago",
-    "buenos aires",
-    "sao paulo",
-    "rio de janeiro",
-    "havana",
-    "quito",
-    "la paz",
-];
-
-/// Words that make a multi-word name an organisation.
-pub const ORG_WORDS: &[&str] = &[
-    "ministry",
-    "department",
-    "agency",
-    "bureau",
-    "forces",
-    "force",
-    "army",
-    "navy",
-    "council",
-    "committee",
-    "party",
-    "front",
-    "group",
-    "organization",
-    "organisation",
-    "coalition",
-    "union",
-    "court",
-    "bank",
-    "company",
-    "corporation",
-    "corp",
-    "inc",
-    "ltd",
-    "university",
-    "institute",
-    "news",
-    "tv",
-    "television",
-    "times",
-    "post",
-    "herald",
-    "journal",
-    "press",
-    "reuters",
-    "office",
-    "commission",
-    "parliament",
-    "congress",
-    "senate",
-    "assembly",
-    "government",
-    "administration",
-    "division",
-    "brigade",
-    "battalion",
-    "movement",
-    "state",
-    "network",
-    "channel",
-    "radio",
-    "service",
-    "services",
-    "authority",
-    "alliance",
-    "nations",
-    "association",
-    "federation",
-    "foundation",
-    "police",
-    "guard",
-    "guards",
-    "intelligence",
-    "cabinet",
-    "tahrir",
-    "hezbollah",
-    "hamas",
-    "taliban",
-    "qaeda",
-    "nato",
-    "house",
-    "pentagon",
-    "kremlin",
-];
 
 /// Words that look capitalised at a sentence start but never begin a name.
 pub const MONTHS: &[&str] = &[
@@ -1111,82 +48,229 @@ pub const WEEKDAYS: &[&str] = &[
     "sunday",
 ];
 
-/// Abbreviations after which a full stop does not end a sentence.
-pub const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "lt", "col", "sgt", "capt", "gov", "sen",
-    "rep", "prof", "inc", "ltd", "co", "corp", "vs", "etc", "jan", "feb", "aug", "sept", "sep",
-    "oct", "nov", "dec", "approx", "dept", "est", "fig", "mt", "ft", "u.s", "u.k", "u.n", "e.u",
-    "e.g", "i.e", "a.m", "p.m", "adm", "maj", "brig", "cmdr",
+/// The entries of a data file: its lines that are neither blank nor `#` comments, trimmed.
+pub fn entries(file: &'static str) -> impl Iterator<Item = &'static str> {
+    file.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// A `key = value` entry split at its first `=`, both sides trimmed.
+fn pair(entry: &'static str) -> (&'static str, &'static str) {
+    let (k, v) = entry.split_once('=').unwrap_or((entry, ""));
+    (k.trim(), v.trim())
+}
+
+const STOPWORDS_NEWS: &str = include_str!("../data/stopwords-news.txt");
+const CUES: &str = include_str!("../data/cues.txt");
+const CONCEPTS: &str = include_str!("../data/concepts.txt");
+const TITLES: &str = include_str!("../data/titles.txt");
+const DEMONYMS: &str = include_str!("../data/demonyms.txt");
+const DEMONYMS_EXTRA: &str = include_str!("../data/demonyms-extra.txt");
+const COUNTRIES: &str = include_str!("../data/countries.txt");
+const REGIONS: &str = include_str!("../data/regions.txt");
+const CITIES: &str = include_str!("../data/cities.txt");
+const ORG_WORDS: &str = include_str!("../data/org-words.txt");
+const ABBREVIATIONS: &str = include_str!("../data/abbreviations.txt");
+const BOILERPLATE: &str = include_str!("../data/boilerplate.txt");
+const NAME_PARTICLES: &str = include_str!("../data/name-particles.txt");
+
+/// The lists a cue word of `cues.txt` belongs to, as the file names them.
+pub const CUE_LISTS: &[&str] = &[
+    "reporting",
+    "speaker",
+    "denial",
+    "refuting",
+    "hedge",
+    "hedging",
 ];
 
-/// Whole lines that are site furniture, not the article's prose.
-pub const BOILERPLATE_LINES: &[&str] = &[
-    "recommended stories",
-    "recommended",
-    "details",
-    "read more",
-    "read also",
-    "also read",
-    "related",
-    "related stories",
-    "related articles",
-    "related content",
-    "advertisement",
-    "share",
-    "share this",
-    "share this article",
-    "click here",
-    "subscribe",
-    "sign up",
-    "follow us",
-    "see also",
-    "more on this story",
-    "most read",
-    "trending",
-    "top stories",
-    "listen",
-    "watch",
-    "getty images",
-    "all rights reserved",
-    "skip to content",
-    "comments",
-    "print",
-    "email",
-    "newsletter",
-    "more stories",
-    "you may also like",
-];
-
-fn set(words: &'static [&'static str]) -> HashSet<&'static str> {
-    words.iter().copied().collect()
+fn set(files: &[&'static str]) -> HashSet<&'static str> {
+    files.iter().flat_map(|f| entries(f)).collect()
 }
 
 macro_rules! lookup {
-    ($name:ident, $list:expr) => {
+    ($(#[$doc:meta])* $name:ident, $($file:expr),+) => {
+        $(#[$doc])*
         pub fn $name(word: &str) -> bool {
             static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-            SET.get_or_init(|| set($list)).contains(word)
+            SET.get_or_init(|| set(&[$($file),+])).contains(word)
         }
     };
 }
 
-lookup!(is_stopword, STOPWORDS);
-lookup!(is_reporting, REPORTING);
-lookup!(is_denial, DENIAL);
-lookup!(is_hedge, HEDGES);
-lookup!(is_title, TITLES);
-lookup!(is_place, PLACES);
-lookup!(is_org_word, ORG_WORDS);
-lookup!(is_month, MONTHS);
-lookup!(is_weekday, WEEKDAYS);
-lookup!(is_abbreviation, ABBREVIATIONS);
+/// An English function word: the NLTK English stop list (the `stop-words` crate) and the
+/// news function words of `stopwords-news.txt`.
+pub fn is_stopword(word: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = set(&[STOPWORDS_NEWS]);
+        set.extend(stop_words::get("en").iter().copied());
+        set
+    })
+    .contains(word)
+}
+lookup!(
+    /// A title or office that precedes a person's name.
+    is_title,
+    TITLES
+);
+/// A country, region or city: an entry of `countries.txt`, `regions.txt` or `cities.txt`
+/// as written (lower case) or in ASCII ("Türkiye" is found by "turkiye"). Not by the full
+/// name key, which folds doubled letters: "sanaa" (the city) would take "SANA" (the agency).
+/// A hit makes a name a place.
+pub fn is_place(word: &str) -> bool {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = HashSet::default();
+        for entry in [COUNTRIES, REGIONS, CITIES].into_iter().flat_map(entries) {
+            set.insert(deunicode::deunicode(entry));
+            set.insert(entry.to_string());
+        }
+        set
+    })
+    .contains(word)
+}
+lookup!(
+    /// A word that makes a multi-word name an organisation.
+    is_org_word,
+    ORG_WORDS
+);
+lookup!(
+    /// An abbreviation after which a full stop does not end a sentence.
+    is_abbreviation,
+    ABBREVIATIONS
+);
+/// Site furniture of `boilerplate.txt`: the whole lines, and the openings (entries ending
+/// in "…", without it).
+fn boilerplate() -> &'static (HashSet<&'static str>, Vec<&'static str>) {
+    static LISTS: OnceLock<(HashSet<&'static str>, Vec<&'static str>)> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        let (mut lines, mut openings) = (HashSet::default(), Vec::new());
+        for e in entries(BOILERPLATE) {
+            match e.strip_suffix('…') {
+                Some(opening) => openings.push(opening),
+                None => {
+                    lines.insert(e);
+                }
+            }
+        }
+        (lines, openings)
+    })
+}
+
+/// A whole line (lower case, trailing punctuation cut) that is site furniture.
+pub fn is_boilerplate_line(bare: &str) -> bool {
+    boilerplate().0.contains(bare)
+}
+
+/// The openings of lines that are site furniture ("read more", "sign up for").
+pub fn boilerplate_openings() -> &'static [&'static str] {
+    &boilerplate().1
+}
+
+/// A month name or abbreviation, lower case.
+pub fn is_month(word: &str) -> bool {
+    MONTHS.contains(&word)
+}
+
+/// A weekday name, lower case.
+pub fn is_weekday(word: &str) -> bool {
+    WEEKDAYS.contains(&word)
+}
+
+/// Cue word → bit set of the [`CUE_LISTS`] it belongs to.
+fn cues() -> &'static HashMap<&'static str, u8> {
+    static MAP: OnceLock<HashMap<&'static str, u8>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = HashMap::new();
+        for entry in entries(CUES) {
+            let mut parts = entry.split_whitespace();
+            let word = parts.next().unwrap_or(entry);
+            let bits = parts
+                .filter_map(|t| CUE_LISTS.iter().position(|l| *l == t))
+                .fold(0u8, |b, i| b | 1 << i);
+            *map.entry(word).or_insert(0) |= bits;
+        }
+        map
+    })
+}
+
+fn cue(word: &str, list: &str) -> bool {
+    let bit = CUE_LISTS
+        .iter()
+        .position(|l| *l == list)
+        .map_or(0, |i| 1 << i);
+    cues().get(word).is_some_and(|b| b & bit != 0)
+}
+
+/// A verb or noun that says who says something, not what happened.
+pub fn is_reporting(word: &str) -> bool {
+    cue(word, "reporting")
+}
+
+/// A word that marks a statement as a denial.
+pub fn is_denial(word: &str) -> bool {
+    cue(word, "denial")
+}
+
+/// A verb whose subject is the source of the sentence ("X said", "X denied").
+pub fn is_speaker_verb(word: &str) -> bool {
+    cue(word, "speaker")
+}
+
+/// A word that says a claim is false: a denial, or a wider word such as "satire" or
+/// "doctored".
+pub fn is_refuting(word: &str) -> bool {
+    is_denial(word) || cue(word, "refuting")
+}
+
+/// A word that leaves a claim open: a hedge, or a wider word such as "may" or "unclear".
+pub fn is_hedging(word: &str) -> bool {
+    is_hedge(word) || cue(word, "hedging")
+}
+
+/// A word that hedges a statement: the outlet passes it on without vouching for it.
+pub fn is_hedge(word: &str) -> bool {
+    cue(word, "hedge")
+}
+
+/// The particles of `name-particles.txt` with the role `role`.
+fn particles(role: &str) -> HashSet<&'static str> {
+    entries(NAME_PARTICLES)
+        .filter_map(|e| {
+            let mut parts = e.split_whitespace();
+            let word = parts.next()?;
+            parts.any(|r| r == role).then_some(word)
+        })
+        .collect()
+}
+
+/// An article particle that transliterations of Arabic (and a few other) names write in
+/// many ways (`al`, `ash`, `el-`), lower case.
+pub fn is_article_particle(word: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| particles("article")).contains(word)
+}
+
+/// A lower-case word that joins the parts of one name (`bin`, `van`, `de`, `of`).
+pub fn is_name_connector(word: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| particles("connector")).contains(word)
+}
 
 /// The country a demonym refers to (`syrian` → `Syria`).
 pub fn demonym(word: &str) -> Option<&'static str> {
     static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    MAP.get_or_init(|| DEMONYMS.iter().copied().collect())
-        .get(word)
-        .copied()
+    MAP.get_or_init(|| {
+        [DEMONYMS, DEMONYMS_EXTRA]
+            .into_iter()
+            .flat_map(entries)
+            .map(pair)
+            .collect()
+    })
+    .get(word)
+    .copied()
 }
 
 /// Lower-case, ASCII word → the term used to compare statements: its paraphrase-class head
@@ -1195,9 +279,9 @@ pub fn term(word: &str) -> String {
     static CLASS: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
     let class = CLASS.get_or_init(|| {
         let mut m = HashMap::new();
-        for (head, words) in CONCEPTS {
-            for w in *words {
-                m.insert(*w, *head);
+        for (head, words) in entries(CONCEPTS).map(pair) {
+            for w in words.split_whitespace() {
+                m.insert(w, head);
             }
         }
         m
@@ -1238,11 +322,116 @@ mod tests {
         assert_eq!(term("governments"), term("government"));
     }
 
+    /// Every data file, by name.
+    const DATA_FILES: &[(&str, &str)] = &[
+        ("stopwords-news.txt", STOPWORDS_NEWS),
+        ("cues.txt", CUES),
+        ("concepts.txt", CONCEPTS),
+        ("titles.txt", TITLES),
+        ("demonyms.txt", DEMONYMS),
+        ("demonyms-extra.txt", DEMONYMS_EXTRA),
+        ("countries.txt", COUNTRIES),
+        ("regions.txt", REGIONS),
+        ("cities.txt", CITIES),
+        ("org-words.txt", ORG_WORDS),
+        ("abbreviations.txt", ABBREVIATIONS),
+        ("boilerplate.txt", BOILERPLATE),
+        ("name-particles.txt", NAME_PARTICLES),
+        (
+            "news-agencies.txt",
+            include_str!("../data/news-agencies.txt"),
+        ),
+    ];
+
+    /// The keys an entry defines: the words of a list, a demonym, a paraphrase class's
+    /// words, an agency's names.
+    fn keys(name: &str, entry: &'static str) -> Vec<&'static str> {
+        match name {
+            "cues.txt" => {
+                let mut parts = entry.split_whitespace();
+                let word = parts.next().unwrap_or_default();
+                let lists: Vec<_> = parts.collect();
+                assert!(!lists.is_empty(), "{name}: {entry:?} is in no list");
+                for l in lists {
+                    assert!(CUE_LISTS.contains(&l), "{name}: unknown list {l:?}");
+                }
+                vec![word]
+            }
+            "name-particles.txt" => {
+                let mut parts = entry.split_whitespace();
+                let word = parts.next().unwrap_or_default();
+                let roles: Vec<_> = parts.collect();
+                assert!(!roles.is_empty(), "{name}: {entry:?} has no role");
+                for r in roles {
+                    assert!(
+                        matches!(r, "article" | "connector"),
+                        "{name}: unknown role {r:?}"
+                    );
+                }
+                vec![word]
+            }
+            "demonyms.txt" | "demonyms-extra.txt" => {
+                let (k, v) = pair(entry);
+                assert!(!v.is_empty(), "{name}: {entry:?} has no place");
+                vec![k]
+            }
+            "concepts.txt" => {
+                let (head, words) = pair(entry);
+                let words: Vec<_> = words.split_whitespace().collect();
+                assert!(
+                    words.contains(&head),
+                    "{name}: {head:?} is not in its own class"
+                );
+                words
+            }
+            "news-agencies.txt" => entry.split('|').map(str::trim).collect(),
+            _ => vec![entry],
+        }
+    }
+
+    #[test]
+    fn every_data_file_parses() {
+        for (name, text) in DATA_FILES {
+            let header: Vec<_> = text.lines().take_while(|l| l.starts_with('#')).collect();
+            assert!(
+                header.iter().any(|l| l.contains("Source")),
+                "{name}: the header does not say where the list comes from"
+            );
+            assert!(
+                header
+                    .iter()
+                    .any(|l| l.contains("Licence") || l.contains("licence")),
+                "{name}: the header does not give the licence"
+            );
+            let mut seen = HashSet::default();
+            let mut count = 0;
+            for entry in entries(text) {
+                for key in keys(name, entry) {
+                    assert!(!key.is_empty(), "{name}: an empty entry in {entry:?}");
+                    assert!(seen.insert(key), "{name}: {key:?} twice");
+                    count += 1;
+                }
+            }
+            assert!(count > 0, "{name} has no entries");
+        }
+    }
+
     #[test]
     fn lists_answer() {
         assert!(is_stopword("the"));
         assert!(is_denial("denied"));
         assert!(is_place("syria"));
-        assert_eq!(demonym("turkish"), Some("Turkey"));
+        assert_eq!(demonym("turkish"), Some("Türkiye"));
+        assert_eq!(demonym("u.s."), Some("United States"));
+    }
+
+    #[test]
+    fn the_gazetteer_knows_every_country() {
+        for country in ["ecuador", "paraguay", "costa rica", "luxembourg", "laos"] {
+            assert!(is_place(country), "{country}");
+        }
+        // in ASCII too
+        assert!(is_place("turkiye"));
+        assert_eq!(demonym("ecuadorean"), Some("Ecuador"));
     }
 }

@@ -1,7 +1,7 @@
 //! Paragraphs and sentences with byte spans, and what kind of line each paragraph is.
 //!
-//! A paragraph is one non-empty line. Lines that are site furniture ("Recommended
-//! stories", "list of 3 items", "Read more"), datelines ("Published on …") and
+//! A paragraph is one non-empty line. Lines that are site furniture ("Read more",
+//! "Advertisement", `data/boilerplate.txt`), datelines ("Published on …") and
 //! headline-like lines without sentence punctuation (related-story links, sub-heads) are
 //! kept with their kind so later stages can skip them; only [`ParaKind::Prose`] is split
 //! into sentences and may carry claims.
@@ -48,29 +48,24 @@ fn ends_like_prose(line: &str) -> bool {
     })
 }
 
+/// Whether `line` is site furniture (`data/boilerplate.txt`): the whole line is a furniture
+/// line, or a line under 30 words opens like one. Compared lower case, trailing `:`, `.`,
+/// `»`, `›`, `>` cut.
+pub fn is_furniture(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    let bare = lower.trim_end_matches([':', '.', '»', '›', '>']).trim();
+    lexicon::is_boilerplate_line(bare)
+        || (word_count(bare) < 30
+            && lexicon::boilerplate_openings()
+                .iter()
+                .any(|p| bare.starts_with(p)))
+}
+
 /// What kind of line `line` (already trimmed) is.
 pub fn classify_line(line: &str) -> ParaKind {
     let lower = line.to_lowercase();
     let bare = lower.trim_end_matches([':', '.', '»', '›', '>']).trim();
-    if lexicon::BOILERPLATE_LINES.contains(&bare)
-        || (bare.starts_with("list of ") && bare.contains("item"))
-        || bare.starts_with("end of list")
-        || [
-            "read more",
-            "read also",
-            "also read",
-            "see also",
-            "related:",
-            "more:",
-            "advertisement",
-            "©",
-            "copyright",
-            "click here",
-            "sign up for",
-        ]
-        .iter()
-        .any(|p| bare.starts_with(p))
-    {
+    if is_furniture(line) {
         return ParaKind::Boilerplate;
     }
     if [
@@ -235,11 +230,11 @@ mod tests {
 
     #[test]
     fn classifies_furniture() {
-        assert_eq!(classify_line("Recommended stories"), ParaKind::Boilerplate);
-        assert_eq!(
-            classify_line("list of 3 itemsend of list"),
-            ParaKind::Boilerplate
-        );
+        // a site's own widget labels are no list entries: a short line without sentence
+        // punctuation is a headline, which carries no claims either
+        for widget in ["Recommended stories", "list of 3 itemsend of list"] {
+            assert_eq!(classify_line(widget), ParaKind::Headline, "{widget}");
+        }
         assert_eq!(classify_line("Details"), ParaKind::Boilerplate);
         assert_eq!(
             classify_line("Read more: the war in numbers"),
