@@ -37,17 +37,7 @@ pub struct Deciding<'a> {
 
 /// The records as a pretty-printed JSON array, ending in a newline.
 pub fn checked_to_json(checked: &[CheckedArticle]) -> String {
-    match serde_json::to_string_pretty(checked) {
-        Ok(mut json) => {
-            json.push('\n');
-            json
-        }
-        // As in `to_json`: a loud failure, never an empty or truncated answer.
-        Err(e) => format!(
-            "{{\"error\": {}}}\n",
-            serde_json::Value::String(e.to_string())
-        ),
-    }
+    crate::pretty_json(checked)
 }
 
 /// The claim, then one bullet per article (stance, confidence, the original of a copy and

@@ -122,14 +122,19 @@ impl std::str::FromStr for Format {
 /// The dossier as pretty-printed JSON, ending with a newline so it is a well-formed text
 /// file and concatenates cleanly in shells.
 pub fn to_json(d: &Dossier) -> String {
-    match serde_json::to_string_pretty(d) {
+    pretty_json(d)
+}
+
+/// `value` as pretty-printed JSON ending in a newline. Serialising the model types cannot
+/// fail (no maps, and serde_json writes non-finite floats as null), but if it ever does the
+/// reader sees a loud failure that no schema validator accepts, never an empty or truncated
+/// answer.
+pub(crate) fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_string_pretty(value) {
         Ok(mut json) => {
             json.push('\n');
             json
         }
-        // Unreachable for the model types (no maps, and serde_json writes non-finite
-        // floats as null), but if it ever happens the reader must see a loud failure that
-        // no schema-1 validator accepts, never an empty or truncated dossier.
         Err(e) => format!(
             "{{\"error\": {}}}\n",
             serde_json::Value::String(e.to_string())

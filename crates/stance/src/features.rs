@@ -51,166 +51,127 @@ impl Layout {
     }
 }
 
-/// The dense features of a pair, in the order they enter the input vector (after the three
-/// hashed blocks). The shipped weights (`weights/stance-fnc1.bin`: the dense means and
-/// scales, the perceptrons' rows and the relatedness stage's inputs) were trained in this
-/// order, and the file records only the count, not the names: a new feature goes at the
-/// end, and reordering or removing one means retraining. Cue counts are `ln(1 + n)`;
-/// "top" is the [`TOP_SENTENCES`] sentences nearest the claim, "nearest" the one most
-/// similar to it, "related" every sentence at least [`RELATED_SENTENCE`] similar to it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(usize)]
-pub(crate) enum Feature {
-    /// TF-IDF cosine of the claim and the whole article.
-    ArticleSimilarity,
-    /// TF-IDF cosine of the claim and its nearest sentence.
-    NearestSimilarity,
-    /// ... and its second nearest sentence.
-    SecondSimilarity,
-    /// ... and its third nearest sentence.
-    ThirdSimilarity,
-    /// Mean of the three above.
-    TopSimilarity,
-    /// Share of the claim's distinct terms found in the article.
-    ClaimTermsFound,
-    /// The same share weighted by IDF.
-    ClaimIdfFound,
-    /// Share of the claim's distinct terms found in the article's first two sentences.
-    ClaimTermsInLead,
-    /// Share of the claim's distinct terms found in the nearest sentence.
-    NearestOverlap,
-    /// Share of the claim's bigrams found in an article sentence.
-    ClaimBigramsFound,
-    /// Count of the claim's bigrams found in the article.
-    ClaimBigramCount,
-    /// Position of the nearest sentence, 0 at the start of the article, towards 1 at its end.
-    NearestPosition,
-    ArticleRefuting,
-    ArticleHedging,
-    ArticleReporting,
-    ArticleNegations,
-    ArticleQuotes,
-    ArticleQuestions,
-    /// Refuting words per hundred terms of the article.
-    ArticleRefutingRate,
-    /// Hedging words per hundred terms of the article.
-    ArticleHedgingRate,
-    TopRefuting,
-    TopHedging,
-    TopReporting,
-    TopNegations,
-    TopQuotes,
-    /// Negations within [`NEAR`] tokens of a word shared with the claim, in the top sentences.
-    NegationsNearClaimWords,
-    ClaimRefuting,
-    ClaimHedging,
-    ClaimNegations,
-    ClaimQuestions,
-    /// The claim's distinct numbers found in the article (a plain count).
-    ClaimNumbersFound,
-    /// The claim's distinct numbers missing from the article (a plain count).
-    ClaimNumbersMissing,
-    /// Numbers in the top sentences.
-    TopNumbers,
-    /// `ln` of the article's term count.
-    ArticleLength,
-    /// `ln(1 + n)` of the claim's term count.
-    ClaimLength,
-    /// `ln` of the article's sentence count.
-    ArticleSentences,
-    /// TF-IDF cosine of the claim and the article's first sentence.
-    LeadSimilarity,
-    NearestHedging,
-    NearestReporting,
-    NearestRefuting,
-    NearestNegations,
-    /// Share of the article's sentences that are related to the claim.
-    RelatedShare,
-    RelatedHedging,
-    RelatedRefuting,
-    RelatedReporting,
-    /// Highest similarity of a sentence with no hedge, reporting, refuting word or negation.
-    OwnVoiceSimilarity,
-    /// Highest similarity of a hedged sentence.
-    HedgedSimilarity,
-    /// Highest similarity of a sentence with a reporting word.
-    AttributedSimilarity,
-    /// Highest similarity of a sentence with a refuting word or a negation.
-    NegatedSimilarity,
-    /// 1 when the claim itself carries a refuting word or a negation, else 0.
-    ClaimRefutes,
-    /// A refuting claim met by the article's own voice.
-    RefutingClaimOwnVoice,
-    /// A refuting claim met by no refuting word in the related sentences.
-    RefutingClaimUnrefuted,
-    /// A plain claim met by negated sentences.
-    PlainClaimNegated,
+/// Declares the dense-feature enum and its `ALL` from one list, so the input order is
+/// written once.
+macro_rules! dense_features {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $enum:ident { $( $(#[doc = $doc:expr])* $name:ident, )* }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(usize)]
+        $vis enum $enum {
+            $( $(#[doc = $doc])* $name, )*
+        }
+
+        impl $enum {
+            /// Every dense feature, in input order: `ALL[i] as usize == i`.
+            pub const ALL: [$enum; DENSE] = [$($enum::$name),*];
+        }
+    };
+}
+
+dense_features! {
+    /// The dense features of a pair, in the order they enter the input vector (after the three
+    /// hashed blocks). The shipped weights (`weights/stance-fnc1.bin`: the dense means and
+    /// scales, the perceptrons' rows and the relatedness stage's inputs) were trained in this
+    /// order, and the file records only the count, not the names: a new feature goes at the
+    /// end, and reordering or removing one means retraining. Cue counts are `ln(1 + n)`;
+    /// "top" is the [`TOP_SENTENCES`] sentences nearest the claim, "nearest" the one most
+    /// similar to it, "related" every sentence at least [`RELATED_SENTENCE`] similar to it.
+    pub(crate) enum Feature {
+        /// TF-IDF cosine of the claim and the whole article.
+        ArticleSimilarity,
+        /// TF-IDF cosine of the claim and its nearest sentence.
+        NearestSimilarity,
+        /// ... and its second nearest sentence.
+        SecondSimilarity,
+        /// ... and its third nearest sentence.
+        ThirdSimilarity,
+        /// Mean of the three above.
+        TopSimilarity,
+        /// Share of the claim's distinct terms found in the article.
+        ClaimTermsFound,
+        /// The same share weighted by IDF.
+        ClaimIdfFound,
+        /// Share of the claim's distinct terms found in the article's first two sentences.
+        ClaimTermsInLead,
+        /// Share of the claim's distinct terms found in the nearest sentence.
+        NearestOverlap,
+        /// Share of the claim's bigrams found in an article sentence.
+        ClaimBigramsFound,
+        /// Count of the claim's bigrams found in the article.
+        ClaimBigramCount,
+        /// Position of the nearest sentence, 0 at the start of the article, towards 1 at its end.
+        NearestPosition,
+        ArticleRefuting,
+        ArticleHedging,
+        ArticleReporting,
+        ArticleNegations,
+        ArticleQuotes,
+        ArticleQuestions,
+        /// Refuting words per hundred terms of the article.
+        ArticleRefutingRate,
+        /// Hedging words per hundred terms of the article.
+        ArticleHedgingRate,
+        TopRefuting,
+        TopHedging,
+        TopReporting,
+        TopNegations,
+        TopQuotes,
+        /// Negations within [`NEAR`] tokens of a word shared with the claim, in the top sentences.
+        NegationsNearClaimWords,
+        ClaimRefuting,
+        ClaimHedging,
+        ClaimNegations,
+        ClaimQuestions,
+        /// The claim's distinct numbers found in the article (a plain count).
+        ClaimNumbersFound,
+        /// The claim's distinct numbers missing from the article (a plain count).
+        ClaimNumbersMissing,
+        /// Numbers in the top sentences.
+        TopNumbers,
+        /// `ln` of the article's term count.
+        ArticleLength,
+        /// `ln(1 + n)` of the claim's term count.
+        ClaimLength,
+        /// `ln` of the article's sentence count.
+        ArticleSentences,
+        /// TF-IDF cosine of the claim and the article's first sentence.
+        LeadSimilarity,
+        NearestHedging,
+        NearestReporting,
+        NearestRefuting,
+        NearestNegations,
+        /// Share of the article's sentences that are related to the claim.
+        RelatedShare,
+        RelatedHedging,
+        RelatedRefuting,
+        RelatedReporting,
+        /// Highest similarity of a sentence with no hedge, reporting, refuting word or negation.
+        OwnVoiceSimilarity,
+        /// Highest similarity of a hedged sentence.
+        HedgedSimilarity,
+        /// Highest similarity of a sentence with a reporting word.
+        AttributedSimilarity,
+        /// Highest similarity of a sentence with a refuting word or a negation.
+        NegatedSimilarity,
+        /// 1 when the claim itself carries a refuting word or a negation, else 0.
+        ClaimRefutes,
+        /// A refuting claim met by the article's own voice.
+        RefutingClaimOwnVoice,
+        /// A refuting claim met by no refuting word in the related sentences.
+        RefutingClaimUnrefuted,
+        /// A plain claim met by negated sentences.
+        PlainClaimNegated,
+    }
 }
 
 /// Number of dense features (see [`Feature`]).
 pub(crate) const DENSE: usize = 53;
 
 impl Feature {
-    /// Every dense feature, in input order: `ALL[i] as usize == i`.
-    pub const ALL: [Feature; DENSE] = {
-        use Feature::*;
-        [
-            ArticleSimilarity,
-            NearestSimilarity,
-            SecondSimilarity,
-            ThirdSimilarity,
-            TopSimilarity,
-            ClaimTermsFound,
-            ClaimIdfFound,
-            ClaimTermsInLead,
-            NearestOverlap,
-            ClaimBigramsFound,
-            ClaimBigramCount,
-            NearestPosition,
-            ArticleRefuting,
-            ArticleHedging,
-            ArticleReporting,
-            ArticleNegations,
-            ArticleQuotes,
-            ArticleQuestions,
-            ArticleRefutingRate,
-            ArticleHedgingRate,
-            TopRefuting,
-            TopHedging,
-            TopReporting,
-            TopNegations,
-            TopQuotes,
-            NegationsNearClaimWords,
-            ClaimRefuting,
-            ClaimHedging,
-            ClaimNegations,
-            ClaimQuestions,
-            ClaimNumbersFound,
-            ClaimNumbersMissing,
-            TopNumbers,
-            ArticleLength,
-            ClaimLength,
-            ArticleSentences,
-            LeadSimilarity,
-            NearestHedging,
-            NearestReporting,
-            NearestRefuting,
-            NearestNegations,
-            RelatedShare,
-            RelatedHedging,
-            RelatedRefuting,
-            RelatedReporting,
-            OwnVoiceSimilarity,
-            HedgedSimilarity,
-            AttributedSimilarity,
-            NegatedSimilarity,
-            ClaimRefutes,
-            RefutingClaimOwnVoice,
-            RefutingClaimUnrefuted,
-            PlainClaimNegated,
-        ]
-    };
-
     /// Position in the dense block.
     pub fn index(self) -> usize {
         self as usize
