@@ -11,8 +11,10 @@
 //! 3. A story's score is the mean of its best `link_members` member similarities (one
 //!    similar article is not enough to join a large story: no centroid drift, no chaining).
 //!    The best story at or above `join_threshold` gets the article; otherwise the article
-//!    opens a new story. Stories idle for `cold_after_days` (by publication date) are cold
-//!    and take no new articles; index entries of articles that old are dropped as reached.
+//!    opens a new story. A story whose members were all published more than
+//!    `cold_after_days` before the article (it has gone quiet), or all more than that after
+//!    it (an old article arriving late), is cold to it and cannot take it; index entries
+//!    of articles that old are dropped as reached.
 //! 4. When an article links two stories above `merge_threshold`, the younger story merges
 //!    into the older one, which keeps its id and records the merge.
 //! 5. Average-link consolidation: the story that took the article is compared with the
@@ -140,14 +142,45 @@ struct StoryState {
     /// The document that opened the story: its id names the story.
     first: u32,
     members: Vec<u32>,
-    /// Latest publication day of a member (days since epoch), if any member is dated.
-    last_day: Option<i64>,
+    /// Earliest and latest publication day of a member ([`day_number`]), if any member is
+    /// dated.
+    days: Option<(i32, i32)>,
     merged_into: Option<u32>,
     merged: Vec<u32>,
     /// Sum of the members' unit vectors, sorted by term, cut back to its `centroid_terms`
     /// heaviest terms whenever it holds twice as many: `sum_a · sum_b / (n_a n_b)` is the
     /// average link of two stories.
     sum: Vec<(u32, f32)>,
+}
+
+impl StoryState {
+    /// Days between the span of publication days `first..=last` and the story's own (0
+    /// when they overlap or the story is undated).
+    fn days_away(&self, first: i64, last: i64) -> i64 {
+        match self.days {
+            Some((f, l)) => (first - i64::from(l)).max(i64::from(f) - last).max(0),
+            None => 0,
+        }
+    }
+
+    /// Widens the story's span of publication days to take in `other`.
+    fn add_days(&mut self, other: Option<(i32, i32)>) {
+        self.days = match (self.days, other) {
+            (Some((f, l)), Some((g, m))) => Some((f.min(g), l.max(m))),
+            (a, b) => a.or(b),
+        };
+    }
+
+    fn new(first: u32) -> Self {
+        StoryState {
+            first,
+            members: Vec::new(),
+            days: None,
+            merged_into: None,
+            merged: Vec::new(),
+            sum: Vec::new(),
+        }
+    }
 }
 
 /// `sum += b` for sparse vectors sorted by key, built in `scratch`; a sum of more than
@@ -564,8 +597,8 @@ impl<'c> StoryStream<'c> {
             self.is_touched_story[story as usize] = false;
             let top = std::mem::replace(&mut self.story_top[story as usize], [0.0; TOP]);
             let st = &self.stories[story as usize];
-            if let (Some(d), Some(l)) = (day, st.last_day) {
-                if d - l > cold {
+            if let Some(d) = day {
+                if st.days_away(d, d) > cold {
                     continue;
                 }
             }
@@ -626,19 +659,16 @@ impl<'c> StoryStream<'c> {
                     if score2 < merge || score < merge {
                         break;
                     }
+                    // an undated article may fit two stories published years apart
+                    if self.far_apart(self.root(s), s2) {
+                        continue;
+                    }
                     self.merge(s, s2);
                 }
                 self.root(s)
             }
             _ => {
-                self.stories.push(StoryState {
-                    first: doc,
-                    members: Vec::new(),
-                    last_day: None,
-                    merged_into: None,
-                    merged: Vec::new(),
-                    sum: Vec::new(),
-                });
+                self.stories.push(StoryState::new(doc));
                 if let Some(sem) = &mut self.semantic {
                     sem.story_sum.resize(self.stories.len() * sem.dim, 0.0);
                 }
@@ -666,10 +696,7 @@ impl<'c> StoryStream<'c> {
             &mut self.sum_scratch,
         );
         st.members.push(doc);
-        st.last_day = match (st.last_day, day) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
+        st.add_days(day.and_then(|d| i32::try_from(d).ok()).map(|d| (d, d)));
         self.docs.push(DocSlot {
             story,
             score: 0.0,
@@ -734,12 +761,12 @@ impl<'c> StoryStream<'c> {
         for &d in &moved {
             self.docs[d as usize].story = old;
         }
-        let last = self.stories[young as usize].last_day;
+        let days = self.stories[young as usize].days;
         let young_sum = std::mem::take(&mut self.stories[young as usize].sum);
         let st = &mut self.stories[old as usize];
         st.members.extend(moved); // sorted once, when the stories are read
         st.merged.push(young);
-        st.last_day = st.last_day.max(last);
+        st.add_days(days);
         add_capped(
             &mut st.sum,
             &young_sum,
@@ -765,6 +792,9 @@ impl<'c> StoryStream<'c> {
             if other == story {
                 continue;
             }
+            if self.far_apart(story, other) {
+                continue;
+            }
             let (a, b) = (&self.stories[story as usize], &self.stories[other as usize]);
             let size = (a.members.len() * b.members.len()) as f32;
             let average = corroborate_text::sparse::dot(&a.sum, &b.sum) / size;
@@ -773,6 +803,18 @@ impl<'c> StoryStream<'c> {
             }
         }
         story
+    }
+
+    /// Whether two stories were published more than the cold window apart (an undated
+    /// article, which either could take, must not make them one).
+    fn far_apart(&self, a: u32, b: u32) -> bool {
+        let b = &self.stories[b as usize];
+        match b.days {
+            Some((first, last)) => {
+                self.stories[a as usize].days_away(first.into(), last.into()) > self.cold_window()
+            }
+            None => false,
+        }
     }
 
     /// Live stories (not merged into another).
@@ -996,6 +1038,26 @@ mod tests {
             s.push(&a, day(4, 1)),
             1,
             "71 days after its last article the story is cold"
+        );
+    }
+
+    #[test]
+    fn an_article_published_long_before_a_story_does_not_join_it() {
+        let cfg = stream_cfg();
+        let mut s = StoryStream::new(&cfg);
+        let a: Vec<(u32, f32)> = (1..=6).map(|t| (t, 1.0)).collect();
+        let day = |y: i32, m: u8, d: u8| Some(DateValue::ymd(y, m, d));
+        assert_eq!(s.push(&a, day(2025, 11, 10)), 0);
+        assert_eq!(s.push(&a, day(2025, 11, 1)), 0, "9 days before: one story");
+        assert_eq!(
+            s.push(&a, day(2019, 11, 19)),
+            1,
+            "six years before the story began: another happening"
+        );
+        assert_eq!(
+            s.push(&a, day(2019, 11, 20)),
+            1,
+            "a day after it: one story again"
         );
     }
 
