@@ -138,6 +138,50 @@ pub fn term_counts(
     v
 }
 
+/// The years an article's headline and first `sentences` prose or headline sentences
+/// mention (four-digit numbers from 1900 to 2099), distinct and sorted: when what it
+/// reports happened, where it says so. Years further down are mostly background.
+pub fn lead_years(doc: &Doc, sentences: usize) -> Vec<i16> {
+    let year = |norm: &str| {
+        norm.parse::<i16>()
+            .ok()
+            .filter(|y| norm.len() == 4 && (1900..2100).contains(y))
+    };
+    let mut years: Vec<i16> = doc
+        .sentences
+        .iter()
+        .filter(|s| matches!(s.kind, ParaKind::Prose | ParaKind::Headline))
+        .take(sentences)
+        .flat_map(|s| &s.words)
+        .filter(|w| w.kind == TokenKind::Number)
+        .filter_map(|w| year(&w.norm))
+        .collect();
+    if let Some(title) = &doc.article.title {
+        years.extend(
+            tokenize(title)
+                .into_iter()
+                .filter(|t| t.kind == TokenKind::Number)
+                .filter_map(|t| year(t.text(title))),
+        );
+    }
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// Whether two sorted sets of years share one.
+fn share_a_year(a: &[i16], b: &[i16]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
 struct StoryState {
     /// The document that opened the story: its id names the story.
     first: u32,
@@ -151,9 +195,45 @@ struct StoryState {
     /// heaviest terms whenever it holds twice as many: `sum_a · sum_b / (n_a n_b)` is the
     /// average link of two stories.
     sum: Vec<(u32, f32)>,
+    /// Each year its members' leads mention, with how many members mention it, by year.
+    years: Vec<(i16, u32)>,
+    /// Members whose lead mentions a year.
+    members_with_years: u32,
 }
 
 impl StoryState {
+    /// The years mentioned by at least `share` of the members whose lead mentions a year:
+    /// when the story happened, as its articles tell it. Sorted.
+    fn core_years(&self, share: f64) -> Vec<i16> {
+        let need = (share * f64::from(self.members_with_years)).max(1.0);
+        self.years
+            .iter()
+            .filter(|(_, n)| f64::from(*n) >= need)
+            .map(|(y, _)| *y)
+            .collect()
+    }
+
+    /// Counts `years`, each mentioned by the given number of members, `members` of which
+    /// mention a year.
+    fn add_years(&mut self, years: impl IntoIterator<Item = (i16, u32)>, members: u32) {
+        for (y, n) in years {
+            match self.years.binary_search_by_key(&y, |(x, _)| *x) {
+                Ok(i) => self.years[i].1 += n,
+                Err(i) => self.years.insert(i, (y, n)),
+            }
+        }
+        self.members_with_years += members;
+    }
+
+    /// Whether the story's core years are known, as `other` is, and none of them is in it.
+    fn years_conflict(&self, other: &[i16], share: f64) -> bool {
+        if other.is_empty() {
+            return false;
+        }
+        let core = self.core_years(share);
+        !core.is_empty() && !share_a_year(&core, other)
+    }
+
     /// Days between the span of publication days `first..=last` and the story's own (0
     /// when they overlap or the story is undated).
     fn days_away(&self, first: i64, last: i64) -> i64 {
@@ -179,6 +259,8 @@ impl StoryState {
             merged_into: None,
             merged: Vec::new(),
             sum: Vec::new(),
+            years: Vec::new(),
+            members_with_years: 0,
         }
     }
 }
@@ -316,6 +398,8 @@ pub struct StoryStream<'c> {
     is_touched_story: Vec<bool>,
     touched_stories: Vec<u32>,
     semantic: Option<Semantic>,
+    /// The years the current article's lead mentions.
+    years: Vec<i16>,
 }
 
 #[derive(Clone, Copy)]
@@ -356,6 +440,7 @@ impl<'c> StoryStream<'c> {
             is_touched_story: Vec::new(),
             touched_stories: Vec::new(),
             semantic: None,
+            years: Vec::new(),
         }
     }
 
@@ -426,6 +511,22 @@ impl<'c> StoryStream<'c> {
         published: Option<DateValue>,
         embedding: Option<&[f32]>,
     ) -> u32 {
+        self.push_article(counts, published, &[], embedding)
+    }
+
+    /// [`StoryStream::push_embedded`] with the years the article's lead mentions
+    /// ([`lead_years`], sorted), which the story it joins counts: two stories whose core
+    /// years are known and disjoint have their average link scaled by
+    /// `year_conflict_consolidate`.
+    pub fn push_article(
+        &mut self,
+        counts: &[(u32, f32)],
+        published: Option<DateValue>,
+        years: &[i16],
+        embedding: Option<&[f32]>,
+    ) -> u32 {
+        self.years.clear();
+        self.years.extend_from_slice(years);
         let doc = self.docs.len() as u32;
         let embedding = match &self.semantic {
             Some(sem) => embedding.filter(|e| e.len() == sem.dim),
@@ -696,6 +797,10 @@ impl<'c> StoryStream<'c> {
             &mut self.sum_scratch,
         );
         st.members.push(doc);
+        st.add_years(
+            self.years.iter().map(|&y| (y, 1)),
+            u32::from(!self.years.is_empty()),
+        );
         st.add_days(day.and_then(|d| i32::try_from(d).ok()).map(|d| (d, d)));
         self.docs.push(DocSlot {
             story,
@@ -762,11 +867,14 @@ impl<'c> StoryStream<'c> {
             self.docs[d as usize].story = old;
         }
         let days = self.stories[young as usize].days;
+        let young_years = std::mem::take(&mut self.stories[young as usize].years);
+        let young_with_years = self.stories[young as usize].members_with_years;
         let young_sum = std::mem::take(&mut self.stories[young as usize].sum);
         let st = &mut self.stories[old as usize];
         st.members.extend(moved); // sorted once, when the stories are read
         st.merged.push(young);
         st.add_days(days);
+        st.add_years(young_years, young_with_years);
         add_capped(
             &mut st.sum,
             &young_sum,
@@ -797,8 +905,12 @@ impl<'c> StoryStream<'c> {
             }
             let (a, b) = (&self.stories[story as usize], &self.stories[other as usize]);
             let size = (a.members.len() * b.members.len()) as f32;
-            let average = corroborate_text::sparse::dot(&a.sum, &b.sum) / size;
-            if f64::from(average) >= cfg.consolidate_threshold {
+            let mut average = f64::from(corroborate_text::sparse::dot(&a.sum, &b.sum) / size);
+            // two like happenings of different years
+            if a.years_conflict(&b.core_years(cfg.year_core_share), cfg.year_core_share) {
+                average *= cfg.year_conflict_consolidate;
+            }
+            if average >= cfg.consolidate_threshold {
                 story = self.merge(story, other);
             }
         }
@@ -900,7 +1012,8 @@ pub fn cluster_embedded(
     }
     for (i, (counts, d)) in all.iter().zip(docs).enumerate() {
         let embedding = embeddings.and_then(|e| e.get(i)).map(Vec::as_slice);
-        stream.push_embedded(counts, d.published, embedding);
+        let years = lead_years(d, cfg.year_lead_sentences);
+        stream.push_article(counts, d.published, &years, embedding);
     }
     stream.clustering()
 }
@@ -989,6 +1102,35 @@ mod tests {
             vec![vec![1]],
             "into the older, recording the merge"
         );
+    }
+
+    #[test]
+    fn stories_whose_leads_name_different_years_are_not_consolidated() {
+        let a: Vec<(u32, f32)> = (1..=10).map(|t| (t, 1.0)).collect();
+        let b: Vec<(u32, f32)> = (10..=19).map(|t| (t, 1.0)).collect();
+        let x: Vec<(u32, f32)> = (1..=6).chain(12..=15).map(|t| (t, 1.0)).collect();
+        let run = |cfg: &ClusterConfig, years: [&[i16]; 3]| {
+            let mut s = StoryStream::new(cfg);
+            for (v, y) in [&a, &b, &x].into_iter().zip(years) {
+                s.push_article(v, None, y, None);
+            }
+            s.clustering().stories
+        };
+        let cfg = ClusterConfig {
+            year_conflict_consolidate: 0.0,
+            ..stream_cfg()
+        };
+        let apart = vec![vec![0, 2], vec![1]];
+        assert_eq!(run(&cfg, [&[2008], &[2012], &[2008]]), apart);
+        assert_eq!(run(&cfg, [&[2008], &[2012], &[]]), apart, "x names no year");
+        let one = vec![vec![0, 1, 2]];
+        assert_eq!(run(&cfg, [&[2008], &[2008, 2012], &[2008]]), one);
+        assert_eq!(run(&cfg, [&[2008], &[], &[2008]]), one, "b's years unknown");
+        let off = ClusterConfig {
+            year_conflict_consolidate: 1.0,
+            ..stream_cfg()
+        };
+        assert_eq!(run(&off, [&[2008], &[2012], &[2008]]), one);
     }
 
     #[test]
