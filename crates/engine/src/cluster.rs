@@ -11,8 +11,10 @@
 //! 3. A story's score is the mean of its best `link_members` member similarities (one
 //!    similar article is not enough to join a large story: no centroid drift, no chaining).
 //!    The best story at or above `join_threshold` gets the article; otherwise the article
-//!    opens a new story. Stories idle for `cold_after_days` (by publication date) are cold
-//!    and take no new articles; index entries of articles that old are dropped as reached.
+//!    opens a new story. A story whose members were all published more than
+//!    `cold_after_days` before the article (it has gone quiet), or all more than that after
+//!    it (an old article arriving late), is cold to it and cannot take it; index entries
+//!    of articles that old are dropped as reached.
 //! 4. When an article links two stories above `merge_threshold`, the younger story merges
 //!    into the older one, which keeps its id and records the merge.
 //! 5. Average-link consolidation: the story that took the article is compared with the
@@ -136,18 +138,131 @@ pub fn term_counts(
     v
 }
 
+/// The years an article's headline and first `sentences` prose or headline sentences
+/// mention (four-digit numbers from 1900 to 2099), distinct and sorted: when what it
+/// reports happened, where it says so. Years further down are mostly background.
+pub fn lead_years(doc: &Doc, sentences: usize) -> Vec<i16> {
+    let year = |norm: &str| {
+        norm.parse::<i16>()
+            .ok()
+            .filter(|y| norm.len() == 4 && (1900..2100).contains(y))
+    };
+    let mut years: Vec<i16> = doc
+        .sentences
+        .iter()
+        .filter(|s| matches!(s.kind, ParaKind::Prose | ParaKind::Headline))
+        .take(sentences)
+        .flat_map(|s| &s.words)
+        .filter(|w| w.kind == TokenKind::Number)
+        .filter_map(|w| year(&w.norm))
+        .collect();
+    if let Some(title) = &doc.article.title {
+        years.extend(
+            tokenize(title)
+                .into_iter()
+                .filter(|t| t.kind == TokenKind::Number)
+                .filter_map(|t| year(t.text(title))),
+        );
+    }
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// Whether two sorted sets of years share one.
+fn share_a_year(a: &[i16], b: &[i16]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
 struct StoryState {
     /// The document that opened the story: its id names the story.
     first: u32,
     members: Vec<u32>,
-    /// Latest publication day of a member (days since epoch), if any member is dated.
-    last_day: Option<i64>,
+    /// Earliest and latest publication day of a member ([`day_number`]), if any member is
+    /// dated.
+    days: Option<(i32, i32)>,
     merged_into: Option<u32>,
     merged: Vec<u32>,
     /// Sum of the members' unit vectors, sorted by term, cut back to its `centroid_terms`
     /// heaviest terms whenever it holds twice as many: `sum_a · sum_b / (n_a n_b)` is the
     /// average link of two stories.
     sum: Vec<(u32, f32)>,
+    /// Each year its members' leads mention, with how many members mention it, by year.
+    years: Vec<(i16, u32)>,
+    /// Members whose lead mentions a year.
+    members_with_years: u32,
+}
+
+impl StoryState {
+    /// The years mentioned by at least `share` of the members whose lead mentions a year:
+    /// when the story happened, as its articles tell it. Sorted.
+    fn core_years(&self, share: f64) -> Vec<i16> {
+        let need = (share * f64::from(self.members_with_years)).max(1.0);
+        self.years
+            .iter()
+            .filter(|(_, n)| f64::from(*n) >= need)
+            .map(|(y, _)| *y)
+            .collect()
+    }
+
+    /// Counts `years`, each mentioned by the given number of members, `members` of which
+    /// mention a year.
+    fn add_years(&mut self, years: impl IntoIterator<Item = (i16, u32)>, members: u32) {
+        for (y, n) in years {
+            match self.years.binary_search_by_key(&y, |(x, _)| *x) {
+                Ok(i) => self.years[i].1 += n,
+                Err(i) => self.years.insert(i, (y, n)),
+            }
+        }
+        self.members_with_years += members;
+    }
+
+    /// Whether the story's core years are known, as `other` is, and none of them is in it.
+    fn years_conflict(&self, other: &[i16], share: f64) -> bool {
+        if other.is_empty() {
+            return false;
+        }
+        let core = self.core_years(share);
+        !core.is_empty() && !share_a_year(&core, other)
+    }
+
+    /// Days between the span of publication days `first..=last` and the story's own (0
+    /// when they overlap or the story is undated).
+    fn days_away(&self, first: i64, last: i64) -> i64 {
+        match self.days {
+            Some((f, l)) => (first - i64::from(l)).max(i64::from(f) - last).max(0),
+            None => 0,
+        }
+    }
+
+    /// Widens the story's span of publication days to take in `other`.
+    fn add_days(&mut self, other: Option<(i32, i32)>) {
+        self.days = match (self.days, other) {
+            (Some((f, l)), Some((g, m))) => Some((f.min(g), l.max(m))),
+            (a, b) => a.or(b),
+        };
+    }
+
+    fn new(first: u32) -> Self {
+        StoryState {
+            first,
+            members: Vec::new(),
+            days: None,
+            merged_into: None,
+            merged: Vec::new(),
+            sum: Vec::new(),
+            years: Vec::new(),
+            members_with_years: 0,
+        }
+    }
 }
 
 /// `sum += b` for sparse vectors sorted by key, built in `scratch`; a sum of more than
@@ -283,6 +398,8 @@ pub struct StoryStream<'c> {
     is_touched_story: Vec<bool>,
     touched_stories: Vec<u32>,
     semantic: Option<Semantic>,
+    /// The years the current article's lead mentions.
+    years: Vec<i16>,
 }
 
 #[derive(Clone, Copy)]
@@ -325,6 +442,7 @@ impl<'c> StoryStream<'c> {
             is_touched_story: Vec::new(),
             touched_stories: Vec::new(),
             semantic: None,
+            years: Vec::new(),
         }
     }
 
@@ -395,6 +513,22 @@ impl<'c> StoryStream<'c> {
         published: Option<DateValue>,
         embedding: Option<&[f32]>,
     ) -> u32 {
+        self.push_article(counts, published, &[], embedding)
+    }
+
+    /// [`StoryStream::push_embedded`] with the years the article's lead mentions
+    /// ([`lead_years`], sorted), which the story it joins counts: two stories whose core
+    /// years are known and disjoint have their average link scaled by
+    /// `year_conflict_consolidate`.
+    pub fn push_article(
+        &mut self,
+        counts: &[(u32, f32)],
+        published: Option<DateValue>,
+        years: &[i16],
+        embedding: Option<&[f32]>,
+    ) -> u32 {
+        self.years.clear();
+        self.years.extend_from_slice(years);
         let doc = self.docs.len() as u32;
         let embedding = match &self.semantic {
             Some(sem) => embedding.filter(|e| e.len() == sem.dim),
@@ -566,8 +700,8 @@ impl<'c> StoryStream<'c> {
             self.is_touched_story[story as usize] = false;
             let top = std::mem::replace(&mut self.story_top[story as usize], [0.0; TOP]);
             let st = &self.stories[story as usize];
-            if let (Some(d), Some(l)) = (day, st.last_day) {
-                if d - l > cold {
+            if let Some(d) = day {
+                if st.days_away(d, d) > cold {
                     continue;
                 }
             }
@@ -632,21 +766,16 @@ impl<'c> StoryStream<'c> {
                         break;
                     }
                     let s2 = self.root(s2);
-                    if s2 != s {
-                        s = self.merge(s, s2);
+                    // an undated article may fit two stories published years apart
+                    if s2 == s || self.far_apart(s, s2) {
+                        continue;
                     }
+                    s = self.merge(s, s2);
                 }
                 s
             }
             _ => {
-                self.stories.push(StoryState {
-                    first: doc,
-                    members: Vec::new(),
-                    last_day: None,
-                    merged_into: None,
-                    merged: Vec::new(),
-                    sum: Vec::new(),
-                });
+                self.stories.push(StoryState::new(doc));
                 if let Some(sem) = &mut self.semantic {
                     sem.story_sum.resize(self.stories.len() * sem.dim, 0.0);
                 }
@@ -674,10 +803,11 @@ impl<'c> StoryStream<'c> {
             &mut self.sum_scratch,
         );
         st.members.push(doc);
-        st.last_day = match (st.last_day, day) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
+        st.add_years(
+            self.years.iter().map(|&y| (y, 1)),
+            u32::from(!self.years.is_empty()),
+        );
+        st.add_days(day.and_then(|d| i32::try_from(d).ok()).map(|d| (d, d)));
         self.docs.push(DocSlot {
             story,
             score: 0.0,
@@ -742,12 +872,15 @@ impl<'c> StoryStream<'c> {
         for &d in &moved {
             self.docs[d as usize].story = old;
         }
-        let last = self.stories[young as usize].last_day;
+        let days = self.stories[young as usize].days;
+        let young_years = std::mem::take(&mut self.stories[young as usize].years);
+        let young_with_years = self.stories[young as usize].members_with_years;
         let young_sum = std::mem::take(&mut self.stories[young as usize].sum);
         let st = &mut self.stories[old as usize];
         st.members.extend(moved); // sorted once, when the stories are read
         st.merged.push(young);
-        st.last_day = st.last_day.max(last);
+        st.add_days(days);
+        st.add_years(young_years, young_with_years);
         add_capped(
             &mut st.sum,
             &young_sum,
@@ -773,14 +906,33 @@ impl<'c> StoryStream<'c> {
             if other == story {
                 continue;
             }
+            if self.far_apart(story, other) {
+                continue;
+            }
             let (a, b) = (&self.stories[story as usize], &self.stories[other as usize]);
             let size = (a.members.len() * b.members.len()) as f32;
-            let average = corroborate_text::sparse::dot(&a.sum, &b.sum) / size;
-            if f64::from(average) >= cfg.consolidate_threshold {
+            let mut average = f64::from(corroborate_text::sparse::dot(&a.sum, &b.sum) / size);
+            // two like happenings of different years
+            if a.years_conflict(&b.core_years(cfg.year_core_share), cfg.year_core_share) {
+                average *= cfg.year_conflict_consolidate;
+            }
+            if average >= cfg.consolidate_threshold {
                 story = self.merge(story, other);
             }
         }
         story
+    }
+
+    /// Whether two stories were published more than the cold window apart (an undated
+    /// article, which either could take, must not make them one).
+    fn far_apart(&self, a: u32, b: u32) -> bool {
+        let b = &self.stories[b as usize];
+        match b.days {
+            Some((first, last)) => {
+                self.stories[a as usize].days_away(first.into(), last.into()) > self.cold_window()
+            }
+            None => false,
+        }
     }
 
     /// Live stories (not merged into another).
@@ -866,7 +1018,8 @@ pub fn cluster_embedded(
     }
     for (i, (counts, d)) in all.iter().zip(docs).enumerate() {
         let embedding = embeddings.and_then(|e| e.get(i)).map(Vec::as_slice);
-        stream.push_embedded(counts, d.published, embedding);
+        let years = lead_years(d, cfg.year_lead_sentences);
+        stream.push_article(counts, d.published, &years, embedding);
     }
     stream.clustering()
 }
@@ -958,6 +1111,35 @@ mod tests {
     }
 
     #[test]
+    fn stories_whose_leads_name_different_years_are_not_consolidated() {
+        let a: Vec<(u32, f32)> = (1..=10).map(|t| (t, 1.0)).collect();
+        let b: Vec<(u32, f32)> = (10..=19).map(|t| (t, 1.0)).collect();
+        let x: Vec<(u32, f32)> = (1..=6).chain(12..=15).map(|t| (t, 1.0)).collect();
+        let run = |cfg: &ClusterConfig, years: [&[i16]; 3]| {
+            let mut s = StoryStream::new(cfg);
+            for (v, y) in [&a, &b, &x].into_iter().zip(years) {
+                s.push_article(v, None, y, None);
+            }
+            s.clustering().stories
+        };
+        let cfg = ClusterConfig {
+            year_conflict_consolidate: 0.0,
+            ..stream_cfg()
+        };
+        let apart = vec![vec![0, 2], vec![1]];
+        assert_eq!(run(&cfg, [&[2008], &[2012], &[2008]]), apart);
+        assert_eq!(run(&cfg, [&[2008], &[2012], &[]]), apart, "x names no year");
+        let one = vec![vec![0, 1, 2]];
+        assert_eq!(run(&cfg, [&[2008], &[2008, 2012], &[2008]]), one);
+        assert_eq!(run(&cfg, [&[2008], &[], &[2008]]), one, "b's years unknown");
+        let off = ClusterConfig {
+            year_conflict_consolidate: 1.0,
+            ..stream_cfg()
+        };
+        assert_eq!(run(&off, [&[2008], &[2012], &[2008]]), one);
+    }
+
+    #[test]
     fn a_story_keeps_its_best_member_similarities_in_order() {
         let mut top = [0.0; TOP];
         for s in [0.3, 0.1, 0.5, 0.2, 0.4, 0.05, 0.5] {
@@ -1004,6 +1186,26 @@ mod tests {
             s.push(&a, day(4, 1)),
             1,
             "71 days after its last article the story is cold"
+        );
+    }
+
+    #[test]
+    fn an_article_published_long_before_a_story_does_not_join_it() {
+        let cfg = stream_cfg();
+        let mut s = StoryStream::new(&cfg);
+        let a: Vec<(u32, f32)> = (1..=6).map(|t| (t, 1.0)).collect();
+        let day = |y: i32, m: u8, d: u8| Some(DateValue::ymd(y, m, d));
+        assert_eq!(s.push(&a, day(2025, 11, 10)), 0);
+        assert_eq!(s.push(&a, day(2025, 11, 1)), 0, "9 days before: one story");
+        assert_eq!(
+            s.push(&a, day(2019, 11, 19)),
+            1,
+            "six years before the story began: another happening"
+        );
+        assert_eq!(
+            s.push(&a, day(2019, 11, 20)),
+            1,
+            "a day after it: one story again"
         );
     }
 

@@ -105,6 +105,17 @@ pub struct ClusterConfig {
     /// Terms in fewer articles than this (counting the article itself) are left out of
     /// its vector: a term no other article has cannot match, it only dilutes the cosine.
     pub min_df: u32,
+    /// Years are read from an article's headline and its first this many prose or
+    /// headline sentences, where it says when what it reports happened (further down they
+    /// are mostly background).
+    pub year_lead_sentences: usize,
+    /// A story's core years are those mentioned by at least this share of its members
+    /// whose lead mentions a year.
+    pub year_core_share: f64,
+    /// When two stories both have core years and share none, their average link is
+    /// multiplied by this before it is held against `consolidate_threshold`: like
+    /// happenings of different years are different stories (1 = years are not read).
+    pub year_conflict_consolidate: f64,
     /// Settings used only when article embeddings are given (`analyze --embeddings`).
     pub embedding: EmbeddingConfig,
 }
@@ -187,6 +198,9 @@ impl Default for ClusterConfig {
             title_weight: 1.0,
             idf: IdfSource::Corpus,
             min_df: 2,
+            year_lead_sentences: 2,
+            year_core_share: 0.2,
+            year_conflict_consolidate: 0.5,
             embedding: EmbeddingConfig::default(),
         }
     }
