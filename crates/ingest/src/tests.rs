@@ -131,3 +131,92 @@ proptest::proptest! {
         }
     }
 }
+
+/// Issue 23: symlinks to an ancestor (or to a sibling's real folder) are followed once per
+/// real directory, so the walk ends and reads each file once.
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_walked_once() {
+    let root = tempdir("symlinks");
+    let d = root.join("d");
+    std::fs::create_dir_all(d.join("b")).unwrap();
+    write(
+        &d.join("b"),
+        "a.txt",
+        b"Syria joined the coalition on Monday.",
+    );
+    std::os::unix::fs::symlink("..", d.join("b").join("up")).unwrap();
+    std::os::unix::fs::symlink("../..", d.join("b").join("up2")).unwrap();
+    std::os::unix::fs::symlink("b", d.join("c")).unwrap();
+    let out = read_paths(&[d], &Limits::default());
+    let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["a"], "{:?}", out.diagnostics);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+}
+
+/// Issue 23: a FIFO named like an article is skipped in a folder and refused when named,
+/// instead of blocking the read forever.
+#[cfg(unix)]
+#[test]
+fn fifos_are_not_read() {
+    let d = tempdir("fifo");
+    write(&d, "a.txt", b"Syria joined the coalition on Monday.");
+    let fifo = d.join("b.txt");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = read_paths(std::slice::from_ref(&d), &Limits::default());
+    let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["a"]);
+    assert_eq!(out.skipped, 1);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let out = read_paths(&[fifo.clone()], &Limits::default());
+    assert!(
+        out.diagnostics[0].message.contains("not a regular file"),
+        "{:?}",
+        out.diagnostics
+    );
+    let page = d.join("c.html");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&page)
+        .status()
+        .unwrap()
+        .success());
+    let mut problems = Vec::new();
+    extract_paths(&[page], &Limits::default(), &mut |it| {
+        if let Item::Problem(p) = it {
+            problems.push(p.message)
+        }
+    });
+    assert!(problems[0].contains("not a regular file"), "{problems:?}");
+}
+
+/// Issue 23: an unreadable sub-folder is reported and the rest of the directory is read.
+/// Root reads the locked folder anyway (then only the second half is checked), so this
+/// test is meant to run unprivileged too: `scripts/hostile.sh` runs it as `nobody`.
+#[cfg(unix)]
+#[test]
+fn unreadable_subfolder_is_reported_and_the_rest_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempdir("locked");
+    std::fs::create_dir_all(d.join("a_locked")).unwrap();
+    std::fs::create_dir_all(d.join("b_open")).unwrap();
+    write(
+        &d.join("b_open"),
+        "x.txt",
+        b"Syria joined the coalition on Monday.",
+    );
+    std::fs::set_permissions(d.join("a_locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let locked = std::fs::read_dir(d.join("a_locked")).is_err();
+    let out = read_paths(std::slice::from_ref(&d), &Limits::default());
+    std::fs::set_permissions(d.join("a_locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["x"], "{:?}", out.diagnostics);
+    if locked {
+        assert_eq!(out.failed(), 1, "{:?}", out.diagnostics);
+        assert!(out.diagnostics[0].input.ends_with("a_locked"));
+        assert!(out.diagnostics[0].message.contains("cannot read"));
+    }
+}
