@@ -542,9 +542,19 @@ fn archived_page(
     if path.to_ascii_lowercase().ends_with(".gz") {
         let mut out = Vec::new();
         let mut d =
-            flate2::read::MultiGzDecoder::new(&bytes[..]).take(limits.max_decompressed_bytes);
+            flate2::read::MultiGzDecoder::new(&bytes[..]).take(limits.max_decompressed_bytes + 1);
         if let Err(e) = d.read_to_end(&mut out) {
             return emit(error(record, ReadError::Gzip(e)));
+        }
+        // over the limit is reported, as for a `.gz` file on its own, never cut short
+        if out.len() as u64 > limits.max_decompressed_bytes {
+            return emit(error(
+                record,
+                ReadError::TooLarge {
+                    size: out.len() as u64,
+                    limit: limits.max_decompressed_bytes,
+                },
+            ));
         }
         bytes = out;
     }

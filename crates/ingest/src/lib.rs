@@ -375,7 +375,15 @@ fn make_ids_unique(outcome: &mut ReadOutcome) {
     let mut warnings = Vec::new();
     for a in &mut outcome.articles {
         if !seen.insert(a.id.clone()) {
-            let new_id = format!("{}-{}", a.id, &stable_id("", &[&a.text])[..8]);
+            // the same text under the same stem a third time hashes to the same suffix:
+            // count on until the id is free, so no id is ever given twice
+            let base = format!("{}-{}", a.id, &stable_id("", &[&a.text])[..8]);
+            let mut new_id = base.clone();
+            let mut n = 2;
+            while seen.contains(&new_id) {
+                new_id = format!("{base}-{n}");
+                n += 1;
+            }
             warnings.push((
                 a.source.clone(),
                 format!(

@@ -220,3 +220,88 @@ fn unreadable_subfolder_is_reported_and_the_rest_read() {
         assert!(out.diagnostics[0].message.contains("cannot read"));
     }
 }
+
+/// Issue 23: the same file in three folders gets three ids (the hash suffix alone gave the
+/// second and third the same id, and dedupe then reported an article a copy of itself).
+#[test]
+fn the_same_file_three_times_gets_three_ids() {
+    let d = tempdir("thrice");
+    for sub in ["d1", "d2", "d3"] {
+        std::fs::create_dir_all(d.join(sub)).unwrap();
+        write(
+            &d.join(sub),
+            "x.txt",
+            b"Syria joined the coalition on Monday.",
+        );
+    }
+    let out = read_paths(
+        &[d.join("d1"), d.join("d2"), d.join("d3")],
+        &Limits::default(),
+    );
+    let ids: Vec<&str> = out.articles.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids.len(), 3);
+    let unique: HashSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), 3, "{ids:?}");
+    assert_eq!(ids[0], "x");
+    assert_eq!(out.diagnostics.len(), 2);
+}
+
+/// Issue 23: random bytes (few NULs, many control bytes) are rejected as binary, not
+/// read as a Windows-1252 article with a warning.
+#[test]
+fn random_bytes_are_rejected_as_binary() {
+    let d = tempdir("random");
+    let mut rng = corroborate_model::SplitMix64::new(23);
+    let bytes: Vec<u8> = (0..8192).map(|_| rng.next_u64() as u8).collect();
+    let p = write(&d, "noise.txt", &bytes);
+    let out = read_paths(&[p], &Limits::default());
+    assert!(out.articles.is_empty());
+    assert!(
+        out.diagnostics[0].message.contains("binary data"),
+        "{:?}",
+        out.diagnostics
+    );
+}
+
+/// Issue 23: a `.gz` member of a tar or zip archive that unpacks past the limit is
+/// reported, as the same file alone is, instead of being cut short silently.
+#[test]
+fn gz_member_over_the_limit_is_reported() {
+    use std::io::Write;
+    let page = format!(
+        "<html><body><article><p>{}</p></article></body></html>",
+        "Syria joined the coalition on Monday. ".repeat(200)
+    );
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(page.as_bytes()).unwrap();
+    let gz = enc.finish().unwrap();
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(gz.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    tar.append_data(&mut h, "big.html.gz", &gz[..]).unwrap();
+    let tar = tar.into_inner().unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("big.html.gz", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(&gz).unwrap();
+    let zip = zip.finish().unwrap().into_inner();
+    let limits = Limits {
+        max_decompressed_bytes: 4000,
+        ..Limits::default()
+    };
+    for (bytes, name) in [(tar, "pages.tar"), (zip, "pages.zip")] {
+        let mut problems = Vec::new();
+        let mut records = 0;
+        extract_document(&bytes, name, &limits, &mut |it| match it {
+            Item::Record(_) => records += 1,
+            Item::Problem(p) => problems.push(p.to_string()),
+        });
+        assert_eq!(records, 0, "{name}");
+        assert!(
+            problems.iter().any(|p| p.contains("over the limit")),
+            "{name}: {problems:?}"
+        );
+    }
+}
