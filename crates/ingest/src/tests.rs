@@ -172,7 +172,7 @@ fn fifos_are_not_read() {
     assert_eq!(ids, ["a"]);
     assert_eq!(out.skipped, 1);
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
-    let out = read_paths(&[fifo.clone()], &Limits::default());
+    let out = read_paths(std::slice::from_ref(&fifo), &Limits::default());
     assert!(
         out.diagnostics[0].message.contains("not a regular file"),
         "{:?}",
