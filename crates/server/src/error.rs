@@ -175,6 +175,11 @@ impl From<StoreError> for ApiError {
             StoreError::Sqlite(rusqlite_error) if corroborate_store::is_busy(rusqlite_error) => {
                 ErrorCode::Busy
             }
+            StoreError::Sqlite(rusqlite_error)
+                if corroborate_store::is_corruption(rusqlite_error) =>
+            {
+                ErrorCode::DataCorruption
+            }
             StoreError::DataCorruption { .. } => ErrorCode::DataCorruption,
             StoreError::Analysis(_) => ErrorCode::AnalysisFailed,
             _ => ErrorCode::Internal,
