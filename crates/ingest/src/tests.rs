@@ -305,3 +305,41 @@ fn gz_member_over_the_limit_is_reported() {
         );
     }
 }
+
+/// Issue 23: nesting of any element is refused before parsing (`<main>`, `<ul>`, `<ol>`
+/// 100,000 deep took 74–120 s), while long flat lists and paragraphs are still read.
+#[test]
+fn deep_nesting_of_any_element_is_refused_quickly() {
+    let d = tempdir("deep");
+    let body = "<p>Syria joined the coalition against the Islamic State group on Monday, officials said in Washington after the meeting.</p>";
+    for tag in ["main", "ul", "ol", "nav", "font", "b"] {
+        let page = format!(
+            "<html><body>{}{body}{}</body></html>",
+            format!("<{tag}>").repeat(100_000),
+            format!("</{tag}>").repeat(100_000)
+        );
+        let p = write(&d, &format!("{tag}.html"), page.as_bytes());
+        let started = std::time::Instant::now();
+        let out = read_paths(&[p], &Limits::default());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{tag}"
+        );
+        assert!(out.articles.is_empty(), "{tag}");
+        assert!(
+            out.diagnostics[0].message.contains("nested"),
+            "{tag}: {:?}",
+            out.diagnostics
+        );
+    }
+    let items: String = (0..3000)
+        .map(|i| format!("<li>item {i}<br><img src=x.png/>"))
+        .collect();
+    let page = format!(
+        "<html><body><article><ul>{items}</ul>{}</article></body></html>",
+        body.repeat(3000)
+    );
+    let p = write(&d, "flat.html", page.as_bytes());
+    let out = read_paths(&[p], &Limits::default());
+    assert_eq!(out.articles.len(), 1, "{:?}", out.diagnostics);
+}
