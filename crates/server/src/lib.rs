@@ -37,7 +37,7 @@
 //! `header_timeout_secs`, bodies within `body_timeout_secs`, at most
 //! `max_pending_writes` writes waiting (503 + `Retry-After` beyond), `q` at most
 //! `max_query_bytes`, connections at most `max_connections`, and shutdown within 5 s of
-//! SIGTERM or Ctrl-C.
+//! SIGTERM or Ctrl-C (4 s of grace for open requests).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -404,13 +404,13 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Serves `router(state)` on `listener` until Ctrl-C (or SIGTERM on Unix), then lets
-/// open requests finish for at most 5 s.
+/// open requests finish for at most 4 s.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     serve_until(listener, state, shutdown_signal()).await
 }
 
 /// How long open requests get after the shutdown signal.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
 
 /// The accept loop: each connection on hyper's HTTP/1 with the header timeout, the peer
 /// address in the request's extensions, at most `max_connections` at once; when
