@@ -21,14 +21,43 @@ pub struct ServeArgs {
     /// Stage configuration for analysing posted articles (JSON).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// File holding the write token: every write then needs `Authorization: Bearer
+    /// TOKEN`. Without it, writes are accepted from loopback only, never from a web page
+    /// of another origin.
+    #[arg(long)]
+    token_file: Option<PathBuf>,
+    /// A host name accepted in `Host` besides loopback names (a reverse proxy's name);
+    /// may be repeated.
+    #[arg(long = "allowed-host")]
+    allowed_hosts: Vec<String>,
 }
 
 /// `serve`: the API and web pages until Ctrl-C.
 pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     let engine = crate::read_config(args.config.as_deref())?;
     let path = args.db.path();
+    let token = match &args.token_file {
+        Some(file) => {
+            let token = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read the token file {}", file.display()))?
+                .trim()
+                .to_string();
+            anyhow::ensure!(
+                !token.is_empty(),
+                "the token file {} is empty",
+                file.display()
+            );
+            Some(token)
+        }
+        None => None,
+    };
+    if let Some(warning) = corroborate_server::exposure_warning(args.addr, token.is_some()) {
+        eprintln!("{warning}");
+    }
     let server_config = corroborate_server::ServerConfig {
         body_limit: args.body_limit,
+        token,
+        allowed_hosts: args.allowed_hosts.clone(),
         ..Default::default()
     };
     let state = corroborate_server::AppState::open(&path, engine, server_config)

@@ -78,7 +78,15 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
             continue;
         }
         let in_sentence: Vec<_> = mentions.iter().filter(|m| m.sentence == si).collect();
+        // mentions in order and apart (the usual case): the one holding `pos` by binary
+        // search, not a scan per word (issue 23: quadratic in one overlong sentence);
+        // otherwise the first holding it in list order, as the scan gives
+        let ordered = in_sentence.windows(2).all(|w| w[0].end <= w[1].start);
         let entity_at = |pos: usize| {
+            if ordered {
+                let n = in_sentence.partition_point(|m| m.start <= pos);
+                return (n > 0 && pos < in_sentence[n - 1].end).then(|| in_sentence[n - 1].entity);
+            }
             in_sentence
                 .iter()
                 .find(|m| pos >= m.start && pos < m.end)

@@ -50,17 +50,52 @@ const LINK_BLOCK_MAX_WORDS: usize = 25;
 /// stay under 100.
 pub const MAX_NESTING_DEPTH: usize = 1_000;
 
-/// Nesting depth of container tags in raw markup, counted before parsing: the HTML
-/// parser's own cost grows with the square of the depth, so hostile nesting is refused
-/// before it is parsed. Only tags that are never closed implicitly are counted.
+/// Nesting depth of elements in raw markup, counted before parsing: the HTML parser's own
+/// cost grows with the square of the depth, so hostile nesting is refused before it is
+/// parsed. Every element counts (issue 23: `<main>`, `<ul>` and `<ol>` 100,000 deep got
+/// past a list of six containers) except void elements, self-closed tags and the
+/// elements whose end tag is optional (`<p>`, `<li>`, `<td>`…: a sibling closes them, so
+/// they do not nest; their lists and tables do count).
 pub fn raw_nesting_depth(html: &str) -> usize {
-    const CONTAINERS: &[&[u8]] = &[
-        b"div",
-        b"span",
-        b"section",
-        b"blockquote",
-        b"table",
-        b"article",
+    const NOT_NESTING: &[&[u8]] = &[
+        // void
+        b"area",
+        b"base",
+        b"br",
+        b"col",
+        b"embed",
+        b"hr",
+        b"img",
+        b"input",
+        b"link",
+        b"meta",
+        b"source",
+        b"track",
+        b"wbr",
+        b"param",
+        b"keygen",
+        // end tag optional: closed by a sibling or their parent
+        b"p",
+        b"li",
+        b"dt",
+        b"dd",
+        b"option",
+        b"optgroup",
+        b"tr",
+        b"td",
+        b"th",
+        b"thead",
+        b"tbody",
+        b"tfoot",
+        b"colgroup",
+        b"caption",
+        b"rb",
+        b"rt",
+        b"rtc",
+        b"rp",
+        b"html",
+        b"head",
+        b"body",
     ];
     let bytes = html.as_bytes();
     let (mut depth, mut deepest) = (0usize, 0usize);
@@ -71,17 +106,30 @@ pub fn raw_nesting_depth(html: &str) -> usize {
         let start = i + usize::from(closing);
         let name_len = bytes[start..]
             .iter()
-            .take(12)
-            .take_while(|b| b.is_ascii_alphabetic())
+            .take(16)
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
             .count();
+        if name_len == 0 || !bytes[start].is_ascii_alphabetic() {
+            continue;
+        }
         let name = bytes[start..start + name_len].to_ascii_lowercase();
-        if CONTAINERS.contains(&name.as_slice()) {
-            if closing {
-                depth = depth.saturating_sub(1);
-            } else {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
+        if NOT_NESTING.contains(&name.as_slice()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        // `<x/>` opens nothing; the tag ends at the next `>` (scanned once: i moves past it)
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(bytes.len(), |e| start + e);
+        let self_closed = end > start && bytes[end - 1] == b'/';
+        i = end.min(bytes.len());
+        if !self_closed {
+            depth += 1;
+            deepest = deepest.max(depth);
         }
     }
     deepest

@@ -36,6 +36,18 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, Option<String>), ReadError> 
             "binary data (NUL bytes), not text".into(),
         ));
     }
+    // random bytes have few NULs (1 in 256) but about one C0 control byte in nine; text
+    // has none beyond tab, newline, carriage return and form feed
+    let controls = bytes
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f)
+        .count();
+    if controls > bytes.len() / 50 {
+        return Err(ReadError::Encoding(format!(
+            "binary data ({controls} control bytes in {}), not text",
+            bytes.len()
+        )));
+    }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok((s.to_string(), None)),
         Err(e) => {

@@ -72,10 +72,10 @@ pub fn extract_paths(paths: &[PathBuf], limits: &Limits, emit: &mut dyn FnMut(It
         if path.is_dir() {
             let mut found = Vec::new();
             let mut skipped = 0;
-            if let Err(e) =
+            for (dir, e) in
                 crate::walk_with(path, &mut found, &mut skipped, &|p| kind_of(p).is_some())
             {
-                emit(error(&path.display().to_string(), ReadError::Io(e)));
+                emit(error(&dir.display().to_string(), ReadError::Io(e)));
             }
             files.extend(found);
         } else {
@@ -134,6 +134,9 @@ fn extract_file(path: &Path, limits: &Limits, emit: &mut dyn FnMut(Item)) {
     let Some(kind) = kind_of(path) else {
         return emit(error(&name, ReadError::Unsupported));
     };
+    if let Err(e) = crate::check_regular(path) {
+        return emit(error(&name, e));
+    }
     let gz =
         name.to_ascii_lowercase().ends_with(".gz") || name.to_ascii_lowercase().ends_with(".tgz");
     match kind {
@@ -539,9 +542,19 @@ fn archived_page(
     if path.to_ascii_lowercase().ends_with(".gz") {
         let mut out = Vec::new();
         let mut d =
-            flate2::read::MultiGzDecoder::new(&bytes[..]).take(limits.max_decompressed_bytes);
+            flate2::read::MultiGzDecoder::new(&bytes[..]).take(limits.max_decompressed_bytes + 1);
         if let Err(e) = d.read_to_end(&mut out) {
             return emit(error(record, ReadError::Gzip(e)));
+        }
+        // over the limit is reported, as for a `.gz` file on its own, never cut short
+        if out.len() as u64 > limits.max_decompressed_bytes {
+            return emit(error(
+                record,
+                ReadError::TooLarge {
+                    size: out.len() as u64,
+                    limit: limits.max_decompressed_bytes,
+                },
+            ));
         }
         bytes = out;
     }

@@ -84,6 +84,8 @@ pub enum ReadError {
     Warc(String),
     #[error("malformed archive: {0}")]
     Archive(String),
+    #[error("not a regular file (FIFO, socket or device)")]
+    NotRegular,
     #[error("undecodable text: {0}")]
     Encoding(String),
 }
@@ -166,42 +168,94 @@ pub(crate) fn stem_of(path: &Path) -> String {
     name
 }
 
-fn walk(path: &Path, out: &mut Vec<PathBuf>, skipped: &mut usize) -> std::io::Result<()> {
+fn walk(
+    path: &Path,
+    out: &mut Vec<PathBuf>,
+    skipped: &mut usize,
+) -> Vec<(PathBuf, std::io::Error)> {
     walk_with(path, out, skipped, &|p| {
         format_of(p).is_some() || documents::is_container(p)
     })
 }
 
 /// Files under `path` in sorted order that `wanted` accepts; hidden entries skipped.
+/// Returns the folders that could not be listed, with why; the walk goes on past them.
+///
+/// The walk cannot hang or explode: a symlinked directory is followed only the first time
+/// its real directory is reached (so `up -> ..` or two links to an ancestor add nothing),
+/// and entries that are neither directories nor regular files (FIFOs, sockets, devices,
+/// which would block a read) are skipped.
 pub(crate) fn walk_with(
     path: &Path,
     out: &mut Vec<PathBuf>,
     skipped: &mut usize,
     wanted: &dyn Fn(&Path) -> bool,
-) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        let hidden = p
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if hidden {
-            continue;
+) -> Vec<(PathBuf, std::io::Error)> {
+    let mut walker = Walker {
+        out,
+        skipped,
+        wanted,
+        seen: HashSet::new(),
+        problems: Vec::new(),
+    };
+    walker.dir(path);
+    walker.problems
+}
+
+struct Walker<'a> {
+    out: &'a mut Vec<PathBuf>,
+    skipped: &'a mut usize,
+    wanted: &'a dyn Fn(&Path) -> bool,
+    /// Real (canonical) directories already walked.
+    seen: HashSet<PathBuf>,
+    problems: Vec<(PathBuf, std::io::Error)>,
+}
+
+impl Walker<'_> {
+    fn dir(&mut self, path: &Path) {
+        match std::fs::canonicalize(path) {
+            Ok(real) => {
+                if !self.seen.insert(real) {
+                    return;
+                }
+            }
+            Err(e) => return self.problems.push((path.to_path_buf(), e)),
         }
-        if p.is_dir() {
-            walk_with(&p, out, skipped, wanted)?;
-        } else if wanted(&p) {
-            out.push(p);
-        } else {
-            *skipped += 1;
+        let listing = match std::fs::read_dir(path) {
+            Ok(l) => l,
+            Err(e) => return self.problems.push((path.to_path_buf(), e)),
+        };
+        let mut entries: Vec<PathBuf> = listing.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for p in entries {
+            let hidden = p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if hidden {
+                continue;
+            }
+            match std::fs::metadata(&p) {
+                Ok(m) if m.is_dir() => self.dir(&p),
+                // not a regular file: reading a FIFO would block forever
+                Ok(m) if !m.is_file() => *self.skipped += 1,
+                // a regular file, or a dangling link, which the reader reports as missing
+                _ if (self.wanted)(&p) => self.out.push(p),
+                _ => *self.skipped += 1,
+            }
         }
     }
-    Ok(())
+}
+
+/// Fails for anything that exists but is not a regular file (a FIFO would block the read).
+pub(crate) fn check_regular(path: &Path) -> Result<(), ReadError> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() && !m.is_dir() => Err(ReadError::NotRegular),
+        _ => Ok(()),
+    }
 }
 
 pub(crate) fn read_bytes(path: &Path, gz: bool, limits: &Limits) -> Result<Vec<u8>, ReadError> {
+    check_regular(path)?;
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => ReadError::Missing,
         _ => ReadError::Io(e),
@@ -238,6 +292,9 @@ pub(crate) fn read_bytes(path: &Path, gz: bool, limits: &Limits) -> Result<Vec<u
 /// Reads one file into `outcome`.
 fn read_file(path: &Path, explicit: bool, limits: &Limits, outcome: &mut ReadOutcome) {
     let name = path.display().to_string();
+    if let Err(e) = check_regular(path) {
+        return outcome.error(&name, e);
+    }
     if documents::read_container(path, limits, outcome) {
         return;
     }
@@ -288,8 +345,8 @@ pub fn read_paths(paths: &[PathBuf], limits: &Limits) -> ReadOutcome {
     for path in paths {
         if path.is_dir() {
             let mut files = Vec::new();
-            if let Err(e) = walk(path, &mut files, &mut outcome.skipped) {
-                outcome.error(&path.display().to_string(), ReadError::Io(e));
+            for (dir, e) in walk(path, &mut files, &mut outcome.skipped) {
+                outcome.error(&dir.display().to_string(), ReadError::Io(e));
             }
             for f in files {
                 read_file(&f, false, limits, &mut outcome);
@@ -318,7 +375,15 @@ fn make_ids_unique(outcome: &mut ReadOutcome) {
     let mut warnings = Vec::new();
     for a in &mut outcome.articles {
         if !seen.insert(a.id.clone()) {
-            let new_id = format!("{}-{}", a.id, &stable_id("", &[&a.text])[..8]);
+            // the same text under the same stem a third time hashes to the same suffix:
+            // count on until the id is free, so no id is ever given twice
+            let base = format!("{}-{}", a.id, &stable_id("", &[&a.text])[..8]);
+            let mut new_id = base.clone();
+            let mut n = 2;
+            while seen.contains(&new_id) {
+                new_id = format!("{base}-{n}");
+                n += 1;
+            }
             warnings.push((
                 a.source.clone(),
                 format!(

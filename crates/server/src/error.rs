@@ -18,14 +18,18 @@ pub enum ErrorCode {
     InvalidArticle,
     PayloadTooLarge,
     MethodNotAllowed,
+    Unauthorized,
+    Forbidden,
+    RequestTimeout,
     Busy,
+    WritesBusy,
     DataCorruption,
     AnalysisFailed,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::NotFound,
         ErrorCode::UnknownFormat,
         ErrorCode::BadQuery,
@@ -34,7 +38,11 @@ impl ErrorCode {
         ErrorCode::InvalidArticle,
         ErrorCode::PayloadTooLarge,
         ErrorCode::MethodNotAllowed,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::RequestTimeout,
         ErrorCode::Busy,
+        ErrorCode::WritesBusy,
         ErrorCode::DataCorruption,
         ErrorCode::AnalysisFailed,
         ErrorCode::Internal,
@@ -50,7 +58,10 @@ impl ErrorCode {
             | ErrorCode::InvalidArticle => StatusCode::BAD_REQUEST,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ErrorCode::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ErrorCode::Busy | ErrorCode::WritesBusy => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::DataCorruption | ErrorCode::AnalysisFailed | ErrorCode::Internal => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -68,7 +79,11 @@ impl ErrorCode {
             ErrorCode::InvalidArticle => "invalid_article",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::RequestTimeout => "request_timeout",
             ErrorCode::Busy => "busy",
+            ErrorCode::WritesBusy => "writes_busy",
             ErrorCode::DataCorruption => "data_corruption",
             ErrorCode::AnalysisFailed => "analysis_failed",
             ErrorCode::Internal => "internal",
@@ -83,7 +98,7 @@ impl ErrorCode {
                 "The export format is not `json`, `markdown`, `html`, `csv` or `prov`."
             }
             ErrorCode::BadQuery => {
-                "Unreadable query: `page` below 1, `per_page` outside 1–100, or not numbers."
+                "Unreadable query: `page` below 1, `per_page` outside 1–100, not numbers, bad percent-encoding, or `q` over `max_query_bytes` (default 1,000 bytes)."
             }
             ErrorCode::BadBody => "The request body could not be read.",
             ErrorCode::InvalidJson => "The body is not UTF-8 or not valid JSON.",
@@ -92,7 +107,19 @@ impl ErrorCode {
                 "The body is over `--body-limit` (`body_limit`, default 16 MiB)."
             }
             ErrorCode::MethodNotAllowed => "The route does not take that method.",
+            ErrorCode::Unauthorized => {
+                "A write without the token the server was given (`serve --token-file`): send `Authorization: Bearer TOKEN`."
+            }
+            ErrorCode::Forbidden => {
+                "Refused by the access policy: a write from beyond loopback or from a web page (`Origin`) with no token configured, or a loopback request whose `Host` is not a loopback name (DNS rebinding)."
+            }
+            ErrorCode::RequestTimeout => {
+                "The request body did not arrive within `body_timeout_secs` (default 30 s)."
+            }
             ErrorCode::Busy => "The database stayed locked past 30 s; try again.",
+            ErrorCode::WritesBusy => {
+                "More writes waiting than `max_pending_writes` (default 2); retry after the `Retry-After` seconds."
+            }
             ErrorCode::DataCorruption => {
                 "Stored data does not decode: a fault of the database file."
             }
@@ -148,6 +175,11 @@ impl From<StoreError> for ApiError {
             StoreError::Sqlite(rusqlite_error) if corroborate_store::is_busy(rusqlite_error) => {
                 ErrorCode::Busy
             }
+            StoreError::Sqlite(rusqlite_error)
+                if corroborate_store::is_corruption(rusqlite_error) =>
+            {
+                ErrorCode::DataCorruption
+            }
             StoreError::DataCorruption { .. } => ErrorCode::DataCorruption,
             StoreError::Analysis(_) => ErrorCode::AnalysisFailed,
             _ => ErrorCode::Internal,
@@ -169,11 +201,17 @@ impl IntoResponse for ApiError {
             code: self.code.code(),
         })
         .unwrap_or_default();
-        (
+        let mut response = (
             self.status(),
             [(header::CONTENT_TYPE, "application/json")],
             body,
         )
-            .into_response()
+            .into_response();
+        if self.code == ErrorCode::WritesBusy {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+        }
+        response
     }
 }

@@ -24,17 +24,30 @@
 //!
 //! Architecture invariant: bad input never gives a 500. Unknown ids are 404, unreadable
 //! queries and bodies 400, bodies over the limit 413; every error body is
-//! `{"message", "code"}`.
+//! `{"message", "code"}` (the axum rejections' plain-text bodies are rewritten by
+//! [`finish_response`]).
+//!
+//! Architecture invariant: nobody writes without leave. With a token configured every
+//! write needs `Authorization: Bearer TOKEN`; without one, writes come only from loopback
+//! peers and never from a web page of another origin; a loopback request whose `Host` is
+//! not a loopback name is refused (DNS rebinding). No CORS headers are ever sent. See
+//! `docs/service.md`, "Threat model".
+//!
+//! Architecture invariant: bounded work per request: request headers within
+//! `header_timeout_secs`, bodies within `body_timeout_secs`, at most
+//! `max_pending_writes` writes waiting (503 + `Retry-After` beyond), `q` at most
+//! `max_query_bytes`, connections at most `max_connections`, and shutdown within 5 s of
+//! SIGTERM or Ctrl-C (4 s of grace for open requests).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path as UrlPath, Query, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -59,6 +72,26 @@ pub struct ServerConfig {
     pub body_limit: usize,
     /// Stories per page when the request does not say (default 20; at most 100).
     pub per_page: i64,
+    /// The write token: when set, every write needs `Authorization: Bearer TOKEN`; when
+    /// not, writes are accepted from loopback peers only, and never from a web page of
+    /// another origin (`serve --token-file`).
+    #[serde(skip_serializing)]
+    pub token: Option<String>,
+    /// Host names accepted besides loopback names in a loopback request's `Host` (a
+    /// reverse proxy's public name); any other is refused as DNS rebinding.
+    pub allowed_hosts: Vec<String>,
+    /// Writes allowed to wait for the writer besides the one running (default 2); more
+    /// get 503 with `Retry-After`.
+    pub max_pending_writes: usize,
+    /// Longest search query `q`, in bytes (default 1,000); longer ones get 400.
+    pub max_query_bytes: usize,
+    /// Seconds a client has to send a request's headers, also the keep-alive idle time
+    /// (default 10).
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a request's body (default 30); then 408.
+    pub body_timeout_secs: u64,
+    /// Open connections at most (default 512); more wait in the listen queue.
+    pub max_connections: usize,
 }
 
 impl Default for ServerConfig {
@@ -66,8 +99,31 @@ impl Default for ServerConfig {
         ServerConfig {
             body_limit: 16 * 1024 * 1024,
             per_page: 20,
+            token: None,
+            allowed_hosts: Vec::new(),
+            max_pending_writes: 2,
+            max_query_bytes: 1000,
+            header_timeout_secs: 10,
+            body_timeout_secs: 30,
+            max_connections: 512,
         }
     }
+}
+
+/// The warning `serve` prints for `addr`, if any: bound beyond loopback, the API can be
+/// read by anyone who can reach it (and written with the token, when there is one).
+pub fn exposure_warning(addr: SocketAddr, has_token: bool) -> Option<String> {
+    if addr.ip().is_loopback() {
+        return None;
+    }
+    Some(format!(
+        "warning: {addr} is reachable beyond this machine: anyone who can reach it can read every stored article and dossier over plain HTTP{}",
+        if has_token {
+            "; writes need the token"
+        } else {
+            "; writes are refused from beyond loopback (no --token-file given)"
+        }
+    ))
 }
 
 /// Errors starting the server.
@@ -97,6 +153,8 @@ struct Inner {
     writer: Mutex<Store>,
     engine: corroborate_engine::Config,
     config: ServerConfig,
+    /// Permits for writes: the running one plus `max_pending_writes` waiting.
+    writes: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -113,6 +171,7 @@ impl AppState {
                 readers: Mutex::new(Vec::new()),
                 writer: Mutex::new(writer),
                 engine,
+                writes: Arc::new(tokio::sync::Semaphore::new(config.max_pending_writes + 1)),
                 config,
             }),
         })
@@ -173,14 +232,239 @@ pub fn router(state: AppState) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), access))
+        .layer(axum::middleware::map_response(finish_response))
         .with_state(state)
 }
 
-/// Serves `router(state)` on `listener` until Ctrl-C (or SIGTERM on Unix).
+/// The content security policy of every response: no scripts, no plugins, no frames;
+/// the pages need only their inline style.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Every response leaves here: `nosniff` and the CSP on all of them, and an error that
+/// is neither JSON nor one of our HTML pages (an axum rejection's plain text, such as
+/// "Invalid URL" for bad percent-encoding) rewritten as `{"message","code"}`.
+pub async fn finish_response(response: Response) -> Response {
+    let status = response.status();
+    let typed = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json") || t.starts_with("text/html"));
+    let mut response = if (status.is_client_error() || status.is_server_error()) && !typed {
+        let code = match status {
+            StatusCode::NOT_FOUND => ErrorCode::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+            StatusCode::BAD_REQUEST => ErrorCode::BadQuery,
+            s if s.is_server_error() => ErrorCode::Internal,
+            _ => ErrorCode::BadBody,
+        };
+        let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+            .await
+            .unwrap_or_default();
+        let mut message = String::from_utf8_lossy(&body).trim().to_string();
+        if message.is_empty() {
+            message = status.canonical_reason().unwrap_or("error").to_string();
+        }
+        ApiError::new(code, message).into_response()
+    } else {
+        response
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    response
+}
+
+/// The host part of a `Host` header or an origin's authority, without the port.
+fn host_name(authority: &str) -> &str {
+    if let Some(rest) = authority.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or("");
+    }
+    match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    }
+}
+
+/// Whether `authority` names this machine (localhost, 127.0.0.0/8, ::1) or an allowed host.
+fn is_local_host(authority: &str, allowed: &[String]) -> bool {
+    let host = host_name(authority).to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+        || allowed.iter().any(|a| a.eq_ignore_ascii_case(&host))
+}
+
+/// The access policy, before any handler: DNS rebinding refused, writes only with the
+/// token or, without one, from loopback and not from another origin's page.
+async fn access(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match verdict(&state.inner.config, &request) {
+        Ok(()) => next.run(request).await,
+        Err(refused) => refused.into_response(),
+    }
+}
+
+/// [`check_access`] on a request.
+fn verdict(config: &ServerConfig, request: &Request) -> Result<(), ApiError> {
+    // no peer address: called in-process (tests), not over a socket
+    let loopback_peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_none_or(|c| c.0.ip().is_loopback());
+    let header_str = |name: header::HeaderName| {
+        request
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap_or("\u{fffd}").to_string())
+    };
+    let write = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    check_access(
+        config,
+        loopback_peer,
+        write,
+        header_str(header::HOST),
+        header_str(header::AUTHORIZATION),
+        header_str(header::ORIGIN),
+    )
+}
+
+/// The policy of [`access`] on the request's peer, method and headers.
+fn check_access(
+    config: &ServerConfig,
+    loopback_peer: bool,
+    write: bool,
+    host: Option<String>,
+    authorization: Option<String>,
+    origin: Option<String>,
+) -> Result<(), ApiError> {
+    if loopback_peer {
+        if let Some(host) = host {
+            if !is_local_host(&host, &config.allowed_hosts) {
+                return Err(ApiError::new(
+                    ErrorCode::Forbidden,
+                    format!("Host {host:?} is not this machine: refused as DNS rebinding (allowed_hosts adds names)"),
+                ));
+            }
+        }
+    }
+    if write {
+        match &config.token {
+            Some(token) => {
+                let given = authorization;
+                let ok = given
+                    .as_deref()
+                    .and_then(|g| g.strip_prefix("Bearer "))
+                    .is_some_and(|g| constant_time_eq(g.trim().as_bytes(), token.as_bytes()));
+                if !ok {
+                    return Err(ApiError::new(
+                        ErrorCode::Unauthorized,
+                        "writes need Authorization: Bearer TOKEN (the serve --token-file token)",
+                    ));
+                }
+            }
+            None => {
+                if !loopback_peer {
+                    return Err(ApiError::new(
+                        ErrorCode::Forbidden,
+                        "no write token is configured: writes are accepted from loopback only",
+                    ));
+                }
+                if let Some(origin) = origin {
+                    let authority = origin
+                        .strip_prefix("http://")
+                        .or_else(|| origin.strip_prefix("https://"));
+                    if !authority.is_some_and(|a| is_local_host(a, &config.allowed_hosts)) {
+                        return Err(ApiError::new(
+                            ErrorCode::Forbidden,
+                            format!("a write from the web page of {origin:?} is refused"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Serves `router(state)` on `listener` until Ctrl-C (or SIGTERM on Unix), then lets
+/// open requests finish for at most 4 s.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    serve_until(listener, state, shutdown_signal()).await
+}
+
+/// How long open requests get after the shutdown signal.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
+
+/// The accept loop: each connection on hyper's HTTP/1 with the header timeout, the peer
+/// address in the request's extensions, at most `max_connections` at once; when
+/// `signal` resolves, no more accepts and open connections get [`SHUTDOWN_GRACE`].
+async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    signal: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let config = state.inner.config.clone();
+    let app = router(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
+    tokio::pin!(signal);
+    loop {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => p.map_err(std::io::Error::other)?,
+            _ = &mut signal => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                // out of file descriptors, or a connection reset before accept: wait, go on
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut signal => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                tower::ServiceExt::oneshot(app.clone(), request)
+            },
+        );
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(Duration::from_secs(config.header_timeout_secs.max(1)))
+            .serve_connection(TokioIo::new(stream), service);
+        let watched = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = watched.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {},
+        _ = tokio::time::sleep(SHUTDOWN_GRACE) => {},
+    }
+    Ok(())
 }
 
 async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServerError> {
@@ -198,12 +482,16 @@ pub fn run(
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<(), ServerError> {
     let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async {
+    let served = runtime.block_on(async {
         let listener = bind(addr).await?;
         on_listening(listener.local_addr()?);
         serve(listener, state).await?;
         Ok(())
-    })
+    });
+    // a re-analysis still running on a blocking thread is abandoned: its transaction was
+    // not committed, so the store stays as it was
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    served
 }
 
 /// A server answering on its own threads; see [`spawn`].
@@ -218,7 +506,7 @@ pub fn spawn(addr: SocketAddr, state: AppState) -> Result<Running, ServerError> 
     let runtime = tokio::runtime::Runtime::new()?;
     let listener = runtime.block_on(bind(addr))?;
     let addr = listener.local_addr()?;
-    runtime.spawn(async move { axum::serve(listener, router(state)).await });
+    runtime.spawn(serve_until(listener, state, std::future::pending()));
     Ok(Running { addr, runtime })
 }
 
@@ -276,6 +564,13 @@ fn bad_query(e: QueryRejection) -> ApiError {
 }
 
 async fn story_list(state: &AppState, params: ListParams) -> Result<StoryPage, ApiError> {
+    let max_q = state.inner.config.max_query_bytes;
+    if params.q.as_ref().is_some_and(|q| q.len() > max_q) {
+        return Err(ApiError::new(
+            ErrorCode::BadQuery,
+            format!("the query q is longer than {max_q} bytes"),
+        ));
+    }
     let per_page = params.per_page.unwrap_or(state.inner.config.per_page);
     let page = params.page.unwrap_or(1);
     if page < 1 || !(1..=100).contains(&per_page) {
@@ -424,21 +719,59 @@ struct IngestResponse {
 /// already there.
 async fn post_articles(
     State(state): State<AppState>,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Result<Response, ApiError> {
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                ErrorCode::PayloadTooLarge,
-                format!(
-                    "the body is larger than the limit of {} bytes",
-                    state.inner.config.body_limit
-                ),
-            )
-        } else {
-            ApiError::new(ErrorCode::BadBody, e.body_text())
-        }
+    // a permit before the body is read: beyond the writer and max_pending_writes waiting,
+    // a write is refused at once instead of holding a thread (issue 23: 520 concurrent
+    // POSTs starved every read)
+    let Ok(_permit) = state.inner.writes.clone().try_acquire_owned() else {
+        return Err(ApiError::new(
+            ErrorCode::WritesBusy,
+            format!(
+                "{} writes are already running or waiting; retry later",
+                state.inner.config.max_pending_writes + 1
+            ),
+        ));
+    };
+    let config = &state.inner.config;
+    let too_large = || {
+        ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "the body is larger than the limit of {} bytes",
+                config.body_limit
+            ),
+        )
+    };
+    // a declared length over the limit is refused before anything is read
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > config.body_limit as u64) {
+        return Err(too_large());
+    }
+    let limited = http_body_util::Limited::new(request.into_body(), config.body_limit);
+    let collected = tokio::time::timeout(
+        Duration::from_secs(config.body_timeout_secs),
+        http_body_util::BodyExt::collect(limited),
+    )
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            ErrorCode::RequestTimeout,
+            format!(
+                "the body did not arrive within {} s",
+                config.body_timeout_secs
+            ),
+        )
     })?;
+    let body = match collected {
+        Ok(c) => c.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => return Err(too_large()),
+        Err(e) => return Err(ApiError::new(ErrorCode::BadBody, e.to_string())),
+    };
     let text = std::str::from_utf8(&body).map_err(|e| {
         ApiError::new(
             ErrorCode::InvalidJson,

@@ -457,3 +457,331 @@ async fn every_error_code_answers_with_its_status_and_is_in_the_openapi_document
     let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.code()).collect();
     assert_eq!(listed, serde_json::json!(codes));
 }
+
+/// A request with `headers`, from `peer` when given (as the accept loop records it).
+async fn call_from(
+    app: &Router,
+    method: Method,
+    uri: &str,
+    headers: &[(&str, &str)],
+    peer: Option<&str>,
+    body: &str,
+) -> (StatusCode, String) {
+    let mut request = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let mut request = request.body(Body::from(body.to_string())).unwrap();
+    if let Some(peer) = peer {
+        let peer: SocketAddr = peer.parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(peer));
+    }
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+const ARTICLE: &str = r#"{"id": "w-1", "text": "Syria joined the coalition against the Islamic State on Monday, officials said."}"#;
+
+/// Issue 23: without a token, a write from beyond loopback or from another origin's web
+/// page (a cross-origin "simple" POST) is refused; a loopback request whose Host is not
+/// this machine is DNS rebinding and refused too; loopback writes from no page still work.
+#[tokio::test]
+async fn without_a_token_writes_come_only_from_loopback_and_no_foreign_page() {
+    let (app, dir) = app();
+    let local = Some("127.0.0.1:50000");
+    let text_plain = ("content-type", "text/plain");
+    type Case<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>, u16);
+    let cases: [Case; 5] = [
+        (
+            &[text_plain, ("origin", "https://evil.example")],
+            local,
+            403,
+        ),
+        (&[text_plain, ("origin", "null")], local, 403),
+        (&[text_plain], Some("192.0.2.7:50000"), 403),
+        (&[text_plain, ("host", "evil.example:8080")], local, 403),
+        (
+            &[
+                text_plain,
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://localhost:8080"),
+            ],
+            local,
+            201,
+        ),
+    ];
+    for (headers, peer, want) in cases {
+        let (status, body) =
+            call_from(&app, Method::POST, "/api/articles", headers, peer, ARTICLE).await;
+        assert_eq!(status.as_u16(), want, "{headers:?} {peer:?}: {body}");
+        if want == 403 {
+            assert_eq!(error_of(status, &body).1, "forbidden");
+        }
+    }
+    // reading: rebinding refused, a remote peer may read (the server was bound for it)
+    let (status, body) = call_from(
+        &app,
+        Method::GET,
+        "/api/health",
+        &[("host", "evil.example")],
+        local,
+        "",
+    )
+    .await;
+    assert_eq!(error_of(status, &body), (403, "forbidden".into()));
+    for (host, peer) in [
+        ("localhost:8080", local),
+        ("news.example", Some("192.0.2.7:1")),
+    ] {
+        let (status, _) = call_from(
+            &app,
+            Method::GET,
+            "/api/health",
+            &[("host", host)],
+            peer,
+            "",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{host}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Issue 23: with a token, every write needs it, from anywhere; no CORS header is sent.
+#[tokio::test]
+async fn with_a_token_every_write_needs_it() {
+    let (app, dir) = app_with(ServerConfig {
+        token: Some("s3cret".into()),
+        ..ServerConfig::default()
+    });
+    let local = Some("127.0.0.1:50000");
+    for auth in [None, Some("Bearer wrong"), Some("s3cret")] {
+        let headers: Vec<(&str, &str)> = auth.map(|a| ("authorization", a)).into_iter().collect();
+        let (status, body) = call_from(
+            &app,
+            Method::POST,
+            "/api/articles",
+            &headers,
+            local,
+            ARTICLE,
+        )
+        .await;
+        assert_eq!(
+            error_of(status, &body),
+            (401, "unauthorized".into()),
+            "{auth:?}"
+        );
+    }
+    let (status, body) = call_from(
+        &app,
+        Method::POST,
+        "/api/articles",
+        &[
+            ("authorization", "Bearer s3cret"),
+            ("origin", "https://evil.example"),
+        ],
+        Some("192.0.2.7:50000"),
+        ARTICLE,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let request = Request::builder()
+        .method(Method::OPTIONS)
+        .uri("/api/articles")
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "POST")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert!(response
+        .headers()
+        .keys()
+        .all(|k| !k.as_str().starts_with("access-control")));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Issue 23: every response has nosniff and the CSP; an axum rejection (bad
+/// percent-encoding in a path) is `{"message","code"}`, not text/plain "Invalid URL".
+#[tokio::test]
+async fn every_response_has_nosniff_and_csp_and_rejections_are_json() {
+    let (app, dir) = app();
+    let story = first_story(&app).await["id"].as_str().unwrap().to_string();
+    for uri in [
+        "/".to_string(),
+        format!("/stories/{story}"),
+        format!("/api/stories/{story}/export/html"),
+        "/api/nothing".to_string(),
+    ] {
+        let request = Request::builder().uri(&uri).body(Body::empty()).unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        let h = response.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{uri}");
+        assert_eq!(
+            h["content-security-policy"], CONTENT_SECURITY_POLICY,
+            "{uri}"
+        );
+    }
+    for uri in [
+        "/api/stories/%FF",
+        "/api/articles/%C3%28",
+        "/api/facts/%FE/x",
+    ] {
+        let (status, body) = get(&app, uri).await;
+        assert!(status.is_client_error(), "{uri}");
+        error_of(status, &body);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Issue 23: a search query over `max_query_bytes` is 400 at once (10,000 words cost 46 s
+/// of CPU per request).
+#[tokio::test]
+async fn overlong_queries_are_refused() {
+    let (app, dir) = app();
+    let q = "syria+".repeat(2000);
+    for uri in [format!("/api/stories?q={q}"), format!("/?q={q}")] {
+        let started = std::time::Instant::now();
+        let (status, body) = get(&app, &uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(started.elapsed() < Duration::from_secs(2));
+        if uri.starts_with("/api") {
+            assert_eq!(error_of(status, &body).1, "bad_query");
+        }
+    }
+    let (status, _) = get(&app, "/api/stories?q=syria").await;
+    assert_eq!(status, StatusCode::OK);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Issue 23: beyond the running write and `max_pending_writes` waiting, a write is 503
+/// with Retry-After at once, instead of taking a thread.
+#[tokio::test]
+async fn writes_beyond_the_pending_limit_are_503_with_retry_after() {
+    let db =
+        std::env::temp_dir().join(format!("corroborate-server-busy-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let state = AppState::open(
+        &db,
+        corroborate_engine::Config::default(),
+        ServerConfig {
+            max_pending_writes: 0,
+            ..ServerConfig::default()
+        },
+    )
+    .unwrap();
+    let held = state.inner.writes.clone().try_acquire_owned().unwrap();
+    let app = router(state);
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/articles")
+        .body(Body::from(ARTICLE))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()["retry-after"], "5");
+    drop(held);
+    let (status, body) = call(&app, Method::POST, "/api/articles", ARTICLE).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let _ = std::fs::remove_file(&db);
+}
+
+/// Issue 23: a client that never finishes its headers is dropped after the header
+/// timeout; one that declares a body larger than the limit is answered 413 at once; and
+/// the server stops within the shutdown grace although a slow client holds a connection.
+#[test]
+fn slow_clients_are_timed_out_and_shutdown_is_bounded() {
+    use std::io::{Read, Write};
+    let db =
+        std::env::temp_dir().join(format!("corroborate-server-slow-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let state = AppState::open(
+        &db,
+        corroborate_engine::Config::default(),
+        ServerConfig {
+            header_timeout_secs: 1,
+            body_timeout_secs: 1,
+            ..ServerConfig::default()
+        },
+    )
+    .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = runtime.spawn(serve_until(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let connect = || {
+        let c = std::net::TcpStream::connect(addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        c
+    };
+    // partial headers: closed by the server within the timeout (plus slack)
+    let mut slow = connect();
+    slow.write_all(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
+    let mut buf = Vec::new();
+    assert!(
+        slow.read_to_end(&mut buf).is_ok(),
+        "a client with partial headers was never timed out"
+    );
+    // a 10 GB Content-Length never sent: 413 at once
+    let mut answer = vec![0u8; 4096];
+    let mut big = connect();
+    big.write_all(
+        b"POST /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000000\r\n\r\n{",
+    )
+    .unwrap();
+    let n = big
+        .read(&mut answer)
+        .expect("no answer to an oversized declared body");
+    let head = String::from_utf8_lossy(&answer[..n]).to_string();
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    // a body that stops arriving: 408
+    let mut stalled = connect();
+    stalled
+        .write_all(
+            b"POST /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{",
+        )
+        .unwrap();
+    let n = stalled
+        .read(&mut answer)
+        .expect("no answer to a stalled body");
+    let head = String::from_utf8_lossy(&answer[..n]).to_string();
+    assert!(head.starts_with("HTTP/1.1 408"), "{head}");
+    // shutdown with a request in flight whose body never comes
+    let mut held = connect();
+    held.write_all(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    let _ = held.read(&mut answer);
+    let started = std::time::Instant::now();
+    stop.send(()).unwrap();
+    runtime
+        .block_on(async { tokio::time::timeout(Duration::from_secs(7), server).await })
+        .expect("the server did not stop within 7 s of the signal")
+        .unwrap()
+        .unwrap();
+    assert!(started.elapsed() <= SHUTDOWN_GRACE + Duration::from_secs(1));
+    let _ = std::fs::remove_file(&db);
+}
+
+/// Issue 23: `serve` warns when bound beyond loopback, and says what happens to writes.
+#[test]
+fn binding_beyond_loopback_is_warned_about() {
+    assert_eq!(
+        exposure_warning("127.0.0.1:8080".parse().unwrap(), false),
+        None
+    );
+    assert_eq!(exposure_warning("[::1]:8080".parse().unwrap(), true), None);
+    let w = exposure_warning("0.0.0.0:8080".parse().unwrap(), false).unwrap();
+    assert!(
+        w.contains("beyond this machine") && w.contains("refused"),
+        "{w}"
+    );
+    let w = exposure_warning("192.0.2.1:80".parse().unwrap(), true).unwrap();
+    assert!(w.contains("need the token"), "{w}");
+}

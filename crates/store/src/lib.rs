@@ -72,6 +72,24 @@ pub enum StoreError {
         key: String,
         detail: String,
     },
+    /// The database file exists but is empty: truncated, not a database to start afresh in.
+    #[error("database {path} is an empty (0-byte) file, not a corroborate database; remove it to start a new one")]
+    EmptyFile { path: PathBuf },
+}
+
+/// Whether a database error means the file is damaged: SQLite's own corruption codes, or
+/// a stored value that does not decode (damaged pages read as bad text).
+pub fn is_corruption(e: &SqliteError) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    ) || matches!(
+        e,
+        rusqlite::Error::Utf8Error(..)
+            | rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+    )
 }
 
 pub use rusqlite::Error as SqliteError;
@@ -230,6 +248,12 @@ impl Store {
                 path: dir.to_path_buf(),
                 source,
             })?;
+        }
+        // SQLite takes a 0-byte file for a new database: refuse it, it was one once
+        if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+            return Err(StoreError::EmptyFile {
+                path: path.to_path_buf(),
+            });
         }
         let conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: path.to_path_buf(),
@@ -571,12 +595,18 @@ impl Store {
     /// The dossier of one story as stored JSON (schema 1): the story, its articles, the
     /// copies among them, the entities they mention and the story's facts. `None` for an
     /// unknown id.
+    /// The body is checked to be JSON, so a damaged record is `DataCorruption`, never
+    /// served.
     pub fn story_json(&self, id: &str) -> Result<Option<String>> {
-        Ok(self
+        let body: Option<String> = self
             .conn
             .prepare_cached("SELECT dossier FROM stories WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
-            .optional()?)
+            .optional()?;
+        if let Some(body) = &body {
+            decode::<serde::de::IgnoredAny>("stories", id, body)?;
+        }
+        Ok(body)
     }
 
     /// The story that now holds the articles of `id`, a story id the store published

@@ -325,3 +325,53 @@ fn a_vanished_story_goes_to_the_story_holding_most_of_its_articles() {
         Some(story_id("b"))
     );
 }
+
+/// Issue 23: a damaged stored story is `DataCorruption`, not served as is; a stored value
+/// that is not text (a damaged page) is a corruption error, not a generic one.
+#[test]
+fn a_damaged_stored_story_is_reported_as_corruption() {
+    let mut store = Store::open_in_memory().unwrap();
+    let articles = vec![article("a", "One.")];
+    store.add_articles(articles.clone()).unwrap();
+    store.replace_analysis(&dossier_of(&articles), 1).unwrap();
+    let id = dossier_of(&articles).stories[0].id.clone();
+    assert!(store.story_json(&id).unwrap().is_some());
+    store
+        .conn
+        .execute(
+            "UPDATE stories SET dossier = '{\"stories\": [' WHERE id = ?1",
+            [&id],
+        )
+        .unwrap();
+    match store.story_json(&id) {
+        Err(StoreError::DataCorruption { table, .. }) => assert_eq!(table, "stories"),
+        other => panic!("damaged story read as {other:?}"),
+    }
+    store
+        .conn
+        .execute(
+            "UPDATE stories SET dossier = CAST(x'7bff22' AS TEXT) WHERE id = ?1",
+            [&id],
+        )
+        .unwrap();
+    match store.story_json(&id) {
+        Err(StoreError::Sqlite(e)) => assert!(is_corruption(&e), "{e:?}"),
+        Err(StoreError::DataCorruption { .. }) => {}
+        other => panic!("bad text read as {other:?}"),
+    }
+}
+
+/// Issue 23: a 0-byte database file (truncated) is refused, not silently made a new one.
+#[test]
+fn an_empty_database_file_is_refused() {
+    let path =
+        std::env::temp_dir().join(format!("corroborate-store-empty-{}.db", std::process::id()));
+    std::fs::write(&path, b"").unwrap();
+    match Store::open(&path) {
+        Err(e @ StoreError::EmptyFile { .. }) => assert!(e.to_string().contains("0-byte")),
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("a 0-byte file was opened as a new database"),
+    }
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+    let _ = std::fs::remove_file(&path);
+}
