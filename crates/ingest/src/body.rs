@@ -6,7 +6,9 @@
 //! line shapes); none is keyed to a site. Each rule was kept only when it raised the
 //! shingle F1 on the development pages (see docs/usage.md, "Extraction").
 
-use dom_query::{Document, NodeRef};
+use std::collections::HashMap;
+
+use dom_query::{Document, NodeId, NodeRef};
 use dom_smoothie::{Config, Readability, TextMode};
 
 use crate::ReadError;
@@ -133,7 +135,9 @@ const STATED_MIN_WORDS: usize = 30;
 /// listings in; 3 and 2 tie on one half, 3 wins the other).
 const STATED_FACTOR: f64 = 3.0;
 
-/// The page's own statement of its body, as cleaned lines joined by blank lines.
+/// The page's own statement of its body, as cleaned lines joined by blank lines: the
+/// largest of its marked body elements, its JSON-LD `articleBody` and the element whose
+/// child paragraphs hold the most words.
 fn stated_body(doc: &Document, ld_body: Option<&str>) -> Option<String> {
     let mut best: Option<(usize, String)> = None;
     let mut offer = |lines: Vec<String>| {
@@ -148,6 +152,9 @@ fn stated_body(doc: &Document, ld_body: Option<&str>) -> Option<String> {
             offer(block_lines(node));
         }
     }
+    if let Some(parent) = densest_parent(doc) {
+        offer(block_lines(&parent));
+    }
     if let Some(b) = ld_body {
         offer(
             b.lines()
@@ -157,6 +164,19 @@ fn stated_body(doc: &Document, ld_body: Option<&str>) -> Option<String> {
         );
     }
     best.map(|b| b.1)
+}
+
+/// The element whose child paragraphs hold the most words.
+fn densest_parent(doc: &Document) -> Option<NodeRef<'_>> {
+    let mut sums: HashMap<NodeId, (NodeRef, usize)> = HashMap::new();
+    for p in doc.select("p").nodes() {
+        let Some(parent) = p.parent() else { continue };
+        sums.entry(parent.id).or_insert((parent, 0)).1 += words(&p.text());
+    }
+    // ties broken by document order, so the choice does not depend on hashing
+    sums.into_values()
+        .max_by_key(|(node, n)| (*n, std::cmp::Reverse(node.id)))
+        .map(|e| e.0)
 }
 
 /// Elements that end a line of text.
