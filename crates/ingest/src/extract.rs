@@ -172,8 +172,8 @@ pub(crate) fn extract_html_str(html: &str, url: Option<&str>) -> Result<Extracte
         url: url.map(str::to_string),
         ..Default::default()
     };
-    metadata(&doc, &mut out);
-    let text = crate::body::main_text(doc, MAX_ELEMENTS)?;
+    let ld_body = metadata(&doc, &mut out);
+    let text = crate::body::main_text(doc, MAX_ELEMENTS, ld_body.as_deref())?;
     out.text = clean_text(&text);
     if out.text.is_empty() {
         return Err(ReadError::NoText("the page has no readable body".into()));
@@ -248,7 +248,8 @@ fn date_of(raw: &str) -> Option<DateValue> {
         .or_else(|| parse_written(raw))
 }
 
-fn metadata(doc: &Document, out: &mut Extracted) {
+/// Fills `out` from the page's statements; returns JSON-LD `articleBody` when present.
+fn metadata(doc: &Document, out: &mut Extracted) -> Option<String> {
     let ld = json_ld(doc);
     let meta = meta_map(doc);
     let get = |keys: &[&str]| keys.iter().find_map(|k| meta.get(*k).and_then(nonempty));
@@ -341,6 +342,7 @@ fn metadata(doc: &Document, out: &mut Extracted) {
             out.authors = split_names(a);
         }
     }
+    tidy(out);
     let byline = doc
         .select("[rel=author], [class*=byline], [itemprop=author]")
         .nodes()
@@ -357,10 +359,190 @@ fn metadata(doc: &Document, out: &mut Extracted) {
             }
         }
     }
+    ld.body
+}
+
+/// Entities left in the page's statements (`Bike &amp; Style`, `&#8211;`): JSON-LD
+/// strings are not entity-decoded by the parser, and some sites escape twice.
+pub(crate) fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let decoded = rest[1..]
+            .find(';')
+            .filter(|&j| j <= 10)
+            .and_then(|j| entity(&rest[1..=j]).map(|c| (c, j + 2)));
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code).filter(|c| !c.is_control() || c.is_whitespace());
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "ndash" => '\u{2013}',
+        "mdash" => '\u{2014}',
+        "lsquo" => '\u{2018}',
+        "rsquo" => '\u{2019}',
+        "ldquo" => '\u{201c}',
+        "rdquo" => '\u{201d}',
+        "hellip" => '\u{2026}',
+        "middot" => '\u{b7}',
+        "raquo" => '\u{bb}',
+        "laquo" => '\u{ab}',
+        _ => return None,
+    })
+}
+
+/// The host of a URL without `www.`: `https://www.nytimes.com/x` → `nytimes.com`.
+pub(crate) fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest
+        .split(['/', '?', '#', ':'])
+        .next()?
+        .to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    (host.contains('.') && !host.starts_with('.')).then_some(host)
+}
+
+/// Letters and digits only, lower-cased: how a site's name is compared with its host.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Separators between a headline and the site's name in `<title>`.
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ",
+    " - ",
+    " \u{2013} ",
+    " \u{2014} ",
+    " :: ",
+    " \u{b7} ",
+    " \u{bb} ",
+];
+
+/// True when `part` names the site: it is the outlet the page states, or it spells the
+/// host's name (`TheHill` for thehill.com, `The New York Times` does not for nytimes.com
+/// but does when the page's outlet says so).
+fn names_site(part: &str, outlet: Option<&str>, host: Option<&str>) -> bool {
+    let p = squash(part);
+    if p.is_empty() || part.split_whitespace().count() > 6 {
+        return false;
+    }
+    if outlet.is_some_and(|o| squash(o) == p) {
+        return true;
+    }
+    host.is_some_and(|h| {
+        let label = h.rsplit('.').nth(1).map(squash).unwrap_or_default();
+        let p = p.strip_prefix("the").filter(|r| r.len() >= 3).unwrap_or(&p);
+        label.len() >= 3 && (label == p || label == format!("the{p}") || p == squash(h))
+    })
+}
+
+/// Decodes entities in the title, outlet and authors; cuts the site's name off the
+/// title (`Headline | TheHill`); names the outlet from the title's site part or, failing
+/// that, the host of the canonical address when the page names none.
+fn tidy(out: &mut Extracted) {
+    for field in [&mut out.title, &mut out.outlet, &mut out.description] {
+        if let Some(v) = field.as_mut() {
+            *v = clean_text(&decode_entities(v));
+        }
+    }
+    out.authors = out
+        .authors
+        .iter()
+        .map(|a| name_case(&clean_text(&decode_entities(a))))
+        .collect();
+    out.authors.dedup();
+    let host = out
+        .canonical_url
+        .as_deref()
+        .or(out.url.as_deref())
+        .and_then(host_of);
+    if let Some(title) = out.title.clone() {
+        for sep in TITLE_SEPARATORS {
+            let Some((head, tail)) = title.rsplit_once(sep) else {
+                continue;
+            };
+            let (head, tail) = (head.trim(), tail.trim());
+            if head.split_whitespace().count() >= 2
+                && names_site(tail, out.outlet.as_deref(), host.as_deref())
+            {
+                out.title = Some(head.to_string());
+                if out.outlet.is_none() {
+                    out.outlet = Some(tail.to_string());
+                }
+                break;
+            }
+        }
+    }
+    if out.outlet.is_none() {
+        out.outlet = host;
+    }
+}
+
+/// Words of a byline part that give a role, not a name (`AP Auto Writer`).
+const ROLE_WORDS: &[&str] = &[
+    "writer",
+    "correspondent",
+    "reporter",
+    "editor",
+    "staff",
+    "contributor",
+    "columnist",
+    "photographer",
+    "producer",
+];
+
+/// `TOM KRISHER` → `Tom Krisher`; names written in mixed case are left alone.
+fn name_case(name: &str) -> String {
+    if name.chars().any(char::is_lowercase) || !name.chars().any(char::is_uppercase) {
+        return name.to_string();
+    }
+    name.split(' ')
+        .map(|w| {
+            let mut cs = w.chars();
+            cs.next()
+                .map(|f| f.to_string() + &cs.as_str().to_lowercase())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `By Jane Roe and John Doe, Reuters` → `[Jane Roe, John Doe, Reuters]`; dates and
-/// times that follow a byline are cut off.
+/// times that follow a byline are cut off, and so are roles (`By TOM KRISHER, AP Auto
+/// Writer` → `[Tom Krisher]`).
 pub(crate) fn split_names(byline: &str) -> Vec<String> {
     let b = byline.trim();
     let b = b
@@ -378,7 +560,11 @@ pub(crate) fn split_names(byline: &str) -> Vec<String> {
             !n.is_empty()
                 && n.split_whitespace().count() <= 5
                 && !n.chars().any(|c| c.is_ascii_digit())
+                && !n
+                    .split_whitespace()
+                    .any(|w| ROLE_WORDS.contains(&w.to_lowercase().as_str()))
         })
+        .map(|n| name_case(&n))
         .collect()
 }
 
@@ -393,6 +579,7 @@ struct LdArticle {
     description: Option<String>,
     url: Option<String>,
     language: Option<String>,
+    body: Option<String>,
 }
 
 const ARTICLE_TYPES: &[&str] = &[
@@ -439,6 +626,10 @@ fn json_ld(doc: &Document) -> LdArticle {
         description: s("description"),
         url: s("url"),
         language: s("inLanguage"),
+        body: a
+            .get("articleBody")
+            .and_then(Value::as_str)
+            .map(decode_entities),
     }
 }
 

@@ -481,3 +481,62 @@ fn hand_written_warc_fixture() {
     );
     assert!(records[0].text.starts_with("Syria has joined"));
 }
+
+/// A Blogger-shaped post: the post body sits inside `date-outer` / `date-posts`, whose
+/// names hold a furniture word; the wrapper holds most of the page's text, so it stays.
+#[test]
+fn post_wrapper_with_a_furniture_word_is_kept() {
+    let para = "The river rose two metres overnight and the town council opened the school gym as a shelter for the families from the lower streets.";
+    let page = format!(
+        r#"<html><head><title>Flood notes</title></head><body>
+<div class="date-outer"><h2 class="date-header"><span>Monday, 3 March 2025</span></h2>
+<div class="date-posts"><div class="post-outer"><div class="post hentry">
+<h3 class="post-title">Flood notes</h3>
+<div class="post-body entry-content"><p>{para}</p><p>{para} Volunteers brought blankets.</p><p>{para} The water fell by noon.</p></div>
+<div class="post-footer"><span class="post-author">Posted by Ann</span></div>
+</div></div></div></div>
+<div class="sidebar"><h2>Blog archive</h2><ul><li><a href="/a">March</a></li><li><a href="/b">February</a></li></ul></div>
+</body></html>"#
+    );
+    let e = extract_html(page.as_bytes(), None).unwrap();
+    assert_eq!(e.text.matches("The river rose").count(), 3, "{}", e.text);
+    assert!(!e.text.contains("Posted by Ann"), "{}", e.text);
+}
+
+/// Readability keeps a fragment; the page's JSON-LD `articleBody` states the whole body.
+#[test]
+fn stated_article_body_wins_over_a_fragment() {
+    let body = "Officials said the bridge would reopen in May after repairs to its deck and cables were finished ahead of schedule. ".repeat(6);
+    let page = format!(
+        r#"<html><head><script type="application/ld+json">{{"@type":"NewsArticle","headline":"Bridge","articleBody":"{body}"}}</script></head>
+<body><div class="teaser"><p>Officials said the bridge would reopen in May after repairs.</p></div></body></html>"#
+    );
+    let e = extract_html(page.as_bytes(), None).unwrap();
+    assert!(
+        e.text.matches("ahead of schedule").count() >= 6,
+        "{}",
+        e.text
+    );
+}
+
+#[test]
+fn title_entities_site_suffix_byline_roles_and_outlet_from_host() {
+    let page = r#"<html><head><title>Bike &amp;amp; Style &#8211; a review | TheHill</title>
+<link rel="canonical" href="https://www.thehill.com/policy/bikes">
+<meta name="author" content="By TOM KRISHER, AP Auto Writer"></head>
+<body><p>Electric bikes outsold cars in three cities last year, a survey of shops and dealers found this spring.</p>
+<p>Prices fell as more makers entered the market and cities built lanes for them along the main roads.</p></body></html>"#;
+    let e = extract_html(page.as_bytes(), None).unwrap();
+    assert_eq!(e.title.as_deref(), Some("Bike & Style \u{2013} a review"));
+    assert_eq!(e.authors, vec!["Tom Krisher".to_string()]);
+    assert_eq!(e.outlet.as_deref(), Some("TheHill"));
+
+    let page = r#"<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"Rain &amp; wind","author":{"@type":"Person","name":"JANE ROE"}}</script>
+<link rel="canonical" href="https://news.example.org/2025/rain"></head>
+<body><p>Heavy rain and strong wind closed roads across the region on Tuesday, the weather office said in a statement.</p>
+<p>Schools stayed shut and trains ran slowly as crews cleared fallen trees from the lines near the coast.</p></body></html>"#;
+    let e = extract_html(page.as_bytes(), None).unwrap();
+    assert_eq!(e.title.as_deref(), Some("Rain & wind"));
+    assert_eq!(e.authors, vec!["Jane Roe".to_string()]);
+    assert_eq!(e.outlet.as_deref(), Some("news.example.org"));
+}
