@@ -21,7 +21,8 @@ impl DbArg {
     }
 }
 
-/// The store at `path`, which must exist: only `ingest` creates one.
+/// The store at `path`, which must exist: only `ingest` creates one. A database that
+/// cannot be written here (read-only file, folder or media) is opened for reading.
 pub fn open_existing(path: &Path) -> Result<Store> {
     if !path.exists() {
         bail!(
@@ -29,5 +30,6 @@ pub fn open_existing(path: &Path) -> Result<Store> {
             path.display()
         );
     }
-    Store::open(path).with_context(|| format!("cannot open {}", path.display()))
+    Store::open_writable_or_read_only(path)
+        .with_context(|| format!("cannot open {}", path.display()))
 }

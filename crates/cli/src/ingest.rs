@@ -29,7 +29,8 @@ pub struct IngestArgs {
 
 /// `ingest`: stores the articles not stored yet, printing `stored ID` on stdout for each
 /// once its batch is committed, then brings the dossier up to date and prints
-/// `dossier VERSION`. Safe to re-run, and to kill: a re-run completes the rest.
+/// `dossier VERSION` (or `dossier pending`, exit 2, when the analysis or its write failed:
+/// the stored articles are kept). Safe to re-run, and to kill: a re-run completes the rest.
 pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
     let config = args.common.config()?;
     let path = args.db.path();
@@ -71,9 +72,20 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
                 b.set_message(format!("{} (re-analysing the corpus)", step.name()));
             }
         };
-        store.refresh(|all| corroborate_engine::run(all, &config, &on_step).map(|a| a.dossier))?;
+        let refreshed =
+            store.refresh(|all| corroborate_engine::run(all, &config, &on_step).map(|a| a.dossier));
         if let Some(b) = &bar {
             b.finish_and_clear();
+        }
+        if let Err(e) = refreshed {
+            // the stored lines above are kept promises: say what is and is not done
+            writeln!(stdout, "dossier pending")?;
+            stdout.flush()?;
+            eprintln!("error: the dossier was not brought up to date: {e}");
+            eprintln!(
+                "the {stored} article(s) printed as stored are kept; {pending} stored article(s) wait for analysis. Re-run `corroborate ingest` (on the same inputs, once the cause is fixed) to complete it."
+            );
+            return Ok(ExitCode::from(2));
         }
         if !args.common.quiet {
             eprintln!(

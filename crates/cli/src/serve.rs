@@ -62,6 +62,12 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     };
     let state = corroborate_server::AppState::open(&path, engine, server_config)
         .with_context(|| format!("cannot open {}", path.display()))?;
+    if !state.writable() {
+        eprintln!(
+            "warning: {} cannot be written here (read-only file, folder or media): serving reads only; writes answer 403 read_only",
+            path.display()
+        );
+    }
     corroborate_server::run(args.addr, state, |local| {
         eprintln!("serving {} on http://{local}/", path.display());
     })

@@ -20,16 +20,21 @@ pub enum ErrorCode {
     MethodNotAllowed,
     Unauthorized,
     Forbidden,
+    ReadOnly,
     RequestTimeout,
+    BadRequest,
+    UriTooLong,
+    HeadersTooLarge,
     Busy,
     WritesBusy,
     DataCorruption,
     AnalysisFailed,
     Internal,
+    StorageFull,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::NotFound,
         ErrorCode::UnknownFormat,
         ErrorCode::BadQuery,
@@ -40,12 +45,17 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
+        ErrorCode::ReadOnly,
         ErrorCode::RequestTimeout,
+        ErrorCode::BadRequest,
+        ErrorCode::UriTooLong,
+        ErrorCode::HeadersTooLarge,
         ErrorCode::Busy,
         ErrorCode::WritesBusy,
         ErrorCode::DataCorruption,
         ErrorCode::AnalysisFailed,
         ErrorCode::Internal,
+        ErrorCode::StorageFull,
     ];
 
     /// The HTTP status it answers with.
@@ -55,16 +65,20 @@ impl ErrorCode {
             ErrorCode::BadQuery
             | ErrorCode::BadBody
             | ErrorCode::InvalidJson
-            | ErrorCode::InvalidArticle => StatusCode::BAD_REQUEST,
+            | ErrorCode::InvalidArticle
+            | ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorCode::UriTooLong => StatusCode::URI_TOO_LONG,
+            ErrorCode::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
-            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden | ErrorCode::ReadOnly => StatusCode::FORBIDDEN,
             ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorCode::Busy | ErrorCode::WritesBusy => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::DataCorruption | ErrorCode::AnalysisFailed | ErrorCode::Internal => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            ErrorCode::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
         }
     }
 
@@ -81,12 +95,17 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::ReadOnly => "read_only",
             ErrorCode::RequestTimeout => "request_timeout",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::UriTooLong => "uri_too_long",
+            ErrorCode::HeadersTooLarge => "headers_too_large",
             ErrorCode::Busy => "busy",
             ErrorCode::WritesBusy => "writes_busy",
             ErrorCode::DataCorruption => "data_corruption",
             ErrorCode::AnalysisFailed => "analysis_failed",
             ErrorCode::Internal => "internal",
+            ErrorCode::StorageFull => "storage_full",
         }
     }
 
@@ -113,8 +132,18 @@ impl ErrorCode {
             ErrorCode::Forbidden => {
                 "Refused by the access policy: a write from beyond loopback or from a web page (`Origin`) with no token configured, or a loopback request whose `Host` is not a loopback name (DNS rebinding)."
             }
+            ErrorCode::ReadOnly => {
+                "A write to a database that is read-only here (file, folder or media not writable): the server serves reads only."
+            }
             ErrorCode::RequestTimeout => {
                 "The request body did not arrive within `body_timeout_secs` (default 30 s)."
+            }
+            ErrorCode::BadRequest => {
+                "Not well-formed HTTP/1.1 (bad request line, method or header), refused before any route."
+            }
+            ErrorCode::UriTooLong => "The request target is too long for the HTTP parser.",
+            ErrorCode::HeadersTooLarge => {
+                "The request's headers are larger than the HTTP parser's buffer (about 400 KiB)."
             }
             ErrorCode::Busy => "The database stayed locked past 30 s; try again.",
             ErrorCode::WritesBusy => {
@@ -125,6 +154,9 @@ impl ErrorCode {
             }
             ErrorCode::AnalysisFailed => "Analysing the stored articles failed.",
             ErrorCode::Internal => "Any other fault of the server.",
+            ErrorCode::StorageFull => {
+                "The database could not be written (disk full, a file-size limit, a failed write): nothing of this request was stored."
+            }
         }
     }
 
@@ -180,6 +212,11 @@ impl From<StoreError> for ApiError {
             {
                 ErrorCode::DataCorruption
             }
+            StoreError::Sqlite(rusqlite_error)
+                if corroborate_store::is_write_failure(rusqlite_error) =>
+            {
+                ErrorCode::StorageFull
+            }
             StoreError::DataCorruption { .. } => ErrorCode::DataCorruption,
             StoreError::Analysis(_) => ErrorCode::AnalysisFailed,
             _ => ErrorCode::Internal,
@@ -194,13 +231,18 @@ struct ErrorBody<'a> {
     code: &'a str,
 }
 
+/// The JSON error body `{"message","code"}`.
+pub(crate) fn error_body(code: ErrorCode, message: &str) -> String {
+    serde_json::to_string(&ErrorBody {
+        message,
+        code: code.code(),
+    })
+    .unwrap_or_default()
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::to_string(&ErrorBody {
-            message: &self.message,
-            code: self.code.code(),
-        })
-        .unwrap_or_default();
+        let body = error_body(self.code, &self.message);
         let mut response = (
             self.status(),
             [(header::CONTENT_TYPE, "application/json")],

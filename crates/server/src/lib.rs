@@ -58,9 +58,11 @@ use corroborate_store::{Store, StoreError, StoryPage};
 use serde::{Deserialize, Serialize};
 
 pub mod client;
+mod conn;
 mod error;
 mod openapi;
 
+pub use conn::serve_connection;
 pub use error::{ApiError, ErrorCode};
 
 /// Limits of the server. Every field is optional in a config file; unknown fields are an
@@ -150,7 +152,8 @@ pub struct AppState {
 struct Inner {
     db: PathBuf,
     readers: Mutex<Vec<Store>>,
-    writer: Mutex<Store>,
+    /// `None` when the database is read-only (file, folder or media): reads only.
+    writer: Option<Mutex<Store>>,
     engine: corroborate_engine::Config,
     config: ServerConfig,
     /// Permits for writes: the running one plus `max_pending_writes` waiting.
@@ -158,23 +161,32 @@ struct Inner {
 }
 
 impl AppState {
-    /// Opens (creating if needed) the database at `db`.
+    /// Opens (creating if needed) the database at `db`; one that cannot be written here
+    /// (a read-only file, folder or media) is served for reading only, see
+    /// [`AppState::writable`].
     pub fn open(
         db: &Path,
         engine: corroborate_engine::Config,
         config: ServerConfig,
     ) -> Result<AppState, ServerError> {
-        let writer = Store::open(db)?;
+        let store = Store::open_writable_or_read_only(db)?;
+        let writer = store.writable().then(|| Mutex::new(store));
         Ok(AppState {
             inner: Arc::new(Inner {
                 db: db.to_path_buf(),
                 readers: Mutex::new(Vec::new()),
-                writer: Mutex::new(writer),
+                writer,
                 engine,
                 writes: Arc::new(tokio::sync::Semaphore::new(config.max_pending_writes + 1)),
                 config,
             }),
         })
+    }
+
+    /// Whether writes are possible: false when the database is read-only, and every write
+    /// then answers 403 `read_only`.
+    pub fn writable(&self) -> bool {
+        self.inner.writer.is_some()
     }
 
     /// Runs `f` on a read connection from the pool (opening one when all are busy), on a
@@ -412,19 +424,20 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
 /// How long open requests get after the shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
 
-/// The accept loop: each connection on hyper's HTTP/1 with the header timeout, the peer
-/// address in the request's extensions, at most `max_connections` at once; when
-/// `signal` resolves, no more accepts and open connections get [`SHUTDOWN_GRACE`].
+/// The accept loop: each connection through [`serve_connection`], at most
+/// `max_connections` at once; when `signal` resolves, no more accepts and open
+/// connections get [`SHUTDOWN_GRACE`] to finish the request in flight.
 async fn serve_until(
     listener: tokio::net::TcpListener,
     state: AppState,
     signal: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
-    use hyper_util::rt::{TokioIo, TokioTimer};
     let config = state.inner.config.clone();
     let app = router(state);
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let slots = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let max_connections = config.max_connections.clamp(1, u32::MAX as usize);
+    let slots = Arc::new(tokio::sync::Semaphore::new(max_connections));
+    let header_timeout = Duration::from_secs(config.header_timeout_secs.max(1));
     tokio::pin!(signal);
     loop {
         let permit = tokio::select! {
@@ -442,28 +455,20 @@ async fn serve_until(
             },
             _ = &mut signal => break,
         };
+        let mut stopped = stopped.clone();
+        let shutdown = async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
         let app = app.clone();
-        let service = hyper::service::service_fn(
-            move |mut request: hyper::Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(ConnectInfo(peer));
-                tower::ServiceExt::oneshot(app.clone(), request)
-            },
-        );
-        let connection = hyper::server::conn::http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(Duration::from_secs(config.header_timeout_secs.max(1)))
-            .serve_connection(TokioIo::new(stream), service);
-        let watched = graceful.watch(connection);
         tokio::spawn(async move {
-            let _ = watched.await;
+            serve_connection(stream, peer, app, header_timeout, shutdown).await;
             drop(permit);
         });
     }
     drop(listener);
-    tokio::select! {
-        _ = graceful.shutdown() => {},
-        _ = tokio::time::sleep(SHUTDOWN_GRACE) => {},
-    }
+    let _ = stop.send(true);
+    // every slot back means every connection closed
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, slots.acquire_many(max_connections as u32)).await;
     Ok(())
 }
 
@@ -712,15 +717,29 @@ struct IngestResponse {
     renamed: Vec<(String, String)>,
     diagnostics: Vec<String>,
     dossier_version: i64,
+    /// Set when the articles were stored but the dossier could not be brought up to date
+    /// (answered 202): why, and that the next write retries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dossier_pending: Option<String>,
 }
 
 /// Ingests one article object or an array of them (the fields of `.json` input), then
 /// brings the dossier up to date. 201 when something was stored, 200 when every article was
-/// already there.
+/// already there, 202 when the articles are stored but the dossier could not be updated
+/// (`dossier_pending` says why).
 async fn post_articles(
     State(state): State<AppState>,
     request: Request,
 ) -> Result<Response, ApiError> {
+    if !state.writable() {
+        return Err(ApiError::new(
+            ErrorCode::ReadOnly,
+            format!(
+                "{} is read-only here: this server serves reads only",
+                state.inner.db.display()
+            ),
+        ));
+    }
     // a permit before the body is read: beyond the writer and max_pending_writes waiting,
     // a write is refused at once instead of holding a thread (issue 23: 520 concurrent
     // POSTs starved every read)
@@ -797,22 +816,34 @@ async fn post_articles(
     }
     let inner = state.inner.clone();
     let articles = read.articles;
-    let (added, version) = tokio::task::spawn_blocking(move || {
+    let outcome = tokio::task::spawn_blocking(move || {
         let mut store = inner
             .writer
+            .as_ref()
+            .ok_or_else(|| StoreError::Analysis("the database is read-only".into()))?
             .lock()
             .map_err(|_| StoreError::Analysis("the writer lock was poisoned".into()))?;
+        let before = store.health()?.dossier_version;
         let added = store.add_articles(articles)?;
+        // the articles are committed: from here a failure (a full disk, a failed analysis)
+        // leaves the dossier pending, and the answer says so instead of a 500
         let engine = inner.engine.clone();
-        store.refresh(|articles| {
-            corroborate_engine::run(articles, &engine, &|_| {}).map(|a| a.dossier)
-        })?;
-        let version = store.health()?.dossier_version;
-        Ok::<_, StoreError>((added, version))
+        let refreshed = store
+            .refresh(|articles| {
+                corroborate_engine::run(articles, &engine, &|_| {}).map(|a| a.dossier)
+            })
+            .and_then(|_| store.health());
+        Ok::<_, StoreError>(match refreshed {
+            Ok(h) => (added, h.dossier_version, None),
+            Err(e) => (added, before, Some(e.to_string())),
+        })
     })
     .await
     .map_err(|e| ApiError::internal(format!("ingest task failed: {e}")))??;
-    let status = if added.stored.is_empty() {
+    let (added, version, pending) = outcome;
+    let status = if pending.is_some() {
+        StatusCode::ACCEPTED
+    } else if added.stored.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::CREATED
@@ -823,6 +854,9 @@ async fn post_articles(
         renamed: added.renamed,
         diagnostics,
         dossier_version: version,
+        dossier_pending: pending.map(|e| {
+            format!("the articles are stored, but the dossier was not brought up to date ({e}); the next write or `corroborate ingest` retries")
+        }),
     };
     Ok(json_response(status, to_json(&response)?))
 }

@@ -84,7 +84,10 @@ pub fn document() -> String {
                 "responses": {
                     "201": {"description": "At least one article was stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestResult"}}}},
                     "200": {"description": "Every article was already stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestResult"}}}},
+                    "202": {"description": "The articles are stored but the dossier could not be brought up to date (a full disk, a failed analysis): `dossier_pending` says why; the next write retries", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestResult"}}}},
                     "400": error_response("Malformed JSON or no readable article"),
+                    "403": error_response("Refused by the access policy, or the database is read-only here"),
+                    "507": error_response("The database could not be written (disk full): nothing was stored"),
                     "413": error_response("Body over the configured limit")
                 }
             }},
@@ -133,7 +136,8 @@ pub fn document() -> String {
                 "unchanged": {"type": "array", "items": {"type": "array"}},
                 "renamed": {"type": "array", "items": {"type": "array"}},
                 "diagnostics": {"type": "array", "items": {"type": "string"}},
-                "dossier_version": {"type": "integer"}
+                "dossier_version": {"type": "integer"},
+                "dossier_pending": {"type": "string", "description": "Only when answered 202: why the dossier is not up to date"}
             }}
         }}
     });

@@ -785,3 +785,70 @@ fn binding_beyond_loopback_is_warned_about() {
     let w = exposure_warning("192.0.2.1:80".parse().unwrap(), true).unwrap();
     assert!(w.contains("need the token"), "{w}");
 }
+
+/// Issue 23: what hyper refuses before any route (not HTTP, a target or headers too long)
+/// is answered with the API's `{"message","code"}`, not an empty body.
+#[test]
+fn requests_hyper_refuses_are_answered_with_json_errors() {
+    use std::io::{Read, Write};
+    let db = std::env::temp_dir().join(format!(
+        "corroborate-server-hyper-{}.db",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&db);
+    let state = AppState::open(
+        &db,
+        corroborate_engine::Config::default(),
+        ServerConfig::default(),
+    )
+    .unwrap();
+    let running = spawn("127.0.0.1:0".parse().unwrap(), state).unwrap();
+    let ask = |request: Vec<u8>| {
+        let mut c = std::net::TcpStream::connect(running.addr()).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        // the server may answer and close before the whole request is written
+        let _ = c.write_all(&request);
+        let mut answer = Vec::new();
+        let _ = c.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).to_string()
+    };
+    let long_target = format!(
+        "GET /api/stories?q={} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let huge_headers = format!(
+        "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n{}\r\n",
+        "X-Filler: yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\r\n"
+            .repeat(8_000)
+    );
+    for (request, status, code) in [
+        (b"NOT HTTP AT ALL\r\n\r\n".to_vec(), 400, "bad_request"),
+        (
+            b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n".to_vec(),
+            400,
+            "bad_request",
+        ),
+        (long_target.into_bytes(), 414, "uri_too_long"),
+        (huge_headers.into_bytes(), 431, "headers_too_large"),
+    ] {
+        let answer = ask(request);
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{}",
+            &answer[..answer.len().min(300)]
+        );
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(head.contains("content-type: application/json"), "{head}");
+        assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+        assert_eq!(
+            error_of(StatusCode::from_u16(status).unwrap(), body).1,
+            code
+        );
+    }
+    // and a well-formed request on the same server is untouched
+    let answer =
+        ask(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".to_vec());
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    running.stop();
+    let _ = std::fs::remove_file(&db);
+}

@@ -102,6 +102,62 @@ pub fn is_busy(e: &SqliteError) -> bool {
     )
 }
 
+/// Whether a database error means a write did not reach the disk: the disk is full, a
+/// file-size limit was hit, or the write, sync or truncation failed. Nothing of that
+/// transaction was committed.
+pub fn is_write_failure(e: &SqliteError) -> bool {
+    const IOERR_WRITE: i32 = 778;
+    const IOERR_FSYNC: i32 = 1034;
+    const IOERR_TRUNCATE: i32 = 1546;
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => {
+            f.code == rusqlite::ErrorCode::DiskFull
+                || matches!(f.extended_code, IOERR_WRITE | IOERR_FSYNC | IOERR_TRUNCATE)
+        }
+        _ => false,
+    }
+}
+
+/// Whether an error means the database cannot be written here: a read-only file, folder
+/// or media, or a file this user may not write.
+pub fn is_read_only(e: &StoreError) -> bool {
+    let sqlite = match e {
+        StoreError::Open { source, .. } | StoreError::Sqlite(source) => source,
+        _ => return false,
+    };
+    matches!(
+        sqlite.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::PermissionDenied)
+    )
+}
+
+impl StoreError {
+    /// A bare database error as an `Open` error naming `path`.
+    fn at(self, path: &Path) -> StoreError {
+        match self {
+            StoreError::Sqlite(source) => StoreError::Open {
+                path: path.to_path_buf(),
+                source,
+            },
+            other => other,
+        }
+    }
+}
+
+/// The `file:` URI that opens `path` as immutable (no locks, no WAL index).
+fn immutable_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for b in absolute.to_string_lossy().bytes() {
+        match b {
+            b'?' | b'#' | b'%' | 0x80.. => uri.push_str(&format!("%{b:02X}")),
+            _ => uri.push(b as char),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran. A new
@@ -237,6 +293,7 @@ pub struct ArticleRecord {
 /// A connection to the store.
 pub struct Store {
     conn: Connection,
+    write: bool,
 }
 
 impl Store {
@@ -262,19 +319,56 @@ impl Store {
         Store::setup(conn, true)
     }
 
+    /// Opens `path` for writing when it can, and for reading only when the file, its
+    /// folder or the media is read-only (a database on a read-only mount can still be
+    /// served and exported). [`Store::writable`] says which it got.
+    pub fn open_writable_or_read_only(path: &Path) -> Result<Store> {
+        match Store::open(path) {
+            Err(e) if is_read_only(&e) => Store::open_read_only(path),
+            other => other,
+        }
+    }
+
+    /// Whether this connection may write (see [`Store::open_writable_or_read_only`]).
+    pub fn writable(&self) -> bool {
+        self.write
+    }
+
     /// Opens an existing database for reading only (the server's readers). Readers never
-    /// block the writer, nor the writer them (WAL).
+    /// block the writer, nor the writer them (WAL). A database whose folder cannot be
+    /// written (read-only media, or another user's folder: SQLite cannot create the WAL's
+    /// shared-memory file) is opened as immutable, which needs no lock file; nobody can
+    /// write it from here, and its owner should not write it while it is read so.
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let store = Store::setup(conn, false)?;
-        let found = store.schema_version()?;
+        if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+            return Err(StoreError::EmptyFile {
+                path: path.to_path_buf(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let opened = Connection::open_with_flags(path, flags)
+            .map_err(StoreError::from)
+            .and_then(|conn| Store::setup(conn, false))
+            .and_then(|store| store.schema_version().map(|v| (store, v)));
+        let (store, found) = match opened {
+            Ok(opened) => opened,
+            Err(e) if !path.exists() => return Err(e.at(path)),
+            // e.g. SQLITE_READONLY_DIRECTORY: WAL readers need the shared-memory file
+            Err(e) => {
+                let immutable = Connection::open_with_flags(
+                    immutable_uri(path),
+                    flags | OpenFlags::SQLITE_OPEN_URI,
+                )
+                .map_err(StoreError::from)
+                .and_then(|conn| Store::setup(conn, false))
+                .and_then(|store| store.schema_version().map(|v| (store, v)));
+                match immutable {
+                    Ok(opened) => opened,
+                    // the first error says more than the fallback's
+                    Err(_) => return Err(e.at(path)),
+                }
+            }
+        };
         if found != STORE_SCHEMA_VERSION {
             return Err(StoreError::NewerSchema {
                 found,
@@ -297,7 +391,7 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
-        let mut store = Store { conn };
+        let mut store = Store { conn, write };
         if write {
             store.migrate()?;
         }

@@ -243,3 +243,172 @@ fn bench_serve_builds_a_database_serves_it_and_times_every_request() {
     assert!(out.contains("latency ms: p50 "), "{out}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `corroborate ARGS` run by bash with a file-size limit of `kib` KiB (SIGXFSZ ignored, so
+/// a write past it fails like one on a full disk).
+fn with_file_size_limit(kib: u32, args: &[&str]) -> Command {
+    let mut c = Command::new("bash");
+    c.arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_corroborate"))
+        .args(args);
+    c
+}
+
+/// `serve` started by `command` (with `--addr 127.0.0.1:0`), and the address it printed.
+fn start_serve(mut command: Command) -> (std::process::Child, std::net::SocketAddr) {
+    use std::io::BufRead;
+    let mut child = command
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut said = String::new();
+    for line in std::io::BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        said.push_str(&line);
+        said.push('\n');
+        if let Some(addr) = line.split("http://").nth(1) {
+            return (child, addr.trim_end_matches('/').parse().unwrap());
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("serve did not start: {said}");
+}
+
+/// One HTTP/1.1 request, its status and body.
+fn request(addr: std::net::SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        c,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    c.read_to_string(&mut answer).unwrap();
+    let status = answer[9..12].parse().unwrap();
+    (status, answer.split_once("\r\n\r\n").unwrap().1.to_string())
+}
+
+/// Issue 23: when the disk fills after the articles are committed, `ingest` says the
+/// dossier is pending (not a bare error after `stored` lines), keeps what it stored, and
+/// the next run completes it; a POST in the same case answers 202 with `dossier_pending`,
+/// not 500. (A limit of 320 KiB lets the five articles in and stops the dossier; 120 KiB
+/// does the same for one posted article on top of the stored corpus.)
+#[test]
+fn a_disk_that_fills_after_the_commit_leaves_the_dossier_pending_and_loses_nothing() {
+    let dir = tempdir("full-disk");
+    let db = dir.join("news.db");
+    let seeds = crate::examples();
+    let out = with_file_size_limit(320, &["ingest", "-q", "--db", s(&db), s(&seeds)])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("stored ")).count(),
+        5,
+        "the limit no longer lets the articles in: {stdout}{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stdout.lines().last(), Some("dossier pending"), "{stdout}");
+    assert!(
+        stderr.contains("not brought up to date") && stderr.contains("are kept"),
+        "{stderr}"
+    );
+    let again = ok(&corroborate(&["ingest", "-q", "--db", s(&db), s(&seeds)]));
+    assert_eq!(again, "dossier 1\n", "the re-run completes the dossier");
+
+    let (mut server, addr) = start_serve(with_file_size_limit(
+        120,
+        &["serve", "--db", s(&db), "--addr", "127.0.0.1:0"],
+    ));
+    let text = std::fs::read_to_string(seeds.join("001_ff9f89c8fdc9676a.txt")).unwrap();
+    let article = serde_json::json!({"id": "late", "title": "Late", "text": format!("{text}\nA closing line of its own.")});
+    let (status, body) = request(addr, "POST", "/api/articles", &article.to_string());
+    server.kill().unwrap();
+    let _ = server.wait();
+    assert_eq!(status, 202, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(answer["stored"], serde_json::json!(["late"]));
+    assert!(answer["dossier_pending"].as_str().is_some(), "{body}");
+    let health = Store::open(&db).unwrap().health().unwrap();
+    assert_eq!((health.articles, health.pending), (6, 1), "nothing lost");
+}
+
+/// Issue 23: a database that cannot be written here (its file and folder read-only to
+/// this user) is exported, and served for reading with writes answered 403 `read_only`.
+/// As root, permissions do not bind, so the commands run as `nobody`.
+#[test]
+fn a_read_only_database_is_exported_and_served_for_reading() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir("read-only");
+    let db_dir = dir.join("ro");
+    let db = db_dir.join("news.db");
+    ok(&corroborate(&[
+        "ingest",
+        "-q",
+        "--db",
+        s(&db),
+        s(&crate::examples()),
+    ]));
+    let as_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n");
+    let run_as_user = |args: &[&str]| {
+        let mut c = if as_root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+                .arg(env!("CARGO_BIN_EXE_corroborate"));
+            c
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_corroborate"))
+        };
+        c.args(args).env("XDG_DATA_HOME", &dir);
+        c
+    };
+    for p in [&dir, &db_dir] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o555)).unwrap();
+    }
+    for entry in std::fs::read_dir(&db_dir).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o444)).unwrap();
+    }
+    let exported = run_as_user(&["export", "--db", s(&db), "--format", "markdown"])
+        .output()
+        .unwrap();
+    let (mut server, addr) = start_serve(run_as_user(&[
+        "serve",
+        "--db",
+        s(&db),
+        "--addr",
+        "127.0.0.1:0",
+    ]));
+    let health = request(addr, "GET", "/api/health", "");
+    let write = request(
+        addr,
+        "POST",
+        "/api/articles",
+        r#"{"id":"x","text":"A short article."}"#,
+    );
+    server.kill().unwrap();
+    let _ = server.wait();
+    for p in [&dir, &db_dir] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    assert!(String::from_utf8_lossy(&exported.stdout).contains("\n# Story: "));
+    assert_eq!(health.0, 200, "{}", health.1);
+    assert_eq!(write.0, 403, "{}", write.1);
+    assert!(write.1.contains("\"read_only\""), "{}", write.1);
+}
