@@ -2,7 +2,7 @@
 # Builds one fuzz target of fuzz/ with the flags cargo-fuzz uses (sanitizer coverage for
 # libFuzzer; no AddressSanitizer, which needs nightly std) on stable Rust via
 # RUSTC_BOOTSTRAP=1, then runs it for SECONDS. Crashes land in fuzz/artifacts/TARGET/.
-# Usage: scripts/fuzz.sh TARGET [SECONDS]     (TARGET: html feed warc json dates)
+# Usage: scripts/fuzz.sh TARGET [SECONDS]     (TARGET: html feed warc json dates server store)
 #        scripts/fuzz.sh --build-only          (builds every target; what CI could run)
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
@@ -18,7 +18,12 @@ target="$1"
 seconds="${2:-60}"
 cargo build --release --bin "$target" --target "$host"
 mkdir -p "corpus/$target" "artifacts/$target"
-# seed with the repository's fixtures so the fuzzer starts from real shapes
-cp -n ../crates/ingest/tests/fixtures/* "corpus/$target/" 2>/dev/null || true
+# seed with the target's own seeds (fuzz/seeds/TARGET), else the ingest fixtures, so the
+# fuzzer starts from real shapes
+if [[ -d "seeds/$target" ]]; then
+  cp -n "seeds/$target"/* "corpus/$target/"
+else
+  cp -n ../crates/ingest/tests/fixtures/* "corpus/$target/" 2>/dev/null || true
+fi
 "target/$host/release/$target" "corpus/$target" -artifact_prefix="artifacts/$target/" \
   -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10

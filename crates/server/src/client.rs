@@ -40,4 +40,20 @@ impl Client {
             .map_err(ureq::Error::from)?;
         Ok((response.status().as_u16(), body))
     }
+
+    /// `POST path` with a JSON body: the status and the body.
+    pub fn post_json(&self, path: &str, json: &str) -> Result<(u16, Vec<u8>), ClientError> {
+        let mut response = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .content_type("application/json")
+            .send(json)?;
+        let mut body = Vec::new();
+        response
+            .body_mut()
+            .as_reader()
+            .read_to_end(&mut body)
+            .map_err(ureq::Error::from)?;
+        Ok((response.status().as_u16(), body))
+    }
 }

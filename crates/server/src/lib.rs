@@ -92,7 +92,8 @@ pub struct ServerConfig {
     pub header_timeout_secs: u64,
     /// Seconds a client has to send a request's body (default 30); then 408.
     pub body_timeout_secs: u64,
-    /// Open connections at most (default 512); more wait in the listen queue.
+    /// Open connections at most (default: the process's open-file limit less 64 for the
+    /// database and the rest, between 64 and 4,096); more wait in the listen queue.
     pub max_connections: usize,
 }
 
@@ -107,9 +108,28 @@ impl Default for ServerConfig {
             max_query_bytes: 1000,
             header_timeout_secs: 10,
             body_timeout_secs: 30,
-            max_connections: 512,
+            max_connections: default_max_connections(),
         }
     }
+}
+
+/// The default of `max_connections`: what the open-file limit leaves after 64 descriptors
+/// for the database, its readers and the rest, between 64 and 4,096 (512 where the limit
+/// cannot be read).
+pub fn default_max_connections() -> usize {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit only writes the struct it is given
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 {
+            let open_files = usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX);
+            return open_files.saturating_sub(64).clamp(64, 4096);
+        }
+    }
+    512
 }
 
 /// The warning `serve` prints for `addr`, if any: bound beyond loopback, the API can be
