@@ -170,6 +170,110 @@ st2=$(curl -s -o "$W/b" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" -H '
 row "with --token-file writes need the token" $([ "$st1" = 401 ] && [ "$st2" = 201 ]; echo $?) "without $st1, with $st2"
 kill "$PID"
 
+# requests hyper refuses before any route: JSON error bodies too
+start hyper --db "$DB"
+python3 - "$ADDR" >"$W/hyper" <<'PY'
+import json, socket, sys
+host, port = sys.argv[1].rsplit(':', 1)
+def ask(raw):
+    s = socket.create_connection((host, int(port))); s.settimeout(10)
+    try: s.sendall(raw)
+    except OSError: pass
+    out = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b: break
+            out += b
+    except OSError: pass
+    head, _, body = out.partition(b"\r\n\r\n")
+    try: code = json.loads(body)["code"]
+    except Exception: code = "not-json"
+    return head.split(b" ")[1].decode() + ":" + code
+print(ask(b"NOT HTTP AT ALL\r\n\r\n"),
+      ask(b"GET /api/stories?q=" + b"a" * 70000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+      ask(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Filler: " + b"y" * 60 + b"\r\n" * 1 + (b"X-Filler: " + b"y" * 60 + b"\r\n") * 8000 + b"\r\n"))
+PY
+got=$(cat "$W/hyper")
+row "hyper's own 400/414/431 are {message,code}" $([ "$got" = "400:bad_request 414:uri_too_long 431:headers_too_large" ]; echo $?) "$got"
+kill "$PID"
+
+# 520 concurrent POSTs: the write queue refuses the excess at once, reads go on, SIGTERM works
+start flood --db "$DB"
+python3 - "$ADDR" >"$W/flood" <<'PY'
+import json, socket, sys, threading, time, urllib.request
+host, port = sys.argv[1].rsplit(':', 1)
+base = f"http://{host}:{port}"
+statuses = []
+def post(i):
+    body = json.dumps({"id": f"flood-{i}", "text": f"Flood article {i} about Syria, said officials on Monday."}).encode()
+    req = urllib.request.Request(base + "/api/articles", data=body, headers={"Content-Type": "application/json"})
+    try: statuses.append(urllib.request.urlopen(req, timeout=120).status)
+    except urllib.error.HTTPError as e: statuses.append(e.code)
+    except Exception: statuses.append(0)
+threads = [threading.Thread(target=post, args=(i,)) for i in range(520)]
+for t in threads: t.start()
+time.sleep(1)
+t0 = time.time()
+ok = urllib.request.urlopen(base + "/api/health", timeout=30).status == 200
+health = time.time() - t0
+for t in threads: t.join()
+print(f"{int(ok)} {health:.2f} {statuses.count(503)} {sum(1 for s in statuses if s in (200, 201, 202))} {statuses.count(0)}")
+PY
+read -r hok hsecs busy written lost <"$W/flood"
+row "520 concurrent POSTs: health answered, excess 503" $([ "$hok" = 1 ] && python3 -c "import sys; sys.exit(0 if $hsecs < 2 else 1)" && [ "$busy" -gt 400 ] && [ "$lost" = 0 ]; echo $?) "health in $hsecs s, $written written, $busy × 503, $lost unanswered"
+t=$(now); kill -TERM "$PID"; for _ in $(seq 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+alive=$(kill -0 "$PID" 2>/dev/null && echo yes || echo no)
+row "SIGTERM after the flood stops within 5 s" $([ "$alive" = no ]; echo $?) "$(secs $t)"
+
+# 300 slow clients under `ulimit -n 256`: nobody is locked out past the header timeout
+( ulimit -n 256; exec "$BIN" serve --addr 127.0.0.1:0 --db "$DB" ) 2>"$W/fd.err" &
+PID=$!; PIDS+=("$PID")
+for _ in $(seq 100); do ADDR=$(grep -o 'http://127.0.0.1:[0-9]*' "$W/fd.err" | head -1 | sed 's#http://##'); [ -n "$ADDR" ] && break; sleep 0.1; done
+python3 - "$ADDR" >"$W/fd" <<'PY'
+import socket, sys, time, urllib.request
+host, port = sys.argv[1].rsplit(':', 1)
+slow = []
+for _ in range(300):
+    s = socket.create_connection((host, int(port))); s.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"); slow.append(s)
+t0 = time.time()
+try: ok = urllib.request.urlopen(f"http://{host}:{port}/api/health", timeout=40).status == 200
+except Exception: ok = False
+print(int(ok), f"{time.time() - t0:.1f}")
+PY
+read -r fok fsecs <"$W/fd"
+row "300 slow clients under ulimit -n 256 lock nobody out" $([ "$fok" = 1 ] && python3 -c "import sys; sys.exit(0 if $fsecs < 15 else 1)"; echo $?) "health answered after $fsecs s"
+kill "$PID"
+
+# a read-only database (file and folder): exported, and served for reading
+RO="$W/ro"; mkdir -p "$RO"; cp "$DB" "$RO/news.db"; chmod 555 "$RO"; chmod 444 "$RO/news.db"
+"${as_user[@]}" timeout 30 "$BIN" export --db "$RO/news.db" --format markdown >"$W/ro.md" 2>"$W/err"; rc=$?
+row "read-only database exported" $([ $rc = 0 ] && grep -q '^# Story' "$W/ro.md"; echo $?) "exit $rc"
+"${as_user[@]}" "$BIN" serve --addr 127.0.0.1:0 --db "$RO/news.db" 2>"$W/ro.err" &
+PID=$!; PIDS+=("$PID")
+for _ in $(seq 100); do ADDR=$(grep -o 'http://127.0.0.1:[0-9]*' "$W/ro.err" | head -1 | sed 's#http://##'); [ -n "$ADDR" ] && break; sleep 0.1; done
+st1=$(curl -s -o /dev/null -w '%{http_code}' "http://$ADDR/api/health")
+st2=$(curl -s -o "$W/b" -w '%{http_code}' -H 'Content-Type: application/json' --data '{"id":"ro-1","text":"Syria joined the coalition on Monday."}' "http://$ADDR/api/articles")
+row "read-only database served, writes 403 read_only" $([ "$st1" = 200 ] && [ "$st2" = 403 ] && [ "$(code "$W/b")" = read_only ]; echo $?) "health $st1, POST $st2 $(code "$W/b")"
+kill "$PID"; chmod 755 "$RO"
+
+# a disk that fills after the commit: the dossier is pending, nothing stored is lost
+FULL="$W/full.db"
+bash -c "trap '' XFSZ; ulimit -f 320; exec \"\$0\" ingest -q --db $FULL $EXAMPLES" "$BIN" >"$W/out" 2>"$W/err"; rc=$?
+stored=$(grep -c '^stored ' "$W/out")
+row "full disk after the commit: ingest says dossier pending" $([ $rc = 2 ] && [ "$stored" = 5 ] && [ "$(tail -1 "$W/out")" = "dossier pending" ]; echo $?) "exit $rc, $stored stored, last line '$(tail -1 "$W/out")'"
+again=$(timeout 60 "$BIN" ingest -q --db "$FULL" "$EXAMPLES" 2>/dev/null)
+bash -c "trap '' XFSZ; ulimit -f 120; exec \"\$0\" serve --addr 127.0.0.1:0 --db $FULL" "$BIN" 2>"$W/full.err" &
+PID=$!; PIDS+=("$PID")
+for _ in $(seq 100); do ADDR=$(grep -o 'http://127.0.0.1:[0-9]*' "$W/full.err" | head -1 | sed 's#http://##'); [ -n "$ADDR" ] && break; sleep 0.1; done
+python3 -c "
+import json,glob; t=open(sorted(glob.glob('$EXAMPLES/*.txt'))[1]).read()
+print(json.dumps({'id':'late','title':'Late','text':t+'\nA closing line of its own.'}))" >"$W/late.json"
+st=$(curl -s -o "$W/b" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @"$W/late.json" "http://$ADDR/api/articles")
+pending=$(python3 -c "import json; print('dossier_pending' in json.load(open('$W/b')))" 2>/dev/null)
+row "full disk after the commit: POST answers 202 dossier_pending" $([ "$again" = "dossier 1" ] && [ "$st" = 202 ] && [ "$pending" = True ]; echo $?) "re-run '$again', POST $st, dossier_pending $pending"
+kill "$PID"
+
 # a damaged stored story: 500 data_corruption, not 200
 sqlite3 "$DB" "UPDATE stories SET dossier = '{\"stories\": [' WHERE id = '$story';" 2>/dev/null
 start corrupt --db "$DB"
