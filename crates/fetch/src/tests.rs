@@ -1,0 +1,229 @@
+//! Fetching against a loopback server started by each test: nothing reaches any other
+//! address.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::local::{Reply, Request, Server};
+use super::*;
+
+const PAGE: &str = "<html><head><title>Quake hits the coast</title></head><body><article><h1>Quake hits the coast</h1><p>A strong earthquake struck the coast on Monday, officials said, damaging hundreds of homes in three villages.</p><p>Rescue teams worked through the night to reach the villages cut off by landslides, the regional governor said.</p><p>The quake was felt in the capital, two hundred kilometres away, where buildings swayed for several seconds.</p></article></body></html>";
+
+fn fast() -> FetchConfig {
+    FetchConfig {
+        host_interval_ms: 0,
+        retry_backoff_ms: 10,
+        timeout_secs: 5,
+        ..FetchConfig::default()
+    }
+}
+
+/// A server of fixture routes that records every path asked for.
+fn fixtures() -> (Server, Arc<Mutex<Vec<String>>>) {
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let seen = asked.clone();
+    let flaky = Arc::new(AtomicUsize::new(0));
+    let server = Server::start(move |r: &Request| {
+        seen.lock().unwrap().push(r.path.clone());
+        let base = format!("http://{}", r.header("host").unwrap_or(""));
+        match r.path.as_str() {
+            "/robots.txt" => Reply::new(200, "text/plain", "User-agent: *\nDisallow: /private/\n"),
+            "/page.html" | "/story.html" | "/private/x.html" => {
+                Reply::new(200, "text/html; charset=utf-8", PAGE)
+            }
+            "/feed.xml" => Reply::new(
+                200,
+                "text/xml",
+                format!("<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>Coast News</title>\
+                 <item><title>Full item</title><link>{base}/full.html</link><description>Short.</description><content:encoded>{}</content:encoded></item>\
+                 <item><title>Summary item</title><link>{base}/story.html</link><description>A quake struck.</description></item>\
+                 </channel></rss>",
+                    "The full text of the item is here, long enough to be an article on its own, with several sentences. It says what happened and where, and who said so. ".repeat(3)
+                ),
+            ),
+            "/sitemap.xml" => Reply::new(
+                200,
+                "application/xml",
+                format!("<sitemapindex><sitemap><loc>{base}/pages.xml</loc></sitemap></sitemapindex>"),
+            ),
+            "/pages.xml" => Reply::new(
+                200,
+                "application/xml",
+                format!("<urlset><url><loc>{base}/page.html</loc></url><url><loc>{base}/private/x.html</loc></url></urlset>"),
+            ),
+            "/etag.xml" => {
+                if r.header("if-none-match") == Some("\"v1\"") {
+                    Reply::new(304, "text/xml", "")
+                } else {
+                    Reply::new(200, "text/html", PAGE).with_header("ETag", "\"v1\"")
+                }
+            }
+            "/loop" => Reply::new(302, "text/plain", "").with_header("Location", "/loop"),
+            "/huge.html" => Reply::new(200, "text/html", vec![b'a'; 200_000]),
+            "/flaky.html" => {
+                if flaky.fetch_add(1, Ordering::SeqCst) < 2 {
+                    Reply::new(503, "text/plain", "busy")
+                } else {
+                    Reply::new(200, "text/html", PAGE)
+                }
+            }
+            "/slow.html" => Reply::new(200, "text/html", PAGE).after(Duration::from_secs(3)),
+            _ => Reply::new(404, "text/plain", "no such page"),
+        }
+    })
+    .unwrap();
+    (server, asked)
+}
+
+fn limits() -> Limits {
+    Limits::default()
+}
+
+#[test]
+fn a_page_a_feed_and_a_sitemap_give_their_articles() {
+    let (server, asked) = fixtures();
+    let f = Fetcher::new(fast());
+    let page = f.articles(&server.url("/page.html"), &limits(), None, &|_| false);
+    assert_eq!(page.records.len(), 1, "{:?}", page.diagnostics);
+    assert!(page.records[0].1.text.contains("Rescue teams"));
+    assert_eq!(page.records[0].0, url_id(&server.url("/page.html")));
+
+    let feed = f.articles(&server.url("/feed.xml"), &limits(), None, &|_| false);
+    assert_eq!(feed.records.len(), 2, "{:?}", feed.diagnostics);
+    let followed = &feed.records[1].1;
+    assert!(
+        followed.text.contains("Rescue teams") && !followed.summary_only,
+        "the summary-only item was followed to its page: {followed:?}"
+    );
+    assert!(asked.lock().unwrap().contains(&"/story.html".to_string()));
+    assert!(
+        !asked.lock().unwrap().contains(&"/full.html".to_string()),
+        "an item with its full text is not fetched again"
+    );
+
+    let site = f.articles(&server.url("/sitemap.xml"), &limits(), None, &|_| false);
+    assert_eq!(site.records.len(), 1, "{:?}", site.diagnostics);
+    assert!(site
+        .diagnostics
+        .iter()
+        .any(|d| d.input.ends_with("/private/x.html") && d.message.contains("robots.txt")));
+    let asked = asked.lock().unwrap();
+    assert!(!asked.contains(&"/private/x.html".to_string()));
+    assert_eq!(
+        asked.iter().filter(|p| *p == "/robots.txt").count(),
+        1,
+        "robots.txt is read once per host"
+    );
+}
+
+#[test]
+fn a_conditional_get_answered_304_gives_nothing_new() {
+    let (server, _) = fixtures();
+    let f = Fetcher::new(fast());
+    let first = f.articles(&server.url("/etag.xml"), &limits(), None, &|_| false);
+    assert_eq!(first.validators.etag.as_deref(), Some("\"v1\""));
+    let again = f.articles(
+        &server.url("/etag.xml"),
+        &limits(),
+        Some(&first.validators),
+        &|_| false,
+    );
+    assert!(again.not_modified && again.records.is_empty());
+    assert_eq!(again.log.last().map(|r| r.status), Some(304));
+}
+
+#[test]
+fn failing_hosts_are_reported_bounded_and_retried() {
+    let (server, asked) = fixtures();
+    let f = Fetcher::new(FetchConfig {
+        timeout_secs: 1,
+        retries: 2,
+        ..fast()
+    });
+    let mut log = Vec::new();
+    let looped = f.get(&server.url("/loop"), None, 1 << 20, &mut log);
+    assert!(
+        matches!(looped, Err(FetchError::Redirects(5))),
+        "{looped:?}"
+    );
+    let huge = f.get(&server.url("/huge.html"), None, 100_000, &mut log);
+    assert!(
+        matches!(huge, Err(FetchError::TooLarge(100_000))),
+        "{huge:?}"
+    );
+    let flaky = f.get(&server.url("/flaky.html"), None, 1 << 20, &mut log);
+    assert_eq!(
+        flaky.map(|r| r.status).ok(),
+        Some(200),
+        "503 twice, then 200"
+    );
+    assert_eq!(
+        asked
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == "/flaky.html")
+            .count(),
+        3
+    );
+    let started = Instant::now();
+    let slow = Fetcher::new(FetchConfig {
+        timeout_secs: 1,
+        retries: 0,
+        ..fast()
+    })
+    .get(&server.url("/slow.html"), None, 1 << 20, &mut log);
+    assert!(matches!(slow, Err(FetchError::Transport(_))), "{slow:?}");
+    assert!(started.elapsed() < Duration::from_millis(2500));
+    let missing = f.get(&server.url("/nothing"), None, 1 << 20, &mut log);
+    assert!(matches!(missing, Err(FetchError::Status(404))));
+    assert!(log.iter().any(|r| r.status == 0 && r.error.is_some()));
+}
+
+#[test]
+fn requests_to_one_host_are_paced() {
+    let (server, _) = fixtures();
+    let f = Fetcher::new(FetchConfig {
+        host_interval_ms: 150,
+        obey_robots: false,
+        ..fast()
+    });
+    let started = Instant::now();
+    let mut log = Vec::new();
+    for _ in 0..4 {
+        f.get(&server.url("/page.html"), None, 1 << 20, &mut log)
+            .unwrap();
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(450),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn urls_are_recognised_and_named() {
+    assert!(is_url("https://example.com/a"));
+    assert!(is_url("HTTP://example.com"));
+    assert!(!is_url("example.com/a"));
+    assert!(!is_url("https://"));
+    assert_eq!(
+        origin_of("https://Example.com:8443/a?b"),
+        Some("https://example.com:8443".into())
+    );
+    let id = url_id("https://example.com/news/2026/quake-hits-coast.html?utm=x");
+    assert!(id.starts_with("quake-hits-coast-"), "{id}");
+    assert!(url_id("https://example.com/").starts_with("page-"));
+    assert_ne!(url_id("https://a.example/x"), url_id("https://b.example/x"));
+    assert_eq!(
+        classify(Some("text/html"), b"<?xml version='1.0'?><rss>"),
+        Resource::Feed
+    );
+    assert_eq!(classify(None, b"<urlset>"), Resource::Sitemap);
+    assert_eq!(
+        classify(Some("text/html"), b"<!doctype html><html>"),
+        Resource::Page
+    );
+    assert_eq!(classify(None, b"<opml version='2.0'>"), Resource::Opml);
+}
