@@ -20,7 +20,12 @@ pub enum RecordFormat {
 
 /// Prints every document's record to stdout as it is extracted (JSONL streams; JSON
 /// closes the array at the end). Exit 1 when some input could not be read.
-pub fn extract(paths: &[PathBuf], format: RecordFormat, limits: &Limits) -> Result<ExitCode> {
+pub fn extract(
+    paths: &[PathBuf],
+    format: RecordFormat,
+    limits: &Limits,
+    fetch: &crate::sources::FetchArgs,
+) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let (mut n, mut failed) = (0usize, 0usize);
@@ -28,7 +33,7 @@ pub fn extract(paths: &[PathBuf], format: RecordFormat, limits: &Limits) -> Resu
     if matches!(format, RecordFormat::Json) {
         out.write_all(b"[").context("cannot write to stdout")?;
     }
-    extract_paths(paths, limits, &mut |item| match item {
+    crate::sources::extract_inputs(paths, limits, fetch, &mut |item| match item {
         Item::Record(e) => {
             let json = serde_json::to_string(&e).expect("records serialise");
             let sep = match (format, n) {

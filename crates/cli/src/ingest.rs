@@ -36,7 +36,8 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
     let path = args.db.path();
     let mut store =
         Store::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
-    let outcome = corroborate_ingest::read_paths(&args.paths, &args.common.limits());
+    let outcome =
+        crate::sources::read_inputs(&args.paths, &args.common.limits(), &args.common.fetch);
     for d in &outcome.diagnostics {
         eprintln!("{d}");
     }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use corroborate_engine::{Config, Step};
-use corroborate_ingest::{read_paths, Limits, ReadOutcome};
+use corroborate_ingest::{Limits, ReadOutcome};
 
 mod bench_serve;
 mod db;
@@ -21,9 +21,11 @@ mod export;
 mod extract;
 mod ingest;
 mod serve;
+mod sources;
 mod stance;
 mod stream_bench;
 mod synth;
+mod watch;
 
 #[derive(Parser)]
 #[command(
@@ -164,6 +166,9 @@ enum Command {
     Embed(embed::EmbedArgs),
     /// Store articles in the database (incremental, safe to re-run) and update its dossier.
     Ingest(ingest::IngestArgs),
+    /// Follow sources (feed, page or sitemap URLs; OPML lists; lists of URLs): poll each
+    /// at its interval, store new articles as they arrive, until Ctrl-C
+    Watch(watch::WatchArgs),
     /// Serve the database: JSON API under /api, web pages at /.
     Serve(serve::ServeArgs),
     /// Export a story (or the whole dossier) from the database.
@@ -186,6 +191,8 @@ struct Common {
     /// No progress display.
     #[arg(short, long)]
     quiet: bool,
+    #[command(flatten)]
+    fetch: sources::FetchArgs,
 }
 
 fn read_config(path: Option<&std::path::Path>) -> Result<Config> {
@@ -217,6 +224,7 @@ impl Common {
             config: None,
             max_file_size: Limits::default().max_file_bytes,
             quiet: true,
+            fetch: sources::FetchArgs::default(),
         }
     }
     fn config(&self) -> Result<Config> {
@@ -230,22 +238,45 @@ impl Common {
     }
 }
 
+/// Every article of `paths` (files, folders, URLs, `-`), its problems printed; an error
+/// when none could be read.
 fn read(paths: &[PathBuf], common: &Common) -> Result<ReadOutcome> {
-    let outcome = read_paths(paths, &common.limits());
+    let outcome = sources::read_inputs(paths, &common.limits(), &common.fetch);
     for d in &outcome.diagnostics {
         eprintln!("{d}");
     }
     if outcome.articles.is_empty() {
-        bail!(
-            "no readable article in {} (see the errors above)",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        bail!("{}", nothing_read(paths, &outcome));
     }
     Ok(outcome)
+}
+
+/// Why nothing was read: the inputs, and what was skipped in their folders.
+fn nothing_read(paths: &[PathBuf], outcome: &ReadOutcome) -> String {
+    let named = paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if outcome.skipped > 0 && outcome.failed() == 0 {
+        format!(
+            "no article files in {named}; skipped {} file{}: {}",
+            outcome.skipped,
+            if outcome.skipped == 1 { "" } else { "s" },
+            outcome.skipped_summary()
+        )
+    } else if outcome.skipped > 0 {
+        format!(
+            "no readable article in {named} (see the errors above); skipped {} other file{}: {}",
+            outcome.skipped,
+            if outcome.skipped == 1 { "" } else { "s" },
+            outcome.skipped_summary()
+        )
+    } else if outcome.diagnostics.is_empty() {
+        format!("no article files in {named}")
+    } else {
+        format!("no readable article in {named} (see the errors above)")
+    }
 }
 
 fn progress(quiet: bool) -> Option<indicatif::ProgressBar> {
@@ -408,7 +439,7 @@ fn main() -> ExitCode {
             paths,
             format,
             common,
-        } => extract::extract(paths, *format, &common.limits()),
+        } => extract::extract(paths, *format, &common.limits(), &common.fetch),
         Command::Bench {
             paths,
             repeat,
@@ -470,6 +501,7 @@ fn main() -> ExitCode {
         ),
         Command::Embed(args) => embed::embed(args),
         Command::Ingest(args) => ingest::ingest(args),
+        Command::Watch(args) => watch::watch(args),
         Command::Serve(args) => serve::serve(args),
         Command::Export(args) => export::export(args),
         Command::Synth(args) => synth::synth(args),

@@ -97,9 +97,10 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     None
 }
 
-/// The URLs of a plain list: one per line, blank lines and `#` comments skipped; anything
-/// else is returned as a problem with its line number.
-pub fn parse_source_list(text: &str) -> (Vec<String>, Vec<(usize, String)>) {
+/// The URLs of a plain list: one per line, optionally followed by the seconds between
+/// two polls of it (`https://example.com/feed.xml 600`); blank lines and `#` comments
+/// skipped; anything else is returned as a problem with its line number.
+pub fn parse_source_list(text: &str) -> (Vec<(String, Option<u64>)>, Vec<(usize, String)>) {
     let mut urls = Vec::new();
     let mut bad = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -107,10 +108,13 @@ pub fn parse_source_list(text: &str) -> (Vec<String>, Vec<(usize, String)>) {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if crate::is_url(line) {
-            urls.push(line.to_string());
-        } else {
-            bad.push((i + 1, line.to_string()));
+        let mut words = line.split_whitespace();
+        let url = words.next().unwrap_or("");
+        let every = words.next().map(str::parse::<u64>);
+        match (crate::is_url(url), every, words.next()) {
+            (true, None, None) => urls.push((url.to_string(), None)),
+            (true, Some(Ok(secs)), None) if secs > 0 => urls.push((url.to_string(), Some(secs))),
+            _ => bad.push((i + 1, line.to_string())),
         }
     }
     (urls, bad)
@@ -147,8 +151,22 @@ mod tests {
             parse_opml(opml),
             vec!["https://a.example/feed.xml", "http://b.example/rss?a=1&b=2"]
         );
-        let (urls, bad) = parse_source_list("# feeds\nhttps://a.example/feed\n\nftp://x\n");
-        assert_eq!(urls, vec!["https://a.example/feed"]);
-        assert_eq!(bad, vec![(4, "ftp://x".to_string())]);
+        let (urls, bad) = parse_source_list(
+            "# feeds\nhttps://a.example/feed\n\nftp://x\nhttps://b.example/rss 600\nhttps://c.example/ soon\n",
+        );
+        assert_eq!(
+            urls,
+            vec![
+                ("https://a.example/feed".to_string(), None),
+                ("https://b.example/rss".to_string(), Some(600))
+            ]
+        );
+        assert_eq!(
+            bad,
+            vec![
+                (4, "ftp://x".to_string()),
+                (6, "https://c.example/ soon".to_string())
+            ]
+        );
     }
 }

@@ -72,9 +72,10 @@ pub fn extract_paths(paths: &[PathBuf], limits: &Limits, emit: &mut dyn FnMut(It
         if path.is_dir() {
             let mut found = Vec::new();
             let mut skipped = 0;
-            for (dir, e) in
-                crate::walk_with(path, &mut found, &mut skipped, &|p| kind_of(p).is_some())
-            {
+            let mut types = std::collections::BTreeMap::new();
+            for (dir, e) in crate::walk_with(path, &mut found, &mut skipped, &mut types, &|p| {
+                kind_of(p).is_some()
+            }) {
                 emit(error(&dir.display().to_string(), ReadError::Io(e)));
             }
             files.extend(found);
@@ -131,6 +132,9 @@ pub fn extract_document(bytes: &[u8], name: &str, limits: &Limits, emit: &mut dy
 
 fn extract_file(path: &Path, limits: &Limits, emit: &mut dyn FnMut(Item)) {
     let name = path.display().to_string();
+    if std::fs::symlink_metadata(path).is_err() {
+        return emit(error(&name, ReadError::Missing));
+    }
     let Some(kind) = kind_of(path) else {
         return emit(error(&name, ReadError::Unsupported));
     };

@@ -98,9 +98,23 @@ pub struct ReadOutcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Files skipped inside directories because their type is not an article format.
     pub skipped: usize,
+    /// The skipped files by type: their extension (`.png`), `no extension`, or `not a
+    /// regular file`.
+    pub skipped_types: std::collections::BTreeMap<String, usize>,
 }
 
 impl ReadOutcome {
+    /// The skipped files in words: `3 .png, 1 .pdf`, most common first; empty when none.
+    pub fn skipped_summary(&self) -> String {
+        let mut types: Vec<(&String, &usize)> = self.skipped_types.iter().collect();
+        types.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        types
+            .iter()
+            .map(|(t, n)| format!("{n} {t}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn failed(&self) -> usize {
         self.diagnostics
             .iter()
@@ -171,11 +185,22 @@ pub(crate) fn stem_of(path: &Path) -> String {
 fn walk(
     path: &Path,
     out: &mut Vec<PathBuf>,
-    skipped: &mut usize,
+    outcome: &mut ReadOutcome,
 ) -> Vec<(PathBuf, std::io::Error)> {
-    walk_with(path, out, skipped, &|p| {
+    let mut types = std::mem::take(&mut outcome.skipped_types);
+    let problems = walk_with(path, out, &mut outcome.skipped, &mut types, &|p| {
         format_of(p).is_some() || documents::is_container(p)
-    })
+    });
+    outcome.skipped_types = types;
+    problems
+}
+
+/// The type a skipped file is counted under: its extension, lowercased.
+fn skipped_type(path: &Path) -> String {
+    match path.extension() {
+        Some(e) => format!(".{}", e.to_string_lossy().to_ascii_lowercase()),
+        None => "no extension".into(),
+    }
 }
 
 /// Files under `path` in sorted order that `wanted` accepts; hidden entries skipped.
@@ -189,11 +214,13 @@ pub(crate) fn walk_with(
     path: &Path,
     out: &mut Vec<PathBuf>,
     skipped: &mut usize,
+    skipped_types: &mut std::collections::BTreeMap<String, usize>,
     wanted: &dyn Fn(&Path) -> bool,
 ) -> Vec<(PathBuf, std::io::Error)> {
     let mut walker = Walker {
         out,
         skipped,
+        skipped_types,
         wanted,
         seen: HashSet::new(),
         problems: Vec::new(),
@@ -205,6 +232,7 @@ pub(crate) fn walk_with(
 struct Walker<'a> {
     out: &'a mut Vec<PathBuf>,
     skipped: &'a mut usize,
+    skipped_types: &'a mut std::collections::BTreeMap<String, usize>,
     wanted: &'a dyn Fn(&Path) -> bool,
     /// Real (canonical) directories already walked.
     seen: HashSet<PathBuf>,
@@ -237,10 +265,19 @@ impl Walker<'_> {
             match std::fs::metadata(&p) {
                 Ok(m) if m.is_dir() => self.dir(&p),
                 // not a regular file: reading a FIFO would block forever
-                Ok(m) if !m.is_file() => *self.skipped += 1,
+                Ok(m) if !m.is_file() => {
+                    *self.skipped += 1;
+                    *self
+                        .skipped_types
+                        .entry("not a regular file".into())
+                        .or_default() += 1;
+                }
                 // a regular file, or a dangling link, which the reader reports as missing
                 _ if (self.wanted)(&p) => self.out.push(p),
-                _ => *self.skipped += 1,
+                _ => {
+                    *self.skipped += 1;
+                    *self.skipped_types.entry(skipped_type(&p)).or_default() += 1;
+                }
             }
         }
     }
@@ -292,6 +329,9 @@ pub(crate) fn read_bytes(path: &Path, gz: bool, limits: &Limits) -> Result<Vec<u
 /// Reads one file into `outcome`.
 fn read_file(path: &Path, explicit: bool, limits: &Limits, outcome: &mut ReadOutcome) {
     let name = path.display().to_string();
+    if std::fs::symlink_metadata(path).is_err() {
+        return outcome.error(&name, ReadError::Missing);
+    }
     if let Err(e) = check_regular(path) {
         return outcome.error(&name, e);
     }
@@ -303,6 +343,7 @@ fn read_file(path: &Path, explicit: bool, limits: &Limits, outcome: &mut ReadOut
             outcome.error(&name, ReadError::Unsupported);
         } else {
             outcome.skipped += 1;
+            *outcome.skipped_types.entry(skipped_type(path)).or_default() += 1;
         }
         return;
     };
@@ -310,6 +351,11 @@ fn read_file(path: &Path, explicit: bool, limits: &Limits, outcome: &mut ReadOut
         Ok(b) => b,
         Err(e) => return outcome.error(&name, e),
     };
+    parse_bytes(&bytes, format, path, name, outcome);
+}
+
+/// Parses the bytes of one `.txt`, `.html`, `.json` or `.jsonl` input named `name`.
+fn parse_bytes(bytes: &[u8], format: Format, path: &Path, name: String, outcome: &mut ReadOutcome) {
     match format {
         Format::Txt | Format::Html => {
             let (text, warning) = match decode_text(&bytes) {
@@ -345,7 +391,7 @@ pub fn read_paths(paths: &[PathBuf], limits: &Limits) -> ReadOutcome {
     for path in paths {
         if path.is_dir() {
             let mut files = Vec::new();
-            for (dir, e) in walk(path, &mut files, &mut outcome.skipped) {
+            for (dir, e) in walk(path, &mut files, &mut outcome) {
                 outcome.error(&dir.display().to_string(), ReadError::Io(e));
             }
             for f in files {
@@ -353,6 +399,33 @@ pub fn read_paths(paths: &[PathBuf], limits: &Limits) -> ReadOutcome {
             }
         } else {
             read_file(path, true, limits, &mut outcome);
+        }
+    }
+    make_ids_unique(&mut outcome);
+    outcome
+}
+
+/// Articles from in-memory `bytes` typed by the extension of `name`, as a file of that
+/// name would be read (`stdin.jsonl`, `page.html`, `feed.xml`, …; ids from its stem).
+pub fn read_document(bytes: &[u8], name: &str, limits: &Limits) -> ReadOutcome {
+    let mut outcome = ReadOutcome::default();
+    let path = Path::new(name);
+    if documents::is_container(path) {
+        let stem = stem_of(path);
+        extract_document(bytes, name, limits, &mut |item| match item {
+            Item::Record(e) => {
+                let id = match e.source.rsplit_once('#') {
+                    Some((_, rec)) => format!("{stem}#{rec}"),
+                    None => stem.clone(),
+                };
+                outcome.articles.push(e.to_article(&id));
+            }
+            Item::Problem(d) => outcome.diagnostics.push(d),
+        });
+    } else {
+        match format_of(path) {
+            Some((format, _)) => parse_bytes(bytes, format, path, name.to_string(), &mut outcome),
+            None => outcome.error(name, ReadError::Unsupported),
         }
     }
     make_ids_unique(&mut outcome);

@@ -72,6 +72,9 @@ pub enum StoreError {
         key: String,
         detail: String,
     },
+    /// The file is an SQLite database but not one corroborate made (no schema version).
+    #[error("{path} is not a corroborate database (it has no schema version)")]
+    NotAStore { path: PathBuf },
     /// The database file exists but is empty: truncated, not a database to start afresh in.
     #[error("database {path} is an empty (0-byte) file, not a corroborate database; remove it to start a new one")]
     EmptyFile { path: PathBuf },
@@ -207,6 +210,21 @@ const MIGRATIONS: &[&str] = &[
     "
     CREATE TABLE story_aliases (id TEXT PRIMARY KEY, story TEXT NOT NULL);
     ",
+    // 3: the fetch log: every request `watch` (or a URL input stored by `ingest`) made,
+    // with the validators of its answer for the next conditional GET.
+    "
+    CREATE TABLE fetches (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        error TEXT
+    );
+    CREATE INDEX fetches_by_url ON fetches (url, seq);
+    ",
 ];
 
 /// The schema version this code writes.
@@ -290,6 +308,34 @@ pub struct ArticleRecord {
     pub seq: i64,
 }
 
+/// One request of the fetch log (see [`Store::record_fetches`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FetchEntry {
+    pub url: String,
+    /// HTTP status; 0 when no answer came.
+    pub status: u16,
+    /// RFC 3339 UTC.
+    pub at: String,
+    pub bytes: u64,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub error: Option<String>,
+}
+
+impl FetchEntry {
+    fn from_row(r: &rusqlite::Row) -> rusqlite::Result<FetchEntry> {
+        Ok(FetchEntry {
+            url: r.get(0)?,
+            status: r.get(1)?,
+            at: r.get(2)?,
+            bytes: r.get::<_, i64>(3)?.max(0) as u64,
+            etag: r.get(4)?,
+            last_modified: r.get(5)?,
+            error: r.get(6)?,
+        })
+    }
+}
+
 /// A connection to the store.
 pub struct Store {
     conn: Connection,
@@ -369,10 +415,17 @@ impl Store {
                 }
             }
         };
-        if found != STORE_SCHEMA_VERSION {
+        // an older schema reads as it is: migrations only add tables, which readers of
+        // the older ones never need
+        if found > STORE_SCHEMA_VERSION {
             return Err(StoreError::NewerSchema {
                 found,
                 supported: STORE_SCHEMA_VERSION,
+            });
+        }
+        if found < 1 {
+            return Err(StoreError::NotAStore {
+                path: path.to_path_buf(),
             });
         }
         Ok(store)
@@ -815,6 +868,50 @@ impl Store {
     }
 
     /// SQLite's `PRAGMA integrity_check`: `"ok"` for a sound file, else the problems found.
+    /// Appends requests to the fetch log, in one transaction.
+    pub fn record_fetches(&mut self, fetches: &[FetchEntry]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO fetches (url, status, at, bytes, etag, last_modified, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for f in fetches {
+                insert.execute(params![
+                    f.url,
+                    f.status,
+                    f.at,
+                    f.bytes as i64,
+                    f.etag,
+                    f.last_modified,
+                    f.error
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The newest fetch of `url` answered 200, if any: its validators for a conditional GET.
+    pub fn last_fetched(&self, url: &str) -> Result<Option<FetchEntry>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT url, status, at, bytes, etag, last_modified, error FROM fetches WHERE url = ?1 AND status = 200 ORDER BY seq DESC LIMIT 1",
+                [url],
+                FetchEntry::from_row,
+            )
+            .optional()?)
+    }
+
+    /// The fetch log, newest first, at most `limit` entries.
+    pub fn fetch_log(&self, limit: i64) -> Result<Vec<FetchEntry>> {
+        let mut q = self.conn.prepare(
+            "SELECT url, status, at, bytes, etag, last_modified, error FROM fetches ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = q.query_map([limit], FetchEntry::from_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     pub fn integrity_check(&self) -> Result<String> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         let lines = stmt

@@ -1,0 +1,213 @@
+//! What the commands read: local paths, URLs (fetched by `corroborate-fetch`) and `-`
+//! (standard input), and the flags that say how to fetch.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use corroborate_fetch::{FetchConfig, Fetcher};
+use corroborate_ingest::{read_paths, Item, Limits, ReadOutcome};
+use corroborate_model::{Diagnostic, Severity};
+
+/// How to fetch URL inputs.
+#[derive(clap::Args, Clone, Debug)]
+pub struct FetchArgs {
+    /// Least time between two requests to one host, in milliseconds.
+    #[arg(long, default_value_t = FetchConfig::default().host_interval_ms)]
+    pub host_interval_ms: u64,
+    /// Requests at once, in all (pages of a sitemap, feed items followed to their page).
+    #[arg(long, default_value_t = FetchConfig::default().threads)]
+    pub fetch_threads: usize,
+    /// Seconds a request may take, whole.
+    #[arg(long, default_value_t = FetchConfig::default().timeout_secs)]
+    pub fetch_timeout: u64,
+    /// Do not read or obey robots.txt (only for hosts you own).
+    #[arg(long)]
+    pub ignore_robots: bool,
+    /// What `-` (standard input) holds.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub stdin_format: StdinFormat,
+}
+
+impl Default for FetchArgs {
+    fn default() -> Self {
+        let d = FetchConfig::default();
+        FetchArgs {
+            host_interval_ms: d.host_interval_ms,
+            fetch_threads: d.threads,
+            fetch_timeout: d.timeout_secs,
+            ignore_robots: false,
+            stdin_format: StdinFormat::Jsonl,
+        }
+    }
+}
+
+/// The formats standard input may hold.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StdinFormat {
+    Jsonl,
+    Json,
+    Txt,
+    Html,
+    /// An RSS, Atom or RDF feed.
+    Feed,
+    Warc,
+}
+
+impl StdinFormat {
+    /// The file name standard input is read as.
+    fn name(self) -> &'static str {
+        match self {
+            StdinFormat::Jsonl => "stdin.jsonl",
+            StdinFormat::Json => "stdin.json",
+            StdinFormat::Txt => "stdin.txt",
+            StdinFormat::Html => "stdin.html",
+            StdinFormat::Feed => "stdin.xml",
+            StdinFormat::Warc => "stdin.warc",
+        }
+    }
+}
+
+impl FetchArgs {
+    pub fn fetch_config(&self) -> FetchConfig {
+        FetchConfig {
+            host_interval_ms: self.host_interval_ms,
+            threads: self.fetch_threads.max(1),
+            timeout_secs: self.fetch_timeout.max(1),
+            obey_robots: !self.ignore_robots,
+            ..FetchConfig::default()
+        }
+    }
+}
+
+/// The inputs named on a command line, split by kind, in the order given within each.
+pub struct Inputs {
+    pub paths: Vec<PathBuf>,
+    pub urls: Vec<String>,
+    pub stdin: bool,
+}
+
+pub fn split(args: &[PathBuf]) -> Inputs {
+    let mut inputs = Inputs {
+        paths: Vec::new(),
+        urls: Vec::new(),
+        stdin: false,
+    };
+    for a in args {
+        let s = a.to_string_lossy();
+        if s == "-" {
+            inputs.stdin = true;
+        } else if corroborate_fetch::is_url(&s) {
+            inputs.urls.push(s.into_owned());
+        } else {
+            inputs.paths.push(a.clone());
+        }
+    }
+    inputs
+}
+
+fn problem(input: &str, message: String) -> Diagnostic {
+    Diagnostic {
+        input: input.to_string(),
+        severity: Severity::Error,
+        message,
+    }
+}
+
+/// Standard input, whole, within `limits`.
+fn read_stdin(limits: &Limits) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limits.max_file_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(format!(
+            "more than the limit of {} bytes",
+            limits.max_file_bytes
+        ));
+    }
+    if bytes.is_empty() {
+        return Err("empty input".into());
+    }
+    Ok(bytes)
+}
+
+/// Every article of `args` (paths, URLs, `-`) for `analyze` and `ingest`: local paths
+/// first, then URLs, then standard input.
+pub fn read_inputs(args: &[PathBuf], limits: &Limits, fetch: &FetchArgs) -> ReadOutcome {
+    let inputs = split(args);
+    let mut outcome = read_paths(&inputs.paths, limits);
+    if !inputs.urls.is_empty() {
+        let fetcher = Fetcher::new(fetch.fetch_config());
+        for url in &inputs.urls {
+            let got = fetcher.articles(url, limits, None, &|_| false);
+            let nothing = got.records.is_empty() && got.diagnostics.is_empty();
+            outcome.diagnostics.extend(got.diagnostics);
+            if nothing {
+                outcome
+                    .diagnostics
+                    .push(problem(url, "no article found at this URL".into()));
+            }
+            outcome
+                .articles
+                .extend(got.records.iter().map(|(id, e)| e.to_article(id)));
+        }
+    }
+    if inputs.stdin {
+        match read_stdin(limits) {
+            Ok(bytes) => {
+                let got =
+                    corroborate_ingest::read_document(&bytes, fetch.stdin_format.name(), limits);
+                outcome.diagnostics.extend(got.diagnostics);
+                outcome.articles.extend(got.articles);
+            }
+            Err(e) => outcome.diagnostics.push(problem("-", e)),
+        }
+    }
+    outcome
+}
+
+/// Every document of `args` for `extract`, through `emit`: local paths first, then
+/// URLs, then standard input.
+pub fn extract_inputs(
+    args: &[PathBuf],
+    limits: &Limits,
+    fetch: &FetchArgs,
+    emit: &mut dyn FnMut(Item),
+) {
+    let inputs = split(args);
+    corroborate_ingest::extract_paths(&inputs.paths, limits, emit);
+    if !inputs.urls.is_empty() {
+        let fetcher = Fetcher::new(fetch.fetch_config());
+        for url in &inputs.urls {
+            let got = fetcher.articles(url, limits, None, &|_| false);
+            for d in got.diagnostics {
+                emit(Item::Problem(d));
+            }
+            for (_, e) in got.records {
+                emit(Item::Record(Box::new(e)));
+            }
+        }
+    }
+    if inputs.stdin {
+        match read_stdin(limits) {
+            Ok(bytes) => {
+                corroborate_ingest::extract_document(
+                    &bytes,
+                    fetch.stdin_format.name(),
+                    limits,
+                    &mut |item| match item {
+                        Item::Record(mut e) => {
+                            e.source = e.source.replacen("stdin.", "-.", 1);
+                            emit(Item::Record(e));
+                        }
+                        other => emit(other),
+                    },
+                );
+            }
+            Err(e) => emit(Item::Problem(problem("-", e))),
+        }
+    }
+}

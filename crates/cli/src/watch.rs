@@ -1,0 +1,226 @@
+//! `watch`: follows a list of sources (feed, page or sitemap URLs; OPML lists; plain
+//! lists of URLs), polling each at its own interval, storing new articles into the
+//! database as they arrive, until Ctrl-C or SIGTERM.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use corroborate_fetch::{FetchRecord, Fetcher, Validators};
+use corroborate_model::{Article, Severity};
+use corroborate_store::{FetchEntry, Store};
+
+use crate::db::DbArg;
+use crate::Common;
+
+#[derive(clap::Args)]
+pub struct WatchArgs {
+    /// Sources: feed, page or sitemap URLs; OPML files (their feeds); text files listing
+    /// one URL per line, each optionally followed by its own poll interval in seconds.
+    #[arg(required = true)]
+    sources: Vec<String>,
+    #[command(flatten)]
+    db: DbArg,
+    /// Seconds between two polls of a source that names no interval of its own.
+    #[arg(long, default_value_t = 300)]
+    interval: u64,
+    /// Poll every source once, store what is new, and stop.
+    #[arg(long)]
+    once: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+struct Source {
+    url: String,
+    every: Duration,
+    due: Instant,
+    /// Failed polls in a row: the next waits `every × 2^failures` (at most 32×).
+    failures: u32,
+}
+
+/// The sources named by `args`, each with its interval.
+fn sources(args: &WatchArgs) -> Result<Vec<Source>> {
+    let every = Duration::from_secs(args.interval.max(1));
+    let now = Instant::now();
+    let source = |url: String, secs: Option<u64>| Source {
+        url,
+        every: secs.map_or(every, Duration::from_secs),
+        due: now,
+        failures: 0,
+    };
+    let mut out = Vec::new();
+    for arg in &args.sources {
+        if corroborate_fetch::is_url(arg) {
+            out.push(source(arg.clone(), None));
+            continue;
+        }
+        let text = std::fs::read_to_string(arg)
+            .with_context(|| format!("cannot read the source list {arg}"))?;
+        if text.contains("<opml") {
+            let feeds = corroborate_fetch::parse_opml(&text);
+            if feeds.is_empty() {
+                bail!("{arg}: an OPML list with no feed (no outline with an xmlUrl)");
+            }
+            out.extend(feeds.into_iter().map(|u| source(u, None)));
+        } else {
+            let (urls, bad) = corroborate_fetch::parse_source_list(&text);
+            for (line, what) in &bad {
+                eprintln!("error: {arg}:{line}: not a URL (and optional seconds): {what:?}");
+            }
+            if urls.is_empty() {
+                bail!("{arg}: no URL in the list");
+            }
+            out.extend(urls.into_iter().map(|(u, s)| source(u, s)));
+        }
+    }
+    out.dedup_by(|a, b| a.url == b.url);
+    Ok(out)
+}
+
+fn entry(r: &FetchRecord) -> FetchEntry {
+    FetchEntry {
+        url: r.url.clone(),
+        status: r.status,
+        at: r.at.clone(),
+        bytes: r.bytes,
+        etag: r.validators.etag.clone(),
+        last_modified: r.validators.last_modified.clone(),
+        error: r.error.clone(),
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    polls: usize,
+    not_modified: usize,
+    failed: usize,
+    stored: usize,
+}
+
+/// `watch`: polls until stopped (or once), printing `stored ID` for each article once
+/// committed and `dossier VERSION` after each round that stored something.
+pub fn watch(args: &WatchArgs) -> Result<std::process::ExitCode> {
+    let config = args.common.config()?;
+    let limits = args.common.limits();
+    let path = args.db.path();
+    let mut store =
+        Store::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+    // a second connection answers "fetched already?" from the fetch threads
+    let lookup = Mutex::new(
+        Store::open_read_only(&path).with_context(|| format!("cannot open {}", path.display()))?,
+    );
+    let mut sources = sources(args)?;
+    let fetcher = Fetcher::new(args.common.fetch.fetch_config());
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+            .context("cannot install the Ctrl-C handler")?;
+    }
+    if !args.common.quiet {
+        eprintln!(
+            "watching {} source(s) into {}; Ctrl-C stops",
+            sources.len(),
+            path.display()
+        );
+    }
+    let started = Instant::now();
+    let mut tally = Tally::default();
+    let mut stdout = std::io::stdout().lock();
+    let known = |url: &str| {
+        lookup
+            .lock()
+            .ok()
+            .and_then(|s| s.last_fetched(url).ok().flatten())
+            .is_some()
+    };
+    'polling: loop {
+        let mut stored_this_round = 0;
+        for s in sources.iter_mut() {
+            if stop.load(Ordering::SeqCst) {
+                break 'polling;
+            }
+            if s.due > Instant::now() {
+                continue;
+            }
+            let validators = store.last_fetched(&s.url)?.map(|f| Validators {
+                etag: f.etag,
+                last_modified: f.last_modified,
+            });
+            let got = fetcher.articles(&s.url, &limits, validators.as_ref(), &known);
+            tally.polls += 1;
+            let own_error = got
+                .diagnostics
+                .iter()
+                .any(|d| d.input == s.url && d.severity == Severity::Error);
+            for d in &got.diagnostics {
+                eprintln!("{d}");
+            }
+            let articles: Vec<Article> = got
+                .records
+                .iter()
+                .map(|(id, e)| e.to_article(id))
+                .filter(|a| !a.text.trim().is_empty())
+                .collect();
+            if !articles.is_empty() {
+                let added = store.add_articles(articles)?;
+                // printed once committed: a line on stdout is a promise
+                for id in &added.stored {
+                    writeln!(stdout, "stored {id}")?;
+                }
+                stdout.flush()?;
+                stored_this_round += added.stored.len();
+            }
+            let log: Vec<FetchEntry> = got.log.iter().map(entry).collect();
+            store.record_fetches(&log)?;
+            if got.not_modified {
+                tally.not_modified += 1;
+            }
+            if own_error {
+                tally.failed += 1;
+                s.failures = (s.failures + 1).min(5);
+            } else {
+                s.failures = 0;
+            }
+            s.due = Instant::now() + s.every * (1 << s.failures);
+        }
+        tally.stored += stored_this_round;
+        if store.pending()? > 0 && !stop.load(Ordering::SeqCst) {
+            store
+                .refresh(|all| corroborate_engine::run(all, &config, &|_| {}).map(|a| a.dossier))?;
+            writeln!(stdout, "dossier {}", store.health()?.dossier_version)?;
+            stdout.flush()?;
+        }
+        if args.once {
+            break;
+        }
+        // sleep until the next source is due, waking to see Ctrl-C
+        let next = sources.iter().map(|s| s.due).min();
+        while next.is_some_and(|n| n > Instant::now()) && !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    let h = store.health()?;
+    eprintln!(
+        "watched {} source(s) for {:.0} s: {} poll(s), {} not modified, {} failed; {} article(s) stored. {}: {} articles, {} stories (dossier version {}){}.",
+        sources.len(),
+        started.elapsed().as_secs_f64(),
+        tally.polls,
+        tally.not_modified,
+        tally.failed,
+        tally.stored,
+        path.display(),
+        h.articles,
+        h.stories,
+        h.dossier_version,
+        if h.pending > 0 {
+            format!("; {} stored article(s) wait for analysis (the next watch or ingest does it)", h.pending)
+        } else {
+            String::new()
+        }
+    );
+    Ok(std::process::ExitCode::SUCCESS)
+}
