@@ -495,8 +495,8 @@ impl Fetcher {
     }
 
     /// Everything behind `url`: a page, a feed's items (summary-only items followed to
-    /// their page unless `known(page url)`), a sitemap's pages (those not `known`), or an
-    /// OPML list's feeds. With `validators`, a conditional GET: a 304 gives nothing and
+    /// their page; left out when `known(page url)`, as stored from their page before), a
+    /// sitemap's pages (those not `known`), or an OPML list's feeds. With `validators`, a conditional GET: a 304 gives nothing and
     /// sets [`Fetched::not_modified`].
     pub fn articles(
         &self,
@@ -717,6 +717,14 @@ impl Fetcher {
             }
         }
         for (i, mut item) in items.into_iter().enumerate() {
+            // a summary-only item whose page was fetched before was stored from its page
+            // then: its summary now would be a second, poorer version of it
+            let seen_before = self.cfg.follow_summaries
+                && item.summary_only
+                && item.url.as_deref().is_some_and(|u| is_url(u) && known(u));
+            if seen_before {
+                continue;
+            }
             let id = match &item.url {
                 Some(u) if is_url(u) => url_id(u),
                 _ => format!("{}#{}", url_id(url), i + 1),

@@ -9,6 +9,7 @@ mod crash;
 mod embeddings;
 mod events;
 mod extract;
+mod fetching;
 mod mixed;
 mod properties;
 mod schema;
