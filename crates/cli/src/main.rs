@@ -19,6 +19,7 @@ mod db;
 mod embed;
 mod export;
 mod extract;
+mod fetch_bench;
 mod ingest;
 mod serve;
 mod sources;
@@ -47,6 +48,9 @@ enum BenchStage {
     Extract,
     /// Story assignment on a synthetic stream built from the articles given.
     Cluster,
+    /// Fetch + extract + store of synthetic pages (made from the articles given) served
+    /// over loopback, pages/s (`--synthetic` pages, `--fetch-threads` at once).
+    Fetch,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -99,7 +103,8 @@ enum Command {
         /// (`cluster`).
         #[arg(long, value_enum, default_value = "all")]
         stage: BenchStage,
-        /// Length of the synthetic stream for `--stage cluster`.
+        /// Length of the synthetic stream for `--stage cluster`, pages for `--stage fetch`
+        /// (default there 2,000 when left at this default).
         #[arg(long, default_value_t = 100_000)]
         synthetic: usize,
         #[command(flatten)]
@@ -454,6 +459,26 @@ fn main() -> ExitCode {
             common,
             ..
         } => extract::bench(paths, *repeat, &common.limits()),
+        Command::Bench {
+            paths,
+            repeat,
+            stage: BenchStage::Fetch,
+            synthetic,
+            common,
+        } => read(paths, common).and_then(|outcome| {
+            let pages = if *synthetic == 100_000 {
+                2000
+            } else {
+                *synthetic
+            };
+            fetch_bench::run(
+                &outcome.articles,
+                pages,
+                *repeat,
+                common.fetch.fetch_threads,
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }),
         Command::Bench {
             paths,
             stage: BenchStage::Cluster,

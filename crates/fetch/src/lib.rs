@@ -165,6 +165,14 @@ struct Host {
     robots: Option<Arc<Robots>>,
 }
 
+/// A summary-only feed item followed to its page: the item's index, the requests made,
+/// and the page's record (none when it had nothing new) or why it could not be fetched.
+type FollowedPage = (
+    usize,
+    Vec<FetchRecord>,
+    Result<Option<Extracted>, Diagnostic>,
+);
+
 /// A polite HTTP client for input; cheap to share between threads.
 pub struct Fetcher {
     agent: ureq::Agent,
@@ -663,11 +671,7 @@ impl Fetcher {
             .filter_map(|(i, e)| e.url.clone().map(|u| (i, u)))
             .filter(|(_, u)| is_url(u) && !known(u))
             .collect();
-        let pages: Vec<(
-            usize,
-            Vec<FetchRecord>,
-            Result<Option<Extracted>, Diagnostic>,
-        )> = self.pool.install(|| {
+        let pages: Vec<FollowedPage> = self.pool.install(|| {
             follow
                 .par_iter()
                 .map(|(i, page_url)| {

@@ -2,6 +2,9 @@
 //! `User-agent: *`; the longest matching `Allow` or `Disallow` prefix decides (`*` and a
 //! final `$` as Google reads them), an `Allow` winning a tie.
 
+/// The user agents a group names, and its rules.
+type Group = (Vec<String>, Vec<(bool, String)>);
+
 /// The rules that apply to this tool on one host. The default allows everything.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Robots {
@@ -12,7 +15,7 @@ pub struct Robots {
 impl Robots {
     pub fn parse(text: &str) -> Robots {
         // groups: the user agents named, then their rules
-        let mut groups: Vec<(Vec<String>, Vec<(bool, String)>)> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
         let mut in_agents = false;
         for line in text.lines() {
             let line = line.split('#').next().unwrap_or("").trim();

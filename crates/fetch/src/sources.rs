@@ -97,10 +97,13 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     None
 }
 
+/// A URL of a list, with its own poll interval in seconds when the list gives one.
+pub type ListedSource = (String, Option<u64>);
+
 /// The URLs of a plain list: one per line, optionally followed by the seconds between
 /// two polls of it (`https://example.com/feed.xml 600`); blank lines and `#` comments
 /// skipped; anything else is returned as a problem with its line number.
-pub fn parse_source_list(text: &str) -> (Vec<(String, Option<u64>)>, Vec<(usize, String)>) {
+pub fn parse_source_list(text: &str) -> (Vec<ListedSource>, Vec<(usize, String)>) {
     let mut urls = Vec::new();
     let mut bad = Vec::new();
     for (i, line) in text.lines().enumerate() {

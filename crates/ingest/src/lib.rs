@@ -358,7 +358,7 @@ fn read_file(path: &Path, explicit: bool, limits: &Limits, outcome: &mut ReadOut
 fn parse_bytes(bytes: &[u8], format: Format, path: &Path, name: String, outcome: &mut ReadOutcome) {
     match format {
         Format::Txt | Format::Html => {
-            let (text, warning) = match decode_text(&bytes) {
+            let (text, warning) = match decode_text(bytes) {
                 Ok(t) => t,
                 Err(e) => return outcome.error(&name, e),
             };
@@ -379,8 +379,8 @@ fn parse_bytes(bytes: &[u8], format: Format, path: &Path, name: String, outcome:
                 Err(e) => outcome.error(&name, e),
             }
         }
-        Format::Json => json::parse_json(&bytes, &name, outcome),
-        Format::Jsonl => json::parse_jsonl(&bytes, &name, outcome),
+        Format::Json => json::parse_json(bytes, &name, outcome),
+        Format::Jsonl => json::parse_jsonl(bytes, &name, outcome),
     }
 }
 
