@@ -43,6 +43,13 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
     }
     let failed = outcome.failed();
     let read = outcome.articles.len();
+    let skipped = match outcome.skipped {
+        0 => String::new(),
+        n => format!(
+            " Skipped {n} file(s) of other types: {}.",
+            outcome.skipped_summary()
+        ),
+    };
     if read == 0 && store.pending()? == 0 {
         bail!("no readable article in the inputs (see the errors above)");
     }
@@ -99,7 +106,7 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
     writeln!(stdout, "dossier {}", h.dossier_version)?;
     stdout.flush()?;
     eprintln!(
-        "{read} read: {stored} stored, {unchanged} already stored, {renamed} renamed. {}: {} articles, {} stories, {} facts (dossier version {}).",
+        "{read} read: {stored} stored, {unchanged} already stored, {renamed} renamed.{skipped} {}: {} articles, {} stories, {} facts (dossier version {}).",
         path.display(),
         h.articles,
         h.stories,

@@ -302,6 +302,7 @@ fn analyze(
     let config = common.config()?;
     let outcome = read(paths, common)?;
     let failed = outcome.failed();
+    let (skipped, skipped_types) = (outcome.skipped, outcome.skipped_summary());
     let bar = progress(common.quiet);
     let n = outcome.articles.len();
     let vectors = match embeddings {
@@ -334,6 +335,9 @@ fn analyze(
         Format::Markdown => corroborate_report::to_markdown(&analysis.dossier),
     };
     write_output(&rendered, output)?;
+    if skipped > 0 && !common.quiet {
+        eprintln!("skipped {skipped} file(s) of other types in the folders: {skipped_types}.");
+    }
     if failed > 0 {
         eprintln!("{failed} input(s) could not be read; the dossier covers the other {n}.");
         return Ok(ExitCode::from(1));

@@ -68,6 +68,22 @@ fn fixtures() -> (Server, Arc<Mutex<Vec<String>>>) {
                     Reply::new(200, "text/html", PAGE)
                 }
             }
+            "/gzip.html" => {
+                use std::io::Write;
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                gz.write_all(PAGE.as_bytes()).unwrap();
+                Reply::new(200, "text/html; charset=utf-8", gz.finish().unwrap())
+                    .with_header("Content-Encoding", "gzip")
+            }
+            "/latin1.html" => Reply::new(
+                200,
+                "text/html",
+                PAGE.replace("<head>", "<head><meta charset=\"iso-8859-1\">")
+                    .replace("Monday", "Montag \u{e9}t\u{e9}")
+                    .chars()
+                    .map(|c| c as u32 as u8)
+                    .collect::<Vec<u8>>(),
+            ),
             "/slow.html" => Reply::new(200, "text/html", PAGE).after(Duration::from_secs(3)),
             _ => Reply::new(404, "text/plain", "no such page"),
         }
@@ -226,4 +242,19 @@ fn urls_are_recognised_and_named() {
         Resource::Page
     );
     assert_eq!(classify(None, b"<opml version='2.0'>"), Resource::Opml);
+}
+
+#[test]
+fn gzip_bodies_and_declared_charsets_are_decoded() {
+    let (server, _) = fixtures();
+    let f = Fetcher::new(fast());
+    let gz = f.articles(&server.url("/gzip.html"), &limits(), None, &|_| false);
+    assert_eq!(gz.records.len(), 1, "{:?}", gz.diagnostics);
+    assert!(gz.records[0].1.text.contains("Rescue teams"));
+    let latin = f.articles(&server.url("/latin1.html"), &limits(), None, &|_| false);
+    assert!(
+        latin.records[0].1.text.contains("Montag \u{e9}t\u{e9}"),
+        "{:?}",
+        latin.records[0].1.text
+    );
 }

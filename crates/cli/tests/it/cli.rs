@@ -67,7 +67,11 @@ fn no_readable_input_is_an_error_not_an_empty_dossier() {
     let out = corroborate(&["analyze", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no readable article"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no article files in"),
+        "an empty folder says so: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let missing = dir.join("nowhere.txt");
     let out = corroborate(&["analyze", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
