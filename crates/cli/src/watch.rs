@@ -18,7 +18,8 @@ use crate::Common;
 #[derive(clap::Args)]
 pub struct WatchArgs {
     /// Sources: feed, page or sitemap URLs; OPML files (their feeds); text files listing
-    /// one URL per line, each optionally followed by its own poll interval in seconds.
+    /// one URL per line, each optionally followed by its own poll interval in seconds;
+    /// JSON files `{"sources": [{"url": …, "every": SECONDS}]}`.
     #[arg(required = true)]
     sources: Vec<String>,
     #[command(flatten)]
@@ -31,6 +32,21 @@ pub struct WatchArgs {
     once: bool,
     #[command(flatten)]
     common: Common,
+}
+
+/// A JSON source file: `{"sources": [{"url": "https://…/feed.xml", "every": 600}]}`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceFile {
+    sources: Vec<ListedSource>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListedSource {
+    url: String,
+    /// Seconds between two polls of it.
+    every: Option<u64>,
 }
 
 struct Source {
@@ -47,7 +63,7 @@ fn sources(args: &WatchArgs) -> Result<Vec<Source>> {
     let now = Instant::now();
     let source = |url: String, secs: Option<u64>| Source {
         url,
-        every: secs.map_or(every, Duration::from_secs),
+        every: secs.filter(|s| *s > 0).map_or(every, Duration::from_secs),
         due: now,
         failures: 0,
     };
@@ -59,7 +75,19 @@ fn sources(args: &WatchArgs) -> Result<Vec<Source>> {
         }
         let text = std::fs::read_to_string(arg)
             .with_context(|| format!("cannot read the source list {arg}"))?;
-        if text.contains("<opml") {
+        if text.trim_start().starts_with('{') {
+            let file: SourceFile = serde_json::from_str(&text)
+                .with_context(|| format!("{arg}: not a source file ({{\"sources\": [{{\"url\": …, \"every\": seconds}}]}})"))?;
+            if file.sources.is_empty() {
+                bail!("{arg}: no source in the file");
+            }
+            for s in file.sources {
+                if !corroborate_fetch::is_url(&s.url) {
+                    bail!("{arg}: not an http(s) URL: {:?}", s.url);
+                }
+                out.push(source(s.url, s.every));
+            }
+        } else if text.contains("<opml") {
             let feeds = corroborate_fetch::parse_opml(&text);
             if feeds.is_empty() {
                 bail!("{arg}: an OPML list with no feed (no outline with an xmlUrl)");

@@ -324,3 +324,45 @@ fn watch_stores_each_new_item_once_and_survives_a_kill() {
         "the fetch log is kept"
     );
 }
+
+/// `watch --once` on a JSON source file and on a plain list: every source polled once, a
+/// bad line reported by its number.
+#[test]
+fn watch_once_reads_json_and_plain_source_lists() {
+    let site = site(&[0, 1, 2]);
+    let dir = crate::tempdir("fetching", "lists");
+    let db = dir.join("news.db");
+    let json = dir.join("sources.json");
+    std::fs::write(
+        &json,
+        format!(
+            "{{\"sources\": [{{\"url\": \"{}\", \"every\": 600}}]}}",
+            site.server.url("/feed.xml")
+        ),
+    )
+    .unwrap();
+    let list = dir.join("sources.txt");
+    std::fs::write(
+        &list,
+        format!(
+            "# feeds\n{} 60\nnot a url\n",
+            site.server.url("/sitemap.xml")
+        ),
+    )
+    .unwrap();
+    let mut args = vec!["watch", "--once", "-q", "--db", db.to_str().unwrap()];
+    args.extend(FAST);
+    args.extend([json.to_str().unwrap(), list.to_str().unwrap()]);
+    let out = corroborate(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("sources.txt:3: not a URL"), "{stderr}");
+    let stored = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("stored "))
+        .count();
+    // the feed's three items; the sitemap's a0 and a1 pages were fetched for the feed
+    // already, and its private page is closed by robots.txt
+    assert_eq!(stored, 3, "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(asked(&site, "/feed.xml"), vec![200]);
+}
