@@ -9,6 +9,10 @@
 #        scripts/fuzz.sh --build-only          (builds every target; what CI could run)
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
+if ! command -v c++ >/dev/null && ! command -v g++ >/dev/null && ! command -v clang++ >/dev/null; then
+  echo "scripts/fuzz.sh needs a C++ compiler to build libFuzzer (Debian: apt-get install g++)" >&2
+  exit 2
+fi
 TARGETS=(html feed warc json dates server store)
 export RUSTC_BOOTSTRAP=1
 export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Cdebug-assertions -Coverflow-checks"
