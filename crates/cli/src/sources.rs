@@ -85,6 +85,8 @@ pub struct Inputs {
     pub paths: Vec<PathBuf>,
     pub urls: Vec<String>,
     pub stdin: bool,
+    /// URLs of schemes that are not fetched (`ftp://…`), each with why.
+    pub unsupported: Vec<(String, String)>,
 }
 
 pub fn split(args: &[PathBuf]) -> Inputs {
@@ -92,13 +94,25 @@ pub fn split(args: &[PathBuf]) -> Inputs {
         paths: Vec::new(),
         urls: Vec::new(),
         stdin: false,
+        unsupported: Vec::new(),
     };
     for a in args {
         let s = a.to_string_lossy();
+        let scheme = s.split_once("://").map(|(scheme, _)| scheme).filter(|sc| {
+            !sc.is_empty()
+                && sc
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
         if s == "-" {
             inputs.stdin = true;
         } else if corroborate_fetch::is_url(&s) {
             inputs.urls.push(s.into_owned());
+        } else if let Some(scheme) = scheme.filter(|_| !a.exists()) {
+            inputs.unsupported.push((
+                s.to_string(),
+                format!("{scheme}:// URLs are not fetched (http and https only)"),
+            ));
         } else {
             inputs.paths.push(a.clone());
         }
@@ -139,6 +153,9 @@ fn read_stdin(limits: &Limits) -> Result<Vec<u8>, String> {
 pub fn read_inputs(args: &[PathBuf], limits: &Limits, fetch: &FetchArgs) -> ReadOutcome {
     let inputs = split(args);
     let mut outcome = read_paths(&inputs.paths, limits);
+    for (input, why) in &inputs.unsupported {
+        outcome.diagnostics.push(problem(input, why.clone()));
+    }
     if !inputs.urls.is_empty() {
         let fetcher = Fetcher::new(fetch.fetch_config());
         for url in &inputs.urls {
@@ -179,6 +196,9 @@ pub fn extract_inputs(
 ) {
     let inputs = split(args);
     corroborate_ingest::extract_paths(&inputs.paths, limits, emit);
+    for (input, why) in &inputs.unsupported {
+        emit(Item::Problem(problem(input, why.clone())));
+    }
     if !inputs.urls.is_empty() {
         let fetcher = Fetcher::new(fetch.fetch_config());
         for url in &inputs.urls {

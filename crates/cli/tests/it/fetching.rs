@@ -212,6 +212,12 @@ fn stdin_and_missing_or_empty_inputs_say_what_they_are() {
             && stderr.contains("skipped 3 files: 2 .png, 1 .pdf"),
         "{stderr}"
     );
+    let out = corroborate(&["analyze", "ftp://example.com/feed.xml"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ftp:// URLs are not fetched"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = corroborate(&["analyze", dir.join("nothing.txt").to_str().unwrap()]);
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("no such file or directory"),
