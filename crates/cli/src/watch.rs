@@ -141,13 +141,14 @@ pub fn watch(args: &WatchArgs) -> Result<std::process::ExitCode> {
         Store::open_read_only(&path).with_context(|| format!("cannot open {}", path.display()))?,
     );
     let mut sources = sources(args)?;
-    let fetcher = Fetcher::new(args.common.fetch.fetch_config());
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = stop.clone();
         ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
             .context("cannot install the Ctrl-C handler")?;
     }
+    // Ctrl-C: no new request; what the requests under way bring is still stored
+    let fetcher = Fetcher::new(args.common.fetch.fetch_config()).stopping_on(stop.clone());
     if !args.common.quiet {
         eprintln!(
             "watching {} source(s) into {}; Ctrl-C stops",

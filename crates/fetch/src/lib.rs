@@ -26,6 +26,7 @@
 //! what it fetches only through `corroborate_ingest::extract_document`, and never writes.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -104,6 +105,8 @@ pub enum FetchError {
     TooLarge(u64),
     #[error("not an http(s) URL")]
     BadUrl,
+    #[error("not fetched: stopping")]
+    Stopped,
     #[error("{0}")]
     Transport(String),
 }
@@ -180,6 +183,8 @@ pub struct Fetcher {
     hosts: Mutex<HashMap<String, Host>>,
     freed: Condvar,
     pool: rayon::ThreadPool,
+    /// Set when the caller stops (Ctrl-C): requests not yet started are not made.
+    stop: Arc<AtomicBool>,
 }
 
 /// The scheme and authority of an http(s) URL (`https://example.com:8443`), lowercased.
@@ -308,7 +313,15 @@ impl Fetcher {
             hosts: Mutex::new(HashMap::new()),
             freed: Condvar::new(),
             pool,
+            stop: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// The same fetcher, which makes no new request once `stop` is set (the requests under
+    /// way finish; what they brought is returned).
+    pub fn stopping_on(mut self, stop: Arc<AtomicBool>) -> Fetcher {
+        self.stop = stop;
+        self
     }
 
     pub fn config(&self) -> &FetchConfig {
@@ -383,6 +396,9 @@ impl Fetcher {
         log: &mut Vec<FetchRecord>,
     ) -> Result<Response, FetchError> {
         let origin = origin_of(url).ok_or(FetchError::BadUrl)?;
+        if self.stop.load(Ordering::SeqCst) {
+            return Err(FetchError::Stopped);
+        }
         if self.cfg.obey_robots && !url.ends_with("/robots.txt") {
             let robots = self.robots(&origin, log);
             let path = &url[origin.len()..];
