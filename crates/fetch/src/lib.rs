@@ -543,6 +543,8 @@ impl Fetcher {
         let mut out = Fetched::default();
         let response = match self.get(url, validators, limits.max_file_bytes, &mut out.log) {
             Ok(r) => r,
+            // the caller is stopping: not an error of this URL
+            Err(FetchError::Stopped) => return out,
             Err(e) => {
                 out.diagnostics
                     .push(diagnostic(url, Severity::Error, e.to_string()));
@@ -698,7 +700,7 @@ impl Fetcher {
                             let page = self.page(&r, page_url, limits, &mut diags);
                             Ok(page)
                         }
-                        Ok(_) => Ok(None),
+                        Ok(_) | Err(FetchError::Stopped) => Ok(None),
                         Err(e) => Err(diagnostic(
                             page_url,
                             Severity::Warning,
