@@ -621,17 +621,23 @@ pub(crate) fn read_container(path: &Path, limits: &Limits, outcome: &mut ReadOut
         return false;
     }
     let stem = crate::stem_of(path);
-    extract_file(path, limits, &mut |item| match item {
+    extract_file(path, limits, &mut |item| collect_item(item, &stem, outcome));
+    true
+}
+
+/// A container's item into `outcome`: a record as an article with the id `stem#record`
+/// (`stem` alone for a record with no number), a problem as a diagnostic.
+pub(crate) fn collect_item(item: Item, stem: &str, outcome: &mut ReadOutcome) {
+    match item {
         Item::Record(e) => {
             let id = match e.source.rsplit_once('#') {
                 Some((_, rec)) => format!("{stem}#{rec}"),
-                None => stem.clone(),
+                None => stem.to_string(),
             };
             outcome.articles.push(e.to_article(&id));
         }
         Item::Problem(d) => outcome.diagnostics.push(d),
-    });
-    true
+    }
 }
 
 /// Whether `path` is a feed, WARC or tar file (read by this module for `analyze`).

@@ -412,15 +412,8 @@ pub fn read_document(bytes: &[u8], name: &str, limits: &Limits) -> ReadOutcome {
     let path = Path::new(name);
     if documents::is_container(path) {
         let stem = stem_of(path);
-        extract_document(bytes, name, limits, &mut |item| match item {
-            Item::Record(e) => {
-                let id = match e.source.rsplit_once('#') {
-                    Some((_, rec)) => format!("{stem}#{rec}"),
-                    None => stem.clone(),
-                };
-                outcome.articles.push(e.to_article(&id));
-            }
-            Item::Problem(d) => outcome.diagnostics.push(d),
+        extract_document(bytes, name, limits, &mut |item| {
+            documents::collect_item(item, &stem, &mut outcome)
         });
     } else {
         match format_of(path) {

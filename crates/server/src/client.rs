@@ -31,29 +31,29 @@ impl Client {
     /// `GET path`: the status and the body, read to its end so the connection can serve the
     /// next request.
     pub fn get(&self, path: &str) -> Result<(u16, Vec<u8>), ClientError> {
-        let mut response = self.agent.get(format!("{}{path}", self.base)).call()?;
-        let mut body = Vec::new();
-        response
-            .body_mut()
-            .as_reader()
-            .read_to_end(&mut body)
-            .map_err(ureq::Error::from)?;
-        Ok((response.status().as_u16(), body))
+        let response = self.agent.get(format!("{}{path}", self.base)).call()?;
+        answer(response)
     }
 
     /// `POST path` with a JSON body: the status and the body.
     pub fn post_json(&self, path: &str, json: &str) -> Result<(u16, Vec<u8>), ClientError> {
-        let mut response = self
+        let response = self
             .agent
             .post(format!("{}{path}", self.base))
             .content_type("application/json")
             .send(json)?;
-        let mut body = Vec::new();
-        response
-            .body_mut()
-            .as_reader()
-            .read_to_end(&mut body)
-            .map_err(ureq::Error::from)?;
-        Ok((response.status().as_u16(), body))
+        answer(response)
     }
+}
+
+/// The status and the whole body, read to its end so the connection can serve the next
+/// request.
+fn answer(mut response: ureq::http::Response<ureq::Body>) -> Result<(u16, Vec<u8>), ClientError> {
+    let mut body = Vec::new();
+    response
+        .body_mut()
+        .as_reader()
+        .read_to_end(&mut body)
+        .map_err(ureq::Error::from)?;
+    Ok((response.status().as_u16(), body))
 }
