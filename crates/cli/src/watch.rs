@@ -49,6 +49,9 @@ struct ListedSource {
     every: Option<u64>,
 }
 
+/// The longest interval a source may ask for (a week).
+const MAX_INTERVAL_SECS: u64 = 7 * 24 * 3600;
+
 struct Source {
     url: String,
     every: Duration,
@@ -59,11 +62,13 @@ struct Source {
 
 /// The sources named by `args`, each with its interval.
 fn sources(args: &WatchArgs) -> Result<Vec<Source>> {
-    let every = Duration::from_secs(args.interval.max(1));
+    let every = Duration::from_secs(args.interval.clamp(1, MAX_INTERVAL_SECS));
     let now = Instant::now();
     let source = |url: String, secs: Option<u64>| Source {
         url,
-        every: secs.filter(|s| *s > 0).map_or(every, Duration::from_secs),
+        every: secs
+            .filter(|s| *s > 0)
+            .map_or(every, |s| Duration::from_secs(s.min(MAX_INTERVAL_SECS))),
         due: now,
         failures: 0,
     };
@@ -104,7 +109,9 @@ fn sources(args: &WatchArgs) -> Result<Vec<Source>> {
             out.extend(urls.into_iter().map(|(u, s)| source(u, s)));
         }
     }
-    out.dedup_by(|a, b| a.url == b.url);
+    // a URL named twice (in two lists) is polled once, at its first interval
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|s| seen.insert(s.url.clone()));
     Ok(out)
 }
 
@@ -136,7 +143,7 @@ pub fn watch(args: &WatchArgs) -> Result<std::process::ExitCode> {
     let path = args.db.path();
     let mut store =
         Store::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
-    // a second connection answers "fetched already?" from the fetch threads
+    // a second connection answers "stored already?" from the fetch threads
     let lookup = Mutex::new(
         Store::open_read_only(&path).with_context(|| format!("cannot open {}", path.display()))?,
     );
@@ -144,8 +151,14 @@ pub fn watch(args: &WatchArgs) -> Result<std::process::ExitCode> {
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = stop.clone();
-        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
-            .context("cannot install the Ctrl-C handler")?;
+        // the first Ctrl-C finishes what is under way; a second one quits at once
+        ctrlc::set_handler(move || {
+            if stop.swap(true, Ordering::SeqCst) {
+                eprintln!("stopped at once (second Ctrl-C); stored articles are kept");
+                std::process::exit(130);
+            }
+        })
+        .context("cannot install the Ctrl-C handler")?;
     }
     // Ctrl-C: no new request; what the requests under way bring is still stored
     let fetcher = Fetcher::new(args.common.fetch.fetch_config()).stopping_on(stop.clone());
@@ -159,15 +172,17 @@ pub fn watch(args: &WatchArgs) -> Result<std::process::ExitCode> {
     let started = Instant::now();
     let mut tally = Tally::default();
     let mut stdout = std::io::stdout().lock();
+    // a URL's document is known when the article it gives is stored: a page, or a feed
+    // item stored with its summary when its page could not be fetched (so that item is
+    // never stored twice); a page that failed stored nothing and is tried again
     let known = |url: &str| {
         lookup
             .lock()
             .ok()
-            .and_then(|s| s.last_fetched(url).ok().flatten())
+            .and_then(|s| s.article(&corroborate_fetch::url_id(url)).ok().flatten())
             .is_some()
     };
     'polling: loop {
-        let mut stored_this_round = 0;
         for s in sources.iter_mut() {
             if stop.load(Ordering::SeqCst) {
                 break 'polling;
@@ -201,7 +216,7 @@ pub fn watch(args: &WatchArgs) -> Result<std::process::ExitCode> {
                     writeln!(stdout, "stored {id}")?;
                 }
                 stdout.flush()?;
-                stored_this_round += added.stored.len();
+                tally.stored += added.stored.len();
             }
             let log: Vec<FetchEntry> = got.log.iter().map(entry).collect();
             store.record_fetches(&log)?;
@@ -214,9 +229,8 @@ pub fn watch(args: &WatchArgs) -> Result<std::process::ExitCode> {
             } else {
                 s.failures = 0;
             }
-            s.due = Instant::now() + s.every * (1 << s.failures);
+            s.due = Instant::now() + s.every.saturating_mul(1 << s.failures);
         }
-        tally.stored += stored_this_round;
         if store.pending()? > 0 && !stop.load(Ordering::SeqCst) {
             store
                 .refresh(|all| corroborate_engine::run(all, &config, &|_| {}).map(|a| a.dossier))?;

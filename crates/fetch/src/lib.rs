@@ -26,7 +26,7 @@
 //! what it fetches only through `corroborate_ingest::extract_document`, and never writes.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -66,7 +66,7 @@ pub struct FetchConfig {
     pub obey_robots: bool,
     /// Feed items that carry only a summary are followed to their page.
     pub follow_summaries: bool,
-    /// Pages read from one sitemap (and its sub-sitemaps) at most.
+    /// Pages read from one sitemap and every sitemap it lists, at most, in all.
     pub max_sitemap_urls: usize,
 }
 
@@ -107,6 +107,8 @@ pub enum FetchError {
     BadUrl,
     #[error("not fetched: stopping")]
     Stopped,
+    #[error("not a URL that can be requested: {0}")]
+    Invalid(String),
     #[error("{0}")]
     Transport(String),
 }
@@ -165,8 +167,14 @@ pub struct Fetched {
 struct Host {
     next_start: Option<Instant>,
     in_flight: usize,
-    robots: Option<Arc<Robots>>,
+    /// The host's robots.txt rules, and until when they are kept.
+    robots: Option<(Arc<Robots>, Instant)>,
 }
+
+/// How long a host's robots.txt is kept before it is read again.
+const ROBOTS_KEPT: Duration = Duration::from_secs(24 * 3600);
+/// How long a robots.txt that could not be read keeps its host closed.
+const ROBOTS_RETRY: Duration = Duration::from_secs(3600);
 
 /// A summary-only feed item followed to its page: the item's index, the requests made,
 /// and the page's record (none when it had nothing new) or why it could not be fetched.
@@ -207,7 +215,8 @@ pub fn is_url(arg: &str) -> bool {
 }
 
 /// The article id a URL's document gets: its last path segment as a slug (at most 40
-/// characters) and 8 hex digits of the URL's hash, so two URLs never share an id.
+/// characters) and 12 hex digits (48 bits) of the URL's hash, so two URLs share an id
+/// only by a hash collision (the store then renames the later one).
 pub fn url_id(url: &str) -> String {
     let path = url
         .split(['?', '#'])
@@ -238,7 +247,7 @@ pub fn url_id(url: &str) -> String {
     if slug.is_empty() || origin_of(url).is_some_and(|o| path.len() <= o.len()) {
         slug = "page".into();
     }
-    format!("{slug}-{:08x}", stable_hash(url.as_bytes()) as u32)
+    format!("{slug}-{:012x}", stable_hash(url.as_bytes()) >> 16)
 }
 
 fn now_rfc3339() -> String {
@@ -250,6 +259,62 @@ fn diagnostic(input: &str, severity: Severity, message: String) -> Diagnostic {
         input: input.to_string(),
         severity,
         message,
+    }
+}
+
+/// The path and query of a URL as robots.txt rules match it: from `/`, without the
+/// fragment.
+fn robots_path(rest: &str) -> String {
+    let rest = rest.split('#').next().unwrap_or("");
+    if rest.starts_with('/') {
+        rest.to_string()
+    } else {
+        format!("/{rest}")
+    }
+}
+
+/// `url` with spaces, control characters and non-ASCII bytes percent-encoded, as the
+/// request line needs them (feeds and sitemaps often list such URLs raw).
+fn encode_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for b in url.bytes() {
+        if b <= b' ' || b >= 0x7f || b == b'"' || b == b'<' || b == b'>' {
+            out.push_str(&format!("%{b:02X}"));
+        } else {
+            out.push(b as char);
+        }
+    }
+    out
+}
+
+/// Gunzips a body that is still gzip (a `.xml.gz` sitemap sent without
+/// `Content-Encoding`), within `max_bytes`; any other body as it is.
+fn gunzip_if_gzip(body: Vec<u8>, max_bytes: u64) -> Result<Vec<u8>, FetchError> {
+    use std::io::Read;
+    if !body.starts_with(&[0x1f, 0x8b]) {
+        return Ok(body);
+    }
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(&body[..])
+        .take(max_bytes + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| FetchError::Transport(format!("not valid gzip: {e}")))?;
+    if out.len() as u64 > max_bytes {
+        return Err(FetchError::TooLarge(max_bytes));
+    }
+    Ok(out)
+}
+
+/// A request slot of one host, given back when dropped (so no early return or panic can
+/// keep it).
+struct Slot<'a> {
+    fetcher: &'a Fetcher,
+    origin: &'a str,
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.fetcher.leave(self.origin);
     }
 }
 
@@ -362,19 +427,26 @@ impl Fetcher {
     /// The robots.txt rules of `origin`, fetched once (a missing or failing robots.txt
     /// allows everything).
     fn robots(&self, origin: &str, log: &mut Vec<FetchRecord>) -> Arc<Robots> {
-        if let Some(r) = self
+        if let Some((r, _)) = self
             .hosts
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(origin)
             .and_then(|h| h.robots.clone())
+            .filter(|(_, until)| *until > Instant::now())
         {
             return r;
         }
         let url = format!("{origin}/robots.txt");
-        let rules = match self.request(origin, &url, None, 512 * 1024, log) {
-            Ok(r) if r.status == 200 => Robots::parse(&String::from_utf8_lossy(&r.body)),
-            _ => Robots::default(),
+        // as Google reads it: a missing robots.txt (4xx) allows everything; a failing one
+        // (no answer, 5xx) disallows everything until it is read again, an hour later
+        let (rules, keep) = match self.request(origin, &url, None, 512 * 1024, log) {
+            Ok(r) if r.status == 200 => (
+                Robots::parse(&String::from_utf8_lossy(&r.body)),
+                ROBOTS_KEPT,
+            ),
+            Ok(r) if (400..500).contains(&r.status) => (Robots::default(), ROBOTS_KEPT),
+            _ => (Robots::disallow_all(), ROBOTS_RETRY),
         };
         let rules = Arc::new(rules);
         self.hosts
@@ -382,7 +454,7 @@ impl Fetcher {
             .unwrap_or_else(|p| p.into_inner())
             .entry(origin.to_string())
             .or_default()
-            .robots = Some(rules.clone());
+            .robots = Some((rules.clone(), Instant::now() + keep));
         rules
     }
 
@@ -399,10 +471,10 @@ impl Fetcher {
         if self.stop.load(Ordering::SeqCst) {
             return Err(FetchError::Stopped);
         }
-        if self.cfg.obey_robots && !url.ends_with("/robots.txt") {
+        let path = robots_path(&url[origin.len()..]);
+        if self.cfg.obey_robots && path != "/robots.txt" {
             let robots = self.robots(&origin, log);
-            let path = &url[origin.len()..];
-            if !robots.allows(if path.is_empty() { "/" } else { path }) {
+            if !robots.allows(&path) {
                 log.push(FetchRecord {
                     url: url.to_string(),
                     status: 0,
@@ -447,7 +519,11 @@ impl Fetcher {
     ) -> Result<Response, FetchError> {
         use ureq::ResponseExt;
         self.enter(origin);
-        let mut request = self.agent.get(url);
+        let slot = Slot {
+            fetcher: self,
+            origin,
+        };
+        let mut request = self.agent.get(encode_url(url));
         if let Some(v) = validators {
             if let Some(etag) = &v.etag {
                 request = request.header("If-None-Match", etag);
@@ -494,9 +570,11 @@ impl Fetcher {
                 Err(FetchError::Redirects(self.cfg.max_redirects))
             }
             Err(ureq::Error::BodyExceedsLimit(n)) => Err(FetchError::TooLarge(n)),
+            // a URL the HTTP library cannot send: retrying cannot help
+            Err(ureq::Error::Http(e)) => Err(FetchError::Invalid(e.to_string())),
             Err(e) => Err(FetchError::Transport(e.to_string())),
         };
-        self.leave(origin);
+        drop(slot);
         log.push(match &result {
             Ok(r) => FetchRecord {
                 url: url.to_string(),
@@ -529,7 +607,8 @@ impl Fetcher {
         validators: Option<&Validators>,
         known: &(dyn Fn(&str) -> bool + Sync),
     ) -> Fetched {
-        self.articles_at(url, limits, validators, known, 0)
+        let budget = AtomicUsize::new(self.cfg.max_sitemap_urls);
+        self.articles_at(url, limits, validators, known, 0, &budget)
     }
 
     fn articles_at(
@@ -539,6 +618,7 @@ impl Fetcher {
         validators: Option<&Validators>,
         known: &(dyn Fn(&str) -> bool + Sync),
         depth: usize,
+        budget: &AtomicUsize,
     ) -> Fetched {
         let mut out = Fetched::default();
         let response = match self.get(url, validators, limits.max_file_bytes, &mut out.log) {
@@ -556,6 +636,18 @@ impl Fetcher {
             out.not_modified = true;
             return out;
         }
+        let mut response = response;
+        response.body = match gunzip_if_gzip(
+            std::mem::take(&mut response.body),
+            limits.max_decompressed_bytes,
+        ) {
+            Ok(b) => b,
+            Err(e) => {
+                out.diagnostics
+                    .push(diagnostic(url, Severity::Error, e.to_string()));
+                return out;
+            }
+        };
         if response.body.is_empty() {
             out.diagnostics.push(diagnostic(
                 url,
@@ -581,28 +673,39 @@ impl Fetcher {
             }
             Resource::Sitemap => {
                 let text = String::from_utf8_lossy(&response.body);
-                let (kind, mut urls) = sitemap_urls(&text);
-                if urls.len() > self.cfg.max_sitemap_urls {
+                let (kind, urls) = sitemap_urls(&text);
+                let mut urls: Vec<String> = match kind {
+                    SitemapKind::Index => urls,
+                    SitemapKind::Pages => urls.into_iter().filter(|u| !known(u)).collect(),
+                };
+                // one budget of pages for the whole tree of sitemaps under the first; an
+                // index lists at most as many sitemaps
+                let listed = urls.len();
+                let granted = match kind {
+                    SitemapKind::Index => listed.min(self.cfg.max_sitemap_urls),
+                    SitemapKind::Pages => budget
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                            Some(left.saturating_sub(listed))
+                        })
+                        .unwrap_or(0)
+                        .min(listed),
+                };
+                if granted < listed {
                     out.diagnostics.push(diagnostic(
                         url,
                         Severity::Warning,
                         format!(
-                            "{} URLs listed; read the first {} (max_sitemap_urls)",
-                            urls.len(),
+                            "{listed} URLs listed; read {granted} of them (max_sitemap_urls: {} for a sitemap and all it lists)",
                             self.cfg.max_sitemap_urls
                         ),
                     ));
-                    urls.truncate(self.cfg.max_sitemap_urls);
+                    urls.truncate(granted);
                 }
-                let urls: Vec<String> = match kind {
-                    SitemapKind::Index => urls,
-                    SitemapKind::Pages => urls.into_iter().filter(|u| !known(u)).collect(),
-                };
-                self.follow_all(&urls, limits, known, depth + 1, &mut out);
+                self.follow_all(&urls, limits, known, depth + 1, budget, &mut out);
             }
             Resource::Opml => {
                 let urls = parse_opml(&String::from_utf8_lossy(&response.body));
-                self.follow_all(&urls, limits, known, depth + 1, &mut out);
+                self.follow_all(&urls, limits, known, depth + 1, budget, &mut out);
             }
         }
         out
@@ -615,11 +718,12 @@ impl Fetcher {
         limits: &Limits,
         known: &(dyn Fn(&str) -> bool + Sync),
         depth: usize,
+        budget: &AtomicUsize,
         out: &mut Fetched,
     ) {
         let all: Vec<Fetched> = self.pool.install(|| {
             urls.par_iter()
-                .map(|u| self.articles_at(u, limits, None, known, depth))
+                .map(|u| self.articles_at(u, limits, None, known, depth, budget))
                 .collect()
         });
         for f in all {

@@ -13,7 +13,15 @@ pub struct Robots {
 }
 
 impl Robots {
+    /// Rules that refuse every path (a robots.txt that could not be read).
+    pub fn disallow_all() -> Robots {
+        Robots {
+            rules: vec![(false, "/".to_string())],
+        }
+    }
+
     pub fn parse(text: &str) -> Robots {
+        let text = text.trim_start_matches('\u{feff}');
         // groups: the user agents named, then their rules
         let mut groups: Vec<Group> = Vec::new();
         let mut in_agents = false;
@@ -48,7 +56,7 @@ impl Robots {
         let named = groups.iter().find(|(agents, _)| {
             agents
                 .iter()
-                .any(|a| a != "*" && "corroborate".starts_with(a.as_str()))
+                .any(|a| !a.is_empty() && a != "*" && "corroborate".starts_with(a.as_str()))
         });
         let any = groups
             .iter()
@@ -118,5 +126,8 @@ mod tests {
         assert!(star.allows("/"));
         assert!(Robots::parse("").allows("/anything"));
         assert!(Robots::parse("User-agent: otherbot\nDisallow: /\n").allows("/x"));
+        assert!(!Robots::parse("\u{feff}User-agent: *\nDisallow: /\n").allows("/x"));
+        assert!(Robots::parse("User-agent:\nDisallow: /\n").allows("/x"));
+        assert!(!Robots::disallow_all().allows("/?page=2"));
     }
 }

@@ -48,8 +48,9 @@ fn find_tag(text: &str, name: &str) -> Option<usize> {
         let at = from + i;
         let tag = &text[at + 1..];
         let tag_name = tag.split(|c: char| c == '>' || c.is_whitespace()).next()?;
-        let local = tag_name.rsplit(':').next().unwrap_or(tag_name);
-        if local == name {
+        // `<loc>` or `<sm:loc>`, not `<image:loc>` or `<video:loc>` (an image's address)
+        let (prefix, local) = tag_name.rsplit_once(':').unwrap_or(("", tag_name));
+        if local == name && !matches!(prefix, "image" | "video" | "xhtml") {
             return Some(at);
         }
         from = at + 1;
@@ -131,7 +132,7 @@ mod tests {
     fn sitemaps_indexes_and_news_sitemaps_give_their_locations() {
         let news = r#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
 <url><loc>https://example.com/a?x=1&amp;y=2</loc><news:news><news:title>A</news:title></news:news></url>
-<url><loc> https://example.com/b </loc></url><url><loc>not a url</loc></url></urlset>"#;
+<url><loc> https://example.com/b </loc><image:image><image:loc>https://example.com/b.jpg</image:loc></image:image></url><url><loc>not a url</loc></url></urlset>"#;
         assert_eq!(
             sitemap_urls(news),
             (

@@ -258,3 +258,60 @@ fn gzip_bodies_and_declared_charsets_are_decoded() {
         latin.records[0].1.text
     );
 }
+
+#[test]
+fn review_cases_robots_query_paths_raw_urls_gzipped_sitemaps_and_one_budget() {
+    use std::io::Write;
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let seen = asked.clone();
+    let server = Server::start(move |r: &Request| {
+        seen.lock().unwrap().push(r.path.clone());
+        let base = format!("http://{}", r.header("host").unwrap_or(""));
+        match r.path.as_str() {
+            "/robots.txt" => Reply::new(200, "text/plain", "\u{feff}User-agent: *\nDisallow: /closed\n"),
+            "/stra%C3%9Fe.html" | "/p1.html" | "/p2.html" | "/p3.html" => {
+                Reply::new(200, "text/html", PAGE)
+            }
+            "/index.xml" => Reply::new(
+                200,
+                "application/xml",
+                format!("<sitemapindex><sitemap><loc>{base}/a.xml.gz</loc></sitemap><sitemap><loc>{base}/b.xml</loc></sitemap></sitemapindex>"),
+            ),
+            "/a.xml.gz" => {
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                write!(gz, "<urlset><url><loc>{base}/p1.html</loc><image:image><image:loc>{base}/x.jpg</image:loc></image:image></url><url><loc>{base}/p2.html</loc></url></urlset>").unwrap();
+                Reply::new(200, "application/octet-stream", gz.finish().unwrap())
+            }
+            "/b.xml" => Reply::new(
+                200,
+                "application/xml",
+                format!("<urlset><url><loc>{base}/p3.html</loc></url></urlset>"),
+            ),
+            _ => Reply::new(404, "text/plain", "no"),
+        }
+    })
+    .unwrap();
+    let f = Fetcher::new(FetchConfig {
+        max_sitemap_urls: 2,
+        ..fast()
+    });
+    let mut log = Vec::new();
+    // a BOM before the first group does not hide it; a query-only path is still a path
+    let closed = f.get(&server.url("/closed?page=2"), None, 1 << 20, &mut log);
+    assert!(matches!(closed, Err(FetchError::Robots(_))), "{closed:?}");
+    let raw = f.articles(&server.url("/straße.html"), &limits(), None, &|_| false);
+    assert_eq!(raw.records.len(), 1, "{:?}", raw.diagnostics);
+    let site = f.articles(&server.url("/index.xml"), &limits(), None, &|_| false);
+    assert_eq!(
+        site.records.len(),
+        2,
+        "two pages in all, across both sitemaps: {:?}",
+        site.diagnostics
+    );
+    let asked = asked.lock().unwrap();
+    assert!(
+        !asked.iter().any(|p| p.ends_with(".jpg")),
+        "an image is not a page: {asked:?}"
+    );
+    assert!(!asked.iter().any(|p| p.starts_with("/closed")));
+}
