@@ -36,8 +36,8 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
     let path = args.db.path();
     let mut store =
         Store::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
-    let outcome =
-        crate::sources::read_inputs(&args.paths, &args.common.limits(), &args.common.fetch);
+    let (outcome, fetched) =
+        crate::sources::read_inputs_logged(&args.paths, &args.common.limits(), &args.common.fetch);
     for d in &outcome.diagnostics {
         eprintln!("{d}");
     }
@@ -70,6 +70,10 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
         stored += added.stored.len();
         unchanged += added.unchanged.len();
         renamed += added.renamed.len();
+    }
+    // the requests made for URL inputs join the fetch log, as `watch`'s do
+    if !fetched.is_empty() {
+        store.record_fetches(&fetched)?;
     }
     let pending = store.pending()?;
     let bar = crate::progress(args.common.quiet);

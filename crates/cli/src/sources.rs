@@ -5,9 +5,10 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use corroborate_fetch::{FetchConfig, Fetcher};
+use corroborate_fetch::{FetchConfig, FetchRecord, Fetcher};
 use corroborate_ingest::{read_paths, Item, Limits, ReadOutcome};
 use corroborate_model::{Diagnostic, Severity};
+use corroborate_store::FetchEntry;
 
 /// How to fetch URL inputs.
 #[derive(clap::Args, Clone, Debug)]
@@ -151,6 +152,16 @@ fn read_stdin(limits: &Limits) -> Result<Vec<u8>, String> {
 /// Every article of `args` (paths, URLs, `-`) for `analyze` and `ingest`: local paths
 /// first, then URLs, then standard input.
 pub fn read_inputs(args: &[PathBuf], limits: &Limits, fetch: &FetchArgs) -> ReadOutcome {
+    read_inputs_logged(args, limits, fetch).0
+}
+
+/// [`read_inputs`], with every request made for the URLs (for the store's fetch log).
+pub fn read_inputs_logged(
+    args: &[PathBuf],
+    limits: &Limits,
+    fetch: &FetchArgs,
+) -> (ReadOutcome, Vec<FetchEntry>) {
+    let mut log = Vec::new();
     let inputs = split(args);
     let mut outcome = read_paths(&inputs.paths, limits);
     for (input, why) in &inputs.unsupported {
@@ -160,6 +171,7 @@ pub fn read_inputs(args: &[PathBuf], limits: &Limits, fetch: &FetchArgs) -> Read
         let fetcher = Fetcher::new(fetch.fetch_config());
         for url in &inputs.urls {
             let got = fetcher.articles(url, limits, None, &|_| false);
+            log.extend(got.log.iter().map(fetch_entry));
             let nothing = got.records.is_empty() && got.diagnostics.is_empty();
             outcome.diagnostics.extend(got.diagnostics);
             if nothing {
@@ -183,7 +195,20 @@ pub fn read_inputs(args: &[PathBuf], limits: &Limits, fetch: &FetchArgs) -> Read
             Err(e) => outcome.diagnostics.push(problem("-", e)),
         }
     }
-    outcome
+    (outcome, log)
+}
+
+/// A request as the store's fetch log keeps it.
+pub fn fetch_entry(r: &FetchRecord) -> FetchEntry {
+    FetchEntry {
+        url: r.url.clone(),
+        status: r.status,
+        at: r.at.clone(),
+        bytes: r.bytes,
+        etag: r.validators.etag.clone(),
+        last_modified: r.validators.last_modified.clone(),
+        error: r.error.clone(),
+    }
 }
 
 /// Every document of `args` for `extract`, through `emit`: local paths first, then

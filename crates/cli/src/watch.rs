@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use corroborate_fetch::{FetchRecord, Fetcher, Validators};
+use corroborate_fetch::{Fetcher, Validators};
 use corroborate_model::{Article, Severity};
 use corroborate_store::{FetchEntry, Store};
 
@@ -115,18 +115,6 @@ fn sources(args: &WatchArgs) -> Result<Vec<Source>> {
     Ok(out)
 }
 
-fn entry(r: &FetchRecord) -> FetchEntry {
-    FetchEntry {
-        url: r.url.clone(),
-        status: r.status,
-        at: r.at.clone(),
-        bytes: r.bytes,
-        etag: r.validators.etag.clone(),
-        last_modified: r.validators.last_modified.clone(),
-        error: r.error.clone(),
-    }
-}
-
 #[derive(Default)]
 struct Tally {
     polls: usize,
@@ -218,7 +206,7 @@ pub fn watch(args: &WatchArgs) -> Result<std::process::ExitCode> {
                 stdout.flush()?;
                 tally.stored += added.stored.len();
             }
-            let log: Vec<FetchEntry> = got.log.iter().map(entry).collect();
+            let log: Vec<FetchEntry> = got.log.iter().map(crate::sources::fetch_entry).collect();
             store.record_fetches(&log)?;
             if got.not_modified {
                 tally.not_modified += 1;

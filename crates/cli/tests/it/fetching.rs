@@ -151,6 +151,27 @@ fn urls_are_read_wherever_a_path_is() {
         assert_eq!(asked(&site, &format!("/a{i}.html")), vec![200]);
     }
 
+    let db = crate::tempdir("fetching", "ingest-url").join("news.db");
+    let mut args = vec!["ingest", "-q", "--db", db.to_str().unwrap()];
+    args.extend(FAST);
+    args.push(&feed_url);
+    let out = corroborate(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = corroborate_store::Store::open(&db).unwrap();
+    assert_eq!(store.health().unwrap().articles, 5);
+    assert!(
+        store
+            .fetch_log(100)
+            .unwrap()
+            .iter()
+            .any(|f| f.url == feed_url && f.status == 200),
+        "ingest's requests join the fetch log"
+    );
+
     let sitemap = site.server.url("/sitemap.xml");
     let mut args = vec!["extract"];
     args.extend(FAST);
