@@ -110,6 +110,8 @@ pub enum FetchError {
     #[error("not a URL that can be requested: {0}")]
     Invalid(String),
     #[error("{0}")]
+    Unreachable(String),
+    #[error("{0}")]
     Transport(String),
 }
 
@@ -146,7 +148,12 @@ pub struct Response {
     pub content_type: Option<String>,
     pub body: Vec<u8>,
     pub validators: Validators,
+    /// The seconds a 429 or 503 asked to wait (`Retry-After` in seconds).
+    pub retry_after: Option<u64>,
 }
+
+/// Longest `Retry-After` obeyed before a retry; a longer one gives up instead.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// What [`Fetcher::articles`] found behind one URL.
 #[derive(Debug, Default)]
@@ -490,8 +497,17 @@ impl Fetcher {
         let mut attempt = 0;
         loop {
             let result = self.request(&origin, url, validators, max_bytes, log);
+            // the server's own wait, when it names one (a longer one than we would wait
+            // means this poll gives up)
+            let asked = match &result {
+                Ok(r) => r.retry_after.map(Duration::from_secs),
+                Err(_) => None,
+            };
             let passing = match &result {
-                Ok(r) => r.status == 429 || r.status >= 500,
+                Ok(r) => {
+                    (r.status == 429 || r.status >= 500)
+                        && asked.is_none_or(|a| a <= MAX_RETRY_AFTER)
+                }
                 Err(FetchError::Transport(_)) => true,
                 Err(_) => false,
             };
@@ -503,7 +519,7 @@ impl Fetcher {
                 };
             }
             attempt += 1;
-            std::thread::sleep(backoff);
+            std::thread::sleep(asked.map_or(backoff, |a| a.max(backoff)));
             backoff *= 2;
         }
     }
@@ -549,6 +565,7 @@ impl Fetcher {
                     last_modified: header("last-modified"),
                 };
                 let final_url = response.get_uri().to_string();
+                let retry_after = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
                 let read = response
                     .body_mut()
                     .with_config()
@@ -561,6 +578,7 @@ impl Fetcher {
                         content_type,
                         body,
                         validators,
+                        retry_after,
                     }),
                     Err(ureq::Error::BodyExceedsLimit(n)) => Err(FetchError::TooLarge(n)),
                     Err(e) => Err(FetchError::Transport(format!("reading the body: {e}"))),
@@ -572,6 +590,12 @@ impl Fetcher {
             Err(ureq::Error::BodyExceedsLimit(n)) => Err(FetchError::TooLarge(n)),
             // a URL the HTTP library cannot send: retrying cannot help
             Err(ureq::Error::Http(e)) => Err(FetchError::Invalid(e.to_string())),
+            Err(ureq::Error::BadUri(e)) => Err(FetchError::Invalid(e)),
+            // no such host, or a certificate or TLS failure: not a failure that passes in
+            // seconds, so not retried now (watch tries again at its next poll)
+            Err(e @ (ureq::Error::HostNotFound | ureq::Error::Tls(_) | ureq::Error::Rustls(_))) => {
+                Err(FetchError::Unreachable(e.to_string()))
+            }
             Err(e) => Err(FetchError::Transport(e.to_string())),
         };
         drop(slot);

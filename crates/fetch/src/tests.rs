@@ -24,6 +24,7 @@ fn fixtures() -> (Server, Arc<Mutex<Vec<String>>>) {
     let asked = Arc::new(Mutex::new(Vec::new()));
     let seen = asked.clone();
     let flaky = Arc::new(AtomicUsize::new(0));
+    let busy = Arc::new(AtomicUsize::new(0));
     let server = Server::start(move |r: &Request| {
         seen.lock().unwrap().push(r.path.clone());
         let base = format!("http://{}", r.header("host").unwrap_or(""));
@@ -84,6 +85,14 @@ fn fixtures() -> (Server, Arc<Mutex<Vec<String>>>) {
                     .map(|c| c as u32 as u8)
                     .collect::<Vec<u8>>(),
             ),
+            "/busy.html" => {
+                if busy.fetch_add(1, Ordering::SeqCst) == 0 {
+                    Reply::new(429, "text/plain", "slow down").with_header("Retry-After", "1")
+                } else {
+                    Reply::new(200, "text/html", PAGE)
+                }
+            }
+            "/later.html" => Reply::new(503, "text/plain", "maintenance").with_header("Retry-After", "3600"),
             "/slow.html" => Reply::new(200, "text/html", PAGE).after(Duration::from_secs(3)),
             _ => Reply::new(404, "text/plain", "no such page"),
         }
@@ -314,4 +323,33 @@ fn review_cases_robots_query_paths_raw_urls_gzipped_sitemaps_and_one_budget() {
         "an image is not a page: {asked:?}"
     );
     assert!(!asked.iter().any(|p| p.starts_with("/closed")));
+}
+
+#[test]
+fn retry_after_is_obeyed_and_a_long_one_gives_up_at_once() {
+    let (server, asked) = fixtures();
+    let f = Fetcher::new(FetchConfig {
+        retries: 2,
+        ..fast()
+    });
+    let mut log = Vec::new();
+    let started = Instant::now();
+    let busy = f.get(&server.url("/busy.html"), None, 1 << 20, &mut log);
+    assert_eq!(busy.map(|r| r.status).ok(), Some(200));
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited as asked"
+    );
+    let later = f.get(&server.url("/later.html"), None, 1 << 20, &mut log);
+    assert!(matches!(later, Err(FetchError::Status(503))), "{later:?}");
+    assert_eq!(
+        asked
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == "/later.html")
+            .count(),
+        1,
+        "an hour's wait is not waited: no retry"
+    );
 }
