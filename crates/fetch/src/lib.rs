@@ -200,6 +200,8 @@ pub struct Fetcher {
     pool: rayon::ThreadPool,
     /// Set when the caller stops (Ctrl-C): requests not yet started are not made.
     stop: Arc<AtomicBool>,
+    /// Held while a robots.txt is read.
+    robots_lock: Mutex<()>,
 }
 
 /// The scheme and authority of an http(s) URL (`https://example.com:8443`), lowercased.
@@ -386,6 +388,7 @@ impl Fetcher {
             freed: Condvar::new(),
             pool,
             stop: Arc::new(AtomicBool::new(false)),
+            robots_lock: Mutex::new(()),
         }
     }
 
@@ -434,14 +437,22 @@ impl Fetcher {
     /// The robots.txt rules of `origin`, fetched once (a missing or failing robots.txt
     /// allows everything).
     fn robots(&self, origin: &str, log: &mut Vec<FetchRecord>) -> Arc<Robots> {
-        if let Some((r, _)) = self
-            .hosts
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(origin)
-            .and_then(|h| h.robots.clone())
-            .filter(|(_, until)| *until > Instant::now())
-        {
+        let cached = || {
+            self.hosts
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(origin)
+                .and_then(|h| h.robots.clone())
+                .filter(|(_, until)| *until > Instant::now())
+                .map(|(r, _)| r)
+        };
+        if let Some(r) = cached() {
+            return r;
+        }
+        // one robots.txt request at a time: threads reaching a new host together read it
+        // once, the others wait and take what it said
+        let _reading = self.robots_lock.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(r) = cached() {
             return r;
         }
         let url = format!("{origin}/robots.txt");

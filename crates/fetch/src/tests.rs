@@ -28,8 +28,16 @@ fn fixtures() -> (Server, Arc<Mutex<Vec<String>>>) {
     let server = Server::start(move |r: &Request| {
         seen.lock().unwrap().push(r.path.clone());
         let base = format!("http://{}", r.header("host").unwrap_or(""));
-        match r.path.as_str() {
+        match r.path.split('?').next().unwrap_or("") {
             "/robots.txt" => Reply::new(200, "text/plain", "User-agent: *\nDisallow: /private/\n"),
+            "/many.opml" => {
+                // feeds on another origin (localhost, not 127.0.0.1): read in parallel
+                let other = base.replace("127.0.0.1", "localhost");
+                let outlines: String = (1..=6)
+                    .map(|i| format!("<outline xmlUrl=\"{other}/page.html?n={i}\"/>"))
+                    .collect();
+                Reply::new(200, "text/x-opml", format!("<opml><body>{outlines}</body></opml>"))
+            }
             "/page.html" | "/story.html" | "/private/x.html" => {
                 Reply::new(200, "text/html; charset=utf-8", PAGE)
             }
@@ -352,4 +360,22 @@ fn retry_after_is_obeyed_and_a_long_one_gives_up_at_once() {
         1,
         "an hour's wait is not waited: no retry"
     );
+}
+
+#[test]
+fn threads_reaching_a_new_host_together_read_its_robots_txt_once() {
+    let (server, asked) = fixtures();
+    let f = Fetcher::new(FetchConfig {
+        host_concurrency: 6,
+        ..fast()
+    });
+    let got = f.articles(&server.url("/many.opml"), &limits(), None, &|_| false);
+    assert_eq!(got.records.len(), 6, "{:?}", got.diagnostics);
+    let robots = asked
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|p| *p == "/robots.txt")
+        .count();
+    assert_eq!(robots, 2, "once for 127.0.0.1, once for localhost");
 }
