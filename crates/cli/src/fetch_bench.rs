@@ -7,15 +7,10 @@ use anyhow::{bail, Result};
 use corroborate_fetch::local::{Reply, Request, Server};
 use corroborate_fetch::{FetchConfig, Fetcher};
 use corroborate_model::Article;
+use corroborate_report::html::escape;
 use corroborate_store::Store;
 
 use crate::synth::synthetic_corpus;
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
 
 /// An article as a news page.
 fn page(a: &Article) -> String {

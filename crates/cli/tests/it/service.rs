@@ -347,16 +347,7 @@ fn a_disk_that_fills_after_the_commit_leaves_the_dossier_pending_and_loses_nothi
 #[test]
 fn a_read_only_database_is_exported_and_served_for_reading() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempdir("read-only");
-    let db_dir = dir.join("ro");
-    let db = db_dir.join("news.db");
-    ok(&corroborate(&[
-        "ingest",
-        "-q",
-        "--db",
-        s(&db),
-        s(&crate::examples()),
-    ]));
+    let (dir, db) = examples_db("read-only");
     let as_root = Command::new("id")
         .arg("-u")
         .output()
@@ -373,10 +364,8 @@ fn a_read_only_database_is_exported_and_served_for_reading() {
         c.args(args).env("XDG_DATA_HOME", &dir);
         c
     };
-    for p in [&dir, &db_dir] {
-        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o555)).unwrap();
-    }
-    for entry in std::fs::read_dir(&db_dir).unwrap() {
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    for entry in std::fs::read_dir(&dir).unwrap() {
         let p = entry.unwrap().path();
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o444)).unwrap();
     }
@@ -399,9 +388,7 @@ fn a_read_only_database_is_exported_and_served_for_reading() {
     );
     server.kill().unwrap();
     let _ = server.wait();
-    for p in [&dir, &db_dir] {
-        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert!(
         exported.status.success(),
         "{}",
