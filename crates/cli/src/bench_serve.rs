@@ -102,7 +102,7 @@ pub fn bench_serve(args: &BenchServeArgs) -> Result<ExitCode> {
         let mut ids = Vec::new();
         let mut page = 1;
         loop {
-            let p = store.stories(None, page, 100)?;
+            let p = store.stories(&corroborate_store::StoryFilter::default(), page, 100)?;
             if p.stories.is_empty() {
                 break;
             }

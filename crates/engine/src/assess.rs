@@ -410,28 +410,46 @@ fn rank_facts(story: &StoryInput, ids: &[String], facts: &mut [Fact]) {
     });
 }
 
-/// The story's brief: its best `brief_facts` corroborated facts with their counts of
-/// independent sources, or a line saying there is none.
+/// The story's brief, read off the same assessed facts as the fact table: its best
+/// `brief_facts` facts that enough independent sources carry (`corroboration`), each with
+/// its count, a contested one saying so; or a line saying there is none. A fact contested
+/// by a denial is still one the reader must see, so it is never left out for its status.
 fn brief(facts: &[Fact], cfg: &AssessConfig) -> String {
     let brief_facts: Vec<&Fact> = facts
         .iter()
-        .filter(|f| f.status == Status::Corroborated)
+        .filter(|f| f.status != Status::SingleSource && f.independent_sources >= cfg.corroboration)
         .take(cfg.brief_facts)
         .collect();
     if brief_facts.is_empty() {
-        return "No fact in this story is carried by two independent sources yet.".to_string();
+        return format!(
+            "No fact in this story is carried by {} independent sources yet.",
+            number_word(cfg.corroboration)
+        );
     }
     brief_facts
         .iter()
         .map(|f| {
-            format!(
-                "{} ({} independent sources.)",
-                f.statement.trim_end_matches('.'),
-                f.independent_sources
-            )
+            let statement = f.statement.trim_end_matches('.');
+            let n = f.independent_sources;
+            match f.status {
+                Status::Contested => {
+                    format!("Contested: {statement} ({n} independent sources; disputed.)")
+                }
+                _ => format!("{statement} ({n} independent sources.)"),
+            }
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `n` as an English word up to ten, else in digits.
+fn number_word(n: usize) -> String {
+    const WORDS: [&str; 11] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    WORDS
+        .get(n)
+        .map_or_else(|| n.to_string(), |w| (*w).to_string())
 }
 
 /// The story's timeline: its dated facts by date, then fact id.
@@ -539,6 +557,51 @@ mod tests {
         assert_ne!(
             Origin::Source("a1".into()).key(),
             Origin::Article("a1".into()).key()
+        );
+    }
+
+    fn fact(status: Status, independent_sources: usize, statement: &str) -> Fact {
+        Fact {
+            id: format!("f-{statement}"),
+            story: "s-1".into(),
+            statement: statement.into(),
+            status,
+            articles: vec![],
+            independent_sources,
+            origins: vec![],
+            date: None,
+            entities: vec![],
+            evidence: vec![],
+            conflicts: vec![],
+        }
+    }
+
+    #[test]
+    fn the_brief_never_contradicts_the_fact_table() {
+        let cfg = AssessConfig::default();
+        // a denial made the best-carried fact contested: the brief names it, and says so
+        let facts = [
+            fact(Status::Contested, 4, "Syria foiled two plots."),
+            fact(Status::SingleSource, 1, "A soldier died."),
+        ];
+        assert_eq!(
+            brief(&facts, &cfg),
+            "Contested: Syria foiled two plots (4 independent sources; disputed.)"
+        );
+        // a fact contested by a lone report is not one "carried by two sources"
+        let facts = [fact(Status::Contested, 1, "A rumour.")];
+        assert_eq!(
+            brief(&facts, &cfg),
+            "No fact in this story is carried by two independent sources yet."
+        );
+        let facts = [
+            fact(Status::Corroborated, 3, "Syria joined the coalition."),
+            fact(Status::Contested, 2, "Raids took place."),
+        ];
+        assert_eq!(
+            brief(&facts, &cfg),
+            "Syria joined the coalition (3 independent sources.) \
+             Contested: Raids took place (2 independent sources; disputed.)"
         );
     }
 }

@@ -395,8 +395,18 @@ fn verdict(
         kind,
         similarity: (taken.coverage * 1000.0).round() / 1000.0,
         basis: c.basis,
+        credited: credited_name(&docs[c.copy], &docs[c.original], c.basis),
         passages,
     })
+}
+
+/// The outlet a copy credits as its source, when that credit decided the direction and the
+/// original names no outlet of its own: what the copy calls the article it took from.
+fn credited_name(copy: &Doc, original: &Doc, basis: CopyBasis) -> Option<String> {
+    if basis != CopyBasis::Attribution || original.article.outlet.is_some() {
+        return None;
+    }
+    copy.credited_source.clone()
 }
 
 /// Whether byte `at` of `doc` lies in its closing paragraph.

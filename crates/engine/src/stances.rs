@@ -336,6 +336,7 @@ mod tests {
             kind: CopyKind::Rewrite,
             similarity: 0.9,
             basis: CopyBasis::EarlierDate,
+            credited: None,
             passages: Vec::new(),
         };
         let o = crate::dedupe::originals(&docs, &[copy("x", "y"), copy("y", "z")]);

@@ -75,6 +75,39 @@ impl Article {
     pub fn slice(&self, span: Span) -> Option<&str> {
         self.text.get(span.start..span.end)
     }
+
+    /// The outlet to show for the article: its `outlet` (given, or read from its own credit
+    /// line), else the host of its `http(s)` URL without a leading `www.`; `None` when
+    /// neither is known.
+    pub fn outlet_or_host(&self) -> Option<String> {
+        if let Some(outlet) = self.outlet.as_deref().map(str::trim) {
+            if !outlet.is_empty() {
+                return Some(outlet.to_string());
+            }
+        }
+        url_host(self.url.as_deref()?)
+    }
+}
+
+/// The host of an `http://` or `https://` URL, lower-cased, without user info, port or a
+/// leading `www.`; `None` for other URLs.
+pub fn url_host(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = match host.strip_prefix('[') {
+        // an IPv6 literal keeps its brackets' content, not the port after them
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    let host = host
+        .strip_prefix("www.")
+        .unwrap_or(host)
+        .trim_end_matches('.');
+    (!host.is_empty()).then(|| host.to_string())
 }
 
 /// How one article repeats another.
@@ -120,10 +153,30 @@ pub struct Copy {
     /// `[0, 1]`.
     pub similarity: f64,
     pub basis: CopyBasis,
+    /// The outlet the copy credits as where it took its text from ("…, Al Jazeera reports,
+    /// writes UNN"), when its direction rests on that credit and `of` names no outlet of
+    /// its own: the name the copy gives its original.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credited: Option<String>,
     /// The passages taken: runs of the copy's sentences and the span of `of` they come
     /// from, in the copy's reading order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub passages: Vec<Passage>,
+}
+
+/// For each article a copy credits by name while it names no outlet itself: the credited
+/// name and the id of the copy crediting it (the first copy, in dossier order, when several
+/// do). "…, Al Jazeera reports, writes UNN" names UNN's original Al Jazeera.
+pub fn credited_outlets(copies: &[Copy]) -> std::collections::HashMap<&str, (&str, &str)> {
+    let mut credited = std::collections::HashMap::new();
+    for c in copies {
+        if let Some(name) = c.credited.as_deref() {
+            credited
+                .entry(c.of.as_str())
+                .or_insert((name, c.article.as_str()));
+        }
+    }
+    credited
 }
 
 /// A run of the copy's sentences taken, verbatim or reworded, from a span of the original.
@@ -435,6 +488,20 @@ mod tests {
         // FNV-1a test vector: a change here would rename every id users have stored.
         assert_eq!(stable_hash(b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(stable_id("s-", &["x"]).len(), 14);
+    }
+
+    #[test]
+    fn the_outlet_falls_back_to_the_urls_host() {
+        let mut a = Article::new("a", "s", "t");
+        assert_eq!(a.outlet_or_host(), None);
+        a.url = Some("https://user@WWW.Example.co.uk:8443/x?y#z".into());
+        assert_eq!(a.outlet_or_host().as_deref(), Some("example.co.uk"));
+        a.url = Some("http://[::1]:80/".into());
+        assert_eq!(a.outlet_or_host().as_deref(), Some("::1"));
+        a.url = Some("file:///etc/passwd".into());
+        assert_eq!(a.outlet_or_host(), None);
+        a.outlet = Some(" UNN ".into());
+        assert_eq!(a.outlet_or_host().as_deref(), Some("UNN"));
     }
 
     #[test]

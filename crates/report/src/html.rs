@@ -13,6 +13,8 @@ use corroborate_model::{
 };
 use maud::{html, Markup, PreEscaped};
 
+use crate::outlets::{Labels, OutletName};
+use crate::svg;
 use crate::{basis_words, count, kind_word, stance_word};
 
 /// Options of [`to_html_page`].
@@ -70,6 +72,16 @@ td.date{white-space:nowrap}
 .matrix td,.matrix th{text-align:center;padding:.2rem .3rem}.matrix th.outlet{text-align:left;white-space:nowrap}
 .scroll{overflow-x:auto}.asserts{color:#1d5e2a}.reports{color:#7a5b00}.denies{color:#8a1c1c;font-weight:700}
 form.search input[type=search]{font-size:1rem;padding:.3rem;width:20rem;max-width:70%}
+h3{font-size:1.05rem;margin:1.2rem 0 .4rem}small.id{color:#777;font-size:.75rem}.outlet.unnamed{color:#777;font-weight:400;font-style:italic}
+.first{font-size:1rem}.origins{font-size:.85rem;color:#1d5e2a;margin:.3rem 0}.taken{color:#7a5b00}.own{color:#1d5e2a}
+.matrix th.fact{text-align:left;font-weight:400;min-width:18rem;max-width:34rem}.matrix th.outlet{font-size:.8rem;white-space:nowrap}
+.matrix sup{font-size:.65rem;color:#7a5b00}
+svg text{font:12px system-ui,sans-serif;fill:#1b1b1b}svg .axis,svg .sub{fill:#666;font-size:11px}
+.timeline-graph .rule{stroke:#e3e3e3}.timeline-graph .dot{fill:#0645ad;fill-opacity:.75}
+.copy-graph rect{fill:#f6f6f6;stroke:#999}.copy-graph line{stroke:#7a5b00;stroke-width:1.5}.copy-graph .head{fill:#7a5b00}
+.copy-graph .edge text{fill:#7a5b00;font-size:11px}
+form.filters{display:flex;flex-wrap:wrap;gap:.4rem .8rem;align-items:end;margin:.5rem 0 1rem}form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:#555}
+form.filters input,form.filters select{font-size:.95rem;padding:.2rem}
 ";
 
 fn page(d: &Dossier, title: &str, options: &PageOptions) -> Markup {
@@ -120,6 +132,7 @@ fn page(d: &Dossier, title: &str, options: &PageOptions) -> Markup {
 }
 
 fn story_section(d: &Dossier, story: &Story) -> Markup {
+    let labels = Labels::new(d);
     let facts: Vec<&Fact> = d.facts.iter().filter(|f| f.story == story.id).collect();
     let numbers: BTreeMap<&str, usize> = facts
         .iter()
@@ -127,16 +140,31 @@ fn story_section(d: &Dossier, story: &Story) -> Markup {
         .map(|(i, f)| (f.id.as_str(), i + 1))
         .collect();
     let with_status = |s: Status| facts.iter().filter(|f| f.status == s).count();
+    let outlets: BTreeSet<String> = story
+        .articles
+        .iter()
+        .filter_map(|a| labels.outlet_name(a))
+        .collect();
+    let unnamed = story
+        .articles
+        .iter()
+        .filter(|a| labels.outlet_name(a).is_none())
+        .count();
     html! {
         article class="story" id=(story.id) {
             "\n" h1 { (story.title) } "\n"
             p class="meta" {
-                "Story " code { (story.id) } " · " (count(story.articles.len(), "article", "articles"))
+                (count(story.articles.len(), "article", "articles")) " from "
+                (count(outlets.len(), "named outlet", "named outlets"))
+                @if unnamed > 0 { " and " (unnamed) " whose outlet is not named" }
                 " · " (count(facts.len(), "fact", "facts"))
                 " (" (with_status(Status::Corroborated)) " corroborated, "
-                (with_status(Status::Contested)) " contested)"
+                (with_status(Status::Contested)) " contested, "
+                (with_status(Status::SingleSource)) " single source)"
+                " · story " small { code { (story.id) } }
             }
             "\n"
+            (first_report(&labels, story))
             h2 { "Brief" } "\n"
             @if story.brief.trim().is_empty() {
                 p { em { "No corroborated fact yet." } }
@@ -144,7 +172,9 @@ fn story_section(d: &Dossier, story: &Story) -> Markup {
                 p class="brief" { (story.brief.trim()) }
             }
             "\n"
-            h2 { "Timeline" } "\n"
+            (coverage(d, &labels, story, &facts))
+            (fact_table(&labels, &facts))
+            h2 { "Timeline of facts" } "\n"
             @if story.timeline.is_empty() {
                 p { em { "No dated facts." } } "\n"
             } @else {
@@ -165,15 +195,72 @@ fn story_section(d: &Dossier, story: &Story) -> Markup {
                 }
                 "\n"
             }
-            (fact_table(d, &facts))
-            (matrix(d, story, &facts))
-            (copy_chains(d, story))
             @if d.stories.len() == 1 {
                 (entities(d))
             }
-            (articles(d, story))
+            (articles(&labels, story))
         }
         "\n"
+    }
+}
+
+/// Who reported first: the article with the earliest publication day (ties, and a story
+/// with no article dated to the day, go to the first read).
+fn first_report(labels: &Labels, story: &Story) -> Markup {
+    let dated = story
+        .articles
+        .iter()
+        .filter_map(|id| {
+            let published = labels.article(id)?.published.as_deref()?;
+            Some((svg::day_number(published)?, published, id))
+        })
+        .min_by_key(|(day, _, _)| *day);
+    html! {
+        @match dated {
+            Some((_, published, id)) => {
+                p class="first" {
+                    "First reported by " strong { (labels.name(id)) } " on "
+                    (published.get(..10).unwrap_or(published)) ": " (article_link(labels, id))
+                }
+                "\n"
+            },
+            None => @if let Some(id) = story.articles.first() {
+                p class="first" {
+                    "No article is dated; first read: " strong { (labels.name(id)) } ", "
+                    (article_link(labels, id))
+                }
+                "\n"
+            },
+        }
+    }
+}
+
+/// The article's headline, linked to its URL when it has a web one, with its id in small
+/// type.
+fn article_link(labels: &Labels, id: &str) -> Markup {
+    let headline = labels.headline(id);
+    html! {
+        @match labels.article(id).and_then(|a| a.url.as_deref()) {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                a href=(url) class="out" { "“" (headline) "”" }
+            },
+            _ => { "“" (headline) "”" },
+        }
+        " " small class="id" { code { (id) } }
+    }
+}
+
+/// The outlet of an article as a reader names it, saying when only a copy's credit names it.
+fn outlet_label(labels: &Labels, id: &str) -> Markup {
+    html! {
+        @match labels.outlet(id) {
+            OutletName::Own(name) => strong class="outlet" { (name) },
+            OutletName::Credited(name, by) => {
+                strong class="outlet" { (name) }
+                " " small { "(as credited by " (labels.name(&by)) ")" }
+            },
+            OutletName::Unknown => strong class="outlet unnamed" { "Outlet not named" },
+        }
     }
 }
 
@@ -186,7 +273,49 @@ fn status_badge(status: Status) -> Markup {
     html! { span class={ "badge " (class) } { (label) } }
 }
 
-fn fact_table(d: &Dossier, facts: &[&Fact]) -> Markup {
+/// Coverage: when each outlet published, who copied whom, and who carried each fact.
+fn coverage(d: &Dossier, labels: &Labels, story: &Story, facts: &[&Fact]) -> Markup {
+    let members: BTreeSet<&str> = story.articles.iter().map(String::as_str).collect();
+    let copies: Vec<&Copy> = d
+        .copies
+        .iter()
+        .filter(|c| members.contains(c.article.as_str()))
+        .collect();
+    let dated = story
+        .articles
+        .iter()
+        .filter(|id| {
+            labels
+                .article(id)
+                .and_then(|a| a.published.as_deref())
+                .and_then(svg::day_number)
+                .is_some()
+        })
+        .count();
+    html! {
+        h2 { "Coverage" } "\n"
+        h3 { "When each outlet published" } "\n"
+        @if dated == 0 {
+            p { em { "No article is dated to the day." } } "\n"
+        } @else {
+            div class="scroll" { (svg::timeline(labels, &story.articles)) } "\n"
+            @if dated < story.articles.len() {
+                p class="meta" { (count(story.articles.len() - dated, "article is", "articles are")) " not dated to the day." } "\n"
+            }
+        }
+        h3 { "Who copied whom" } "\n"
+        @if copies.is_empty() {
+            p { em { "No copies: every article was written independently." } } "\n"
+        } @else {
+            div class="scroll" { (svg::copy_graph(labels, &story.articles, &copies)) } "\n"
+            (copy_chains(labels, &copies))
+        }
+        h3 { "Who carried each fact" } "\n"
+        (matrix(labels, story, facts))
+    }
+}
+
+fn fact_table(labels: &Labels, facts: &[&Fact]) -> Markup {
     html! {
         h2 { "Facts" } "\n"
         @if facts.is_empty() {
@@ -206,7 +335,8 @@ fn fact_table(d: &Dossier, facts: &[&Fact]) -> Markup {
                             td class="num" { (i + 1) }
                             td {
                                 (fact.statement) "\n"
-                                (fact_evidence(d, fact))
+                                (origins(labels, fact))
+                                (fact_evidence(labels, fact))
                             }
                             td { (status_badge(fact.status)) }
                             td class="num" { (fact.independent_sources) }
@@ -221,8 +351,29 @@ fn fact_table(d: &Dossier, facts: &[&Fact]) -> Markup {
     }
 }
 
-/// The fact's quotes, origins and conflicts, folded under `<details>`.
-fn fact_evidence(d: &Dossier, fact: &Fact) -> Markup {
+/// The independent origins counted for a fact, named: outlets and named sources.
+fn origins(labels: &Labels, fact: &Fact) -> Markup {
+    let named: Vec<String> = fact
+        .origins
+        .iter()
+        .map(|o| match o.split_once(':') {
+            Some(("article", id)) => labels.name(id),
+            Some(("source", name)) => name.to_string(),
+            _ => o.clone(),
+        })
+        .collect();
+    html! {
+        @if !named.is_empty() {
+            p class="origins" {
+                "Independent origins: " (named.join(" · "))
+            }
+            "\n"
+        }
+    }
+}
+
+/// The fact's quotes and conflicts, folded under `<details>`.
+fn fact_evidence(labels: &Labels, fact: &Fact) -> Markup {
     html! {
         details class="evidence" id={ "ev-" (fact.id) } {
             summary {
@@ -231,7 +382,7 @@ fn fact_evidence(d: &Dossier, fact: &Fact) -> Markup {
             }
             "\n"
             @for ev in &fact.evidence {
-                (evidence(d, ev))
+                (evidence(labels, ev))
             }
             @if !fact.origins.is_empty() {
                 p class="ev-head" { "Origins counted: " (fact.origins.join(", ")) } "\n"
@@ -252,18 +403,15 @@ fn fact_evidence(d: &Dossier, fact: &Fact) -> Markup {
 /// Longest stretch of article text shown on each side of a quote.
 const CONTEXT_BYTES: usize = 400;
 
-fn evidence(d: &Dossier, ev: &Evidence) -> Markup {
-    let article = d.article(&ev.article);
-    let outlet = article.and_then(|a| a.outlet.as_deref()).unwrap_or("");
-    let (before, after) = article
+fn evidence(labels: &Labels, ev: &Evidence) -> Markup {
+    let (before, after) = labels
+        .article(&ev.article)
         .map(|a| context(a, ev))
         .unwrap_or((String::new(), String::new()));
     html! {
         div class="ev" {
             p class="ev-head" {
-                code { (ev.article) }
-                @if !outlet.is_empty() { " · " }
-                (outlet) " · "
+                (outlet_label(labels, &ev.article)) " · " (article_link(labels, &ev.article)) " · "
                 span class=(stance_word(ev.stance)) { (stance_word(ev.stance)) }
                 @if let Some(confidence) = ev.confidence {
                     " (stance model " (format!("{confidence:.2}")) ")"
@@ -272,8 +420,11 @@ fn evidence(d: &Dossier, ev: &Evidence) -> Markup {
                     ", attributed to " (who)
                 }
                 @match &ev.taken_from {
-                    Some(source) => { " · taken from " code { (source) } },
-                    None => " · own words",
+                    Some(source) => {
+                        " · " span class="taken" { "taken from " (labels.name(source)) }
+                        " " small class="id" { code { (source) } }
+                    },
+                    None => { " · " span class="own" { "own words" } },
                 }
                 " · bytes " (ev.start) "–" (ev.end)
             }
@@ -312,64 +463,73 @@ fn context(article: &Article, ev: &Evidence) -> (String, String) {
     (before, after)
 }
 
-/// Who carried what: one row per outlet (or article, when it names no outlet), one column
-/// per fact, the strongest stance of that outlet's articles in the cell.
-fn matrix(d: &Dossier, story: &Story, facts: &[&Fact]) -> Markup {
-    let outlet_of = |article: &str| -> String {
-        d.article(article)
-            .and_then(|a| a.outlet.clone())
-            .unwrap_or_else(|| article.to_string())
-    };
+/// Longest fact statement shown in a matrix row, in characters (the whole statement is its
+/// tooltip and its row in the fact table).
+const MATRIX_STATEMENT_CHARS: usize = 110;
+
+/// Who carried what: one row per fact, one column per outlet (an article alone when it
+/// names no outlet), the strongest stance of that outlet's articles in the cell, marked
+/// when all of it was taken from another article.
+fn matrix(labels: &Labels, story: &Story, facts: &[&Fact]) -> Markup {
     // Outlets in the order their first article appears in the story.
     let mut outlets: Vec<String> = Vec::new();
     for a in &story.articles {
-        let o = outlet_of(a);
+        let o = labels.name(a);
         if !outlets.contains(&o) {
             outlets.push(o);
         }
     }
-    let mut cells: BTreeMap<(String, usize), BTreeSet<EvidenceStance>> = BTreeMap::new();
+    // (fact, outlet) → (stances, whether any of it is the outlet's own words)
+    let mut cells: BTreeMap<(usize, String), (BTreeSet<EvidenceStance>, bool)> = BTreeMap::new();
     for (i, fact) in facts.iter().enumerate() {
         for ev in &fact.evidence {
-            cells
-                .entry((outlet_of(&ev.article), i))
-                .or_default()
-                .insert(ev.stance);
+            let cell = cells.entry((i, labels.name(&ev.article))).or_default();
+            cell.0.insert(ev.stance);
+            cell.1 |= ev.taken_from.is_none();
         }
     }
     html! {
-        h2 { "Coverage" } "\n"
         @if facts.is_empty() {
             p { em { "None." } } "\n"
         } @else {
-            p class="meta" { "✓ asserts · ≈ reports (attributed or hedged) · ✗ denies · blank: not carried" }
+            p class="meta" { "✓ asserts · ≈ reports (attributed or hedged) · ✗ denies · ᶜ only in text taken from another article · blank: not carried" }
             "\n"
             div class="scroll" {
                 table class="matrix" {
                     "\n"
                     thead { tr {
-                        th class="outlet" { "Outlet" } "\n"
-                        @for (i, fact) in facts.iter().enumerate() {
-                            th { a href={ "#" (fact.id) } title=(fact.statement) { (i + 1) } }
+                        th class="fact" { "Fact" } th { "Status" } "\n"
+                        @for outlet in &outlets {
+                            th class="outlet" title=(outlet) { (crate::outlets::truncate_words(outlet, 18)) }
                         }
                     } }
                     "\n"
                     tbody {
                         "\n"
-                        @for outlet in &outlets {
+                        @for (i, fact) in facts.iter().enumerate() {
                             tr {
-                                th class="outlet" { (outlet) }
-                                @for i in 0..facts.len() {
-                                    @match cells.get(&(outlet.clone(), i)) {
+                                th class="fact" {
+                                    a href={ "#" (fact.id) } title=(fact.statement) {
+                                        (i + 1) ". " (crate::outlets::truncate_words(&fact.statement, MATRIX_STATEMENT_CHARS))
+                                    }
+                                }
+                                td { (status_badge(fact.status)) }
+                                @for outlet in &outlets {
+                                    @match cells.get(&(i, outlet.clone())) {
                                         // A denial is what a reader must not miss, so it
                                         // wins the cell.
-                                        Some(s) if s.contains(&EvidenceStance::Denies) => {
-                                            td class="denies" title="denies" { "✗" }
+                                        Some((s, own)) => {
+                                            @let (class, mark) = if s.contains(&EvidenceStance::Denies) {
+                                                ("denies", "✗")
+                                            } else if s.contains(&EvidenceStance::Asserts) {
+                                                ("asserts", "✓")
+                                            } else {
+                                                ("reports", "≈")
+                                            };
+                                            td class=(class) title={ (outlet) ": " (class) @if !own { ", taken from another article" } } {
+                                                (mark) @if !own { sup { "c" } }
+                                            }
                                         },
-                                        Some(s) if s.contains(&EvidenceStance::Asserts) => {
-                                            td class="asserts" title="asserts" { "✓" }
-                                        },
-                                        Some(_) => { td class="reports" title="reports" { "≈" } },
                                         None => { td {} },
                                     }
                                 }
@@ -385,40 +545,29 @@ fn matrix(d: &Dossier, story: &Story, facts: &[&Fact]) -> Markup {
 }
 
 /// Each copy followed back to the article it ultimately repeats: `copy → original → ...`.
-fn copy_chains(d: &Dossier, story: &Story) -> Markup {
-    let members: BTreeSet<&str> = story.articles.iter().map(String::as_str).collect();
-    let copies: Vec<&Copy> = d
-        .copies
-        .iter()
-        .filter(|c| members.contains(c.article.as_str()))
-        .collect();
+fn copy_chains(labels: &Labels, copies: &[&Copy]) -> Markup {
     let copied: BTreeSet<&str> = copies.iter().map(|c| c.of.as_str()).collect();
     // Chains start at copies nobody copies in turn; each link is one copy record.
     let chains: Vec<Vec<&Copy>> = copies
         .iter()
         .filter(|c| !copied.contains(c.article.as_str()))
-        .map(|start| chain(start, &copies))
+        .map(|start| chain(start, copies))
         .collect();
     html! {
-        h2 { "Copy chains" } "\n"
-        @if copies.is_empty() {
-            p { em { "No copies: every article was written independently." } } "\n"
-        } @else {
-            ul class="copies" {
-                "\n"
-                @for links in &chains {
-                    li {
-                        code { (links[0].article) }
-                        @for c in links {
-                            " — " (kind_of(c.kind)) " of (" (format!("{:.2}", c.similarity))
-                            ", " (basis_words(c.basis)) ") → " code { (c.of) }
-                        }
-                    }
-                    "\n"
-                }
-            }
+        ul class="copies" {
             "\n"
+            @for links in &chains {
+                li {
+                    (labels.name(&links[0].article)) " " small class="id" { code { (links[0].article) } }
+                    @for c in links {
+                        " — " (kind_of(c.kind)) " of (" (format!("{:.2}", c.similarity))
+                        ", " (basis_words(c.basis)) ") → " (labels.name(&c.of)) " " small class="id" { code { (c.of) } }
+                    }
+                }
+                "\n"
+            }
         }
+        "\n"
     }
 }
 
@@ -472,28 +621,18 @@ fn entities(d: &Dossier) -> Markup {
     }
 }
 
-fn articles(d: &Dossier, story: &Story) -> Markup {
+fn articles(labels: &Labels, story: &Story) -> Markup {
     html! {
         h2 { "Articles" } "\n"
         table class="articles" {
-            thead { tr { th { "Id" } th { "Outlet" } th { "Published" } th { "Title" } } }
+            thead { tr { th { "Outlet" } th { "Published" } th { "Headline" } } }
             tbody {
                 "\n"
                 @for id in &story.articles {
-                    @let a = d.article(id);
-                    @let title = a.and_then(|a| a.title.as_deref()).unwrap_or("");
-                    tr {
-                        td { code { (id) } }
-                        td { (a.and_then(|a| a.outlet.as_deref()).unwrap_or("")) }
-                        td { (a.and_then(|a| a.published.as_deref()).unwrap_or("")) }
-                        td {
-                            @match a.and_then(|a| a.url.as_deref()) {
-                                Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
-                                    a href=(url) { (title) }
-                                },
-                                _ => (title),
-                            }
-                        }
+                    tr data-article=(id) {
+                        td { (outlet_label(labels, id)) }
+                        td class="date" { (labels.article(id).and_then(|a| a.published.as_deref()).unwrap_or("")) }
+                        td { (article_link(labels, id)) }
                     }
                     "\n"
                 }
@@ -575,20 +714,81 @@ mod tests {
     #[test]
     fn each_quote_says_whether_it_is_the_articles_own_words_or_taken() {
         let mut d = dossier();
-        assert!(to_html(&d).contains(" · own words · "));
+        assert!(to_html(&d).contains("<span class=\"own\">own words</span>"));
         d.facts[0].evidence[0].taken_from = Some("wire-<1>".into());
         let html = to_html(&d);
         assert!(
-            html.contains(" · taken from <code>wire-&lt;1&gt;</code> · "),
+            html.contains(
+                "<span class=\"taken\">taken from article wire-&lt;1&gt;</span> <small class=\"id\"><code>wire-&lt;1&gt;</code></small>"
+            ),
             "{html}"
         );
         assert!(!html.contains("own words"));
     }
 
     #[test]
-    fn the_matrix_shows_who_carried_the_fact() {
+    fn the_matrix_has_a_row_per_fact_and_a_column_per_outlet() {
         let html = to_html(&dossier());
-        assert!(html.contains("<th class=\"outlet\">Reuters</th><td class=\"reports\""));
+        assert!(
+            html.contains("<th class=\"outlet\" title=\"Reuters\">Reuters</th>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<td class=\"reports\" title=\"Reuters: reports\">≈</td>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn articles_are_named_by_outlet_and_headline_with_a_link_out() {
+        let mut d = dossier();
+        d.articles[0].url = Some("https://www.reuters.com/x".into());
+        d.articles[0].published = Some("2025-11-10".into());
+        let html = to_html(&d);
+        assert!(
+            html.contains("<a href=\"https://www.reuters.com/x\" class=\"out\">“Syria foiled &lt;two&gt; plots, officials said.”</a> <small class=\"id\"><code>a1</code></small>"),
+            "{html}"
+        );
+        assert!(html.contains("First reported by <strong>Reuters</strong> on 2025-11-10"));
+        assert!(html.contains("<svg class=\"timeline-graph\""));
+        // a javascript: URL is never a link
+        d.articles[0].url = Some("javascript:alert(1)".into());
+        assert!(!to_html(&d).contains("javascript:"));
+    }
+
+    #[test]
+    fn the_copy_graph_draws_an_arrow_from_the_copy_to_its_original() {
+        let mut d = dossier();
+        let mut original = Article::new("a0", "a0.txt", "Syria foiled two plots, officials said.");
+        original.published = Some("2025-11-09".into());
+        d.articles.push(original);
+        d.stories[0].articles.push("a0".into());
+        d.articles[0].outlet = None;
+        d.copies.push(Copy {
+            article: "a1".into(),
+            of: "a0".into(),
+            kind: CopyKind::Rewrite,
+            similarity: 0.8,
+            basis: corroborate_model::CopyBasis::Attribution,
+            credited: Some("Wire <Agency>".into()),
+            passages: vec![],
+        });
+        let html = to_html(&d);
+        assert!(
+            html.contains("<g class=\"edge rewrite\" data-copy=\"a1\" data-of=\"a0\">"),
+            "{html}"
+        );
+        assert!(html.contains("<g class=\"node\" data-article=\"a0\">"));
+        // the original is named by the copy's credit, escaped
+        assert!(
+            html.contains(
+                "Wire &lt;Agency&gt;</strong> <small>(as credited by article a1)</small>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("First reported by <strong>Wire &lt;Agency&gt;</strong> on 2025-11-09")
+        );
     }
 
     #[test]

@@ -28,7 +28,9 @@ use std::fmt::{self, Write};
 pub mod check;
 pub mod csv;
 pub mod html;
+pub mod outlets;
 pub mod prov;
+pub mod svg;
 
 pub use check::{checked_to_json, checked_to_markdown, CheckedArticle};
 pub use csv::to_csv;
@@ -584,6 +586,7 @@ mod tests {
                 kind: CopyKind::Rewrite,
                 similarity: 0.87,
                 basis: CopyBasis::Attribution,
+                credited: None,
                 passages: Vec::new(),
             }],
             stories: vec![Story {

@@ -54,7 +54,7 @@ use axum::Router;
 use corroborate_model::Dossier;
 use corroborate_report::html::{escape, STYLE};
 use corroborate_report::{Format, PageOptions};
-use corroborate_store::{Store, StoreError, StoryPage};
+use corroborate_store::{Store, StoreError, StoryFilter, StoryPage};
 use serde::{Deserialize, Serialize};
 
 pub mod client;
@@ -566,11 +566,71 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 struct ListParams {
     q: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
+    from: Option<String>,
+    to: Option<String>,
+    outlet: Option<String>,
+    language: Option<String>,
+    status: Option<String>,
+}
+
+impl ListParams {
+    /// The store's filter, or the reason a parameter is unusable.
+    fn filter(&self, max_query_bytes: usize) -> Result<StoryFilter, ApiError> {
+        for (name, value) in [
+            ("q", &self.q),
+            ("outlet", &self.outlet),
+            ("language", &self.language),
+        ] {
+            if value.as_ref().is_some_and(|v| v.len() > max_query_bytes) {
+                return Err(ApiError::new(
+                    ErrorCode::BadQuery,
+                    format!("the query {name} is longer than {max_query_bytes} bytes"),
+                ));
+            }
+        }
+        for (name, value) in [("from", &self.from), ("to", &self.to)] {
+            if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                if !is_date_prefix(v) {
+                    return Err(ApiError::new(
+                        ErrorCode::BadQuery,
+                        format!("{name} must be a date, YYYY-MM-DD (or YYYY-MM, YYYY); got {v:?}"),
+                    ));
+                }
+            }
+        }
+        let status = match self.status.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => Some(
+                s.parse()
+                    .map_err(|e: String| ApiError::new(ErrorCode::BadQuery, e))?,
+            ),
+        };
+        Ok(StoryFilter {
+            q: self.q.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            outlet: self.outlet.clone(),
+            language: self.language.clone(),
+            status,
+        })
+    }
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, digits where digits go.
+fn is_date_prefix(v: &str) -> bool {
+    let b = v.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    match b.len() {
+        4 => digits(0..4),
+        7 => digits(0..4) && b[4] == b'-' && digits(5..7),
+        10 => digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10),
+        _ => false,
+    }
 }
 
 async fn health(State(state): State<AppState>) -> Result<Response, ApiError> {
@@ -589,13 +649,7 @@ fn bad_query(e: QueryRejection) -> ApiError {
 }
 
 async fn story_list(state: &AppState, params: ListParams) -> Result<StoryPage, ApiError> {
-    let max_q = state.inner.config.max_query_bytes;
-    if params.q.as_ref().is_some_and(|q| q.len() > max_q) {
-        return Err(ApiError::new(
-            ErrorCode::BadQuery,
-            format!("the query q is longer than {max_q} bytes"),
-        ));
-    }
+    let filter = params.filter(state.inner.config.max_query_bytes)?;
     let per_page = params.per_page.unwrap_or(state.inner.config.per_page);
     let page = params.page.unwrap_or(1);
     if page < 1 || !(1..=100).contains(&per_page) {
@@ -605,7 +659,7 @@ async fn story_list(state: &AppState, params: ListParams) -> Result<StoryPage, A
         ));
     }
     state
-        .read(move |s| s.stories(params.q.as_deref(), page, per_page))
+        .read(move |s| s.stories(&filter, page, per_page))
         .await
 }
 
@@ -898,7 +952,8 @@ fn html_error(e: ApiError) -> Response {
     html_page(e.status(), "Error", &body)
 }
 
-/// The story list with a search box; works without JavaScript (a GET form).
+/// The story list with a search box and filters (dates, outlet, language, status); a GET
+/// form, so it works without JavaScript, and every filter stays in the pager's links.
 async fn list_page(
     State(state): State<AppState>,
     params: Result<Query<ListParams>, QueryRejection>,
@@ -907,24 +962,112 @@ async fn list_page(
         Ok(Query(p)) => p,
         Err(e) => return html_error(bad_query(e)),
     };
-    let q = params.q.clone().unwrap_or_default();
+    let shown = params.clone();
     let page = match story_list(&state, params).await {
         Ok(p) => p,
         Err(e) => return html_error(e),
     };
-    let mut body = String::from("<h1>Stories</h1>\n<form class=\"search\" method=\"get\" action=\"/\"><input type=\"search\" name=\"q\" placeholder=\"Search articles and facts\" value=\"");
-    body.push_str(&escape(&q));
-    body.push_str("\"> <button type=\"submit\">Search</button></form>\n");
+    let facets = match state.read(|s| s.facet_values(200)).await {
+        Ok(f) => f,
+        Err(e) => return html_error(e),
+    };
+    let value = |v: &Option<String>| escape(v.as_deref().unwrap_or(""));
+    let mut body = String::from(
+        "<h1>Stories</h1>\n<form class=\"search filters\" method=\"get\" action=\"/\">",
+    );
     body.push_str(&format!(
-        "<p class=\"meta\">{} {}, newest activity first.</p>\n",
-        page.total,
-        if page.total == 1 { "story" } else { "stories" }
+        "<label>Search<input type=\"search\" name=\"q\" placeholder=\"Words in articles and facts\" value=\"{}\"></label>",
+        value(&shown.q)
     ));
-    body.push_str("<table class=\"stories\"><thead><tr><th>Story</th><th class=\"num\">Articles</th><th class=\"num\">Facts</th><th class=\"num\">Corroborated</th><th class=\"num\">Contested</th></tr></thead><tbody>\n");
-    for s in &page.stories {
+    body.push_str(&format!(
+        "<label>From<input type=\"date\" name=\"from\" value=\"{}\"></label><label>To<input type=\"date\" name=\"to\" value=\"{}\"></label>",
+        value(&shown.from),
+        value(&shown.to)
+    ));
+    body.push_str(&format!(
+        "<label>Outlet<input type=\"text\" name=\"outlet\" list=\"outlets\" value=\"{}\"></label><datalist id=\"outlets\">",
+        value(&shown.outlet)
+    ));
+    for (name, n) in &facets.outlets {
         body.push_str(&format!(
-            "<tr><td><a href=\"/stories/{}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-            escape(&s.id),
+            "<option value=\"{}\">{n} {}</option>",
+            escape(name),
+            if *n == 1 { "story" } else { "stories" }
+        ));
+    }
+    body.push_str(
+        "</datalist><label>Language<select name=\"language\"><option value=\"\">any</option>",
+    );
+    let chosen_language = shown.language.as_deref().unwrap_or("");
+    for (lang, n) in &facets.languages {
+        body.push_str(&format!(
+            "<option value=\"{0}\"{1}>{0} ({n})</option>",
+            escape(lang),
+            if lang.eq_ignore_ascii_case(chosen_language) {
+                " selected"
+            } else {
+                ""
+            }
+        ));
+    }
+    body.push_str("</select></label><label>Status<select name=\"status\">");
+    let chosen_status = shown.status.as_deref().unwrap_or("");
+    for (v, label) in [
+        ("", "any"),
+        ("corroborated", "has a corroborated fact"),
+        ("contested", "has a contested fact"),
+        ("single_source", "single source only"),
+    ] {
+        body.push_str(&format!(
+            "<option value=\"{v}\"{}>{label}</option>",
+            if v == chosen_status { " selected" } else { "" }
+        ));
+    }
+    body.push_str("</select></label> <button type=\"submit\">Filter</button>");
+    let filtered = !shown
+        .filter(usize::MAX)
+        .map(|f| f.is_empty())
+        .unwrap_or(true);
+    if filtered {
+        body.push_str(" <a href=\"/\">clear</a>");
+    }
+    body.push_str("</form>\n");
+    if page.total == 0 {
+        body.push_str(&format!(
+            "<p class=\"empty\"><em>{}</em></p>\n",
+            escape(&if filtered {
+                format!("No story matches {}.", describe_filter(&shown))
+            } else {
+                "No stories yet: ingest articles (corroborate ingest) or POST them to /api/articles.".to_string()
+            })
+        ));
+        return html_page(StatusCode::OK, "Stories — corroborate", &body);
+    }
+    body.push_str(&format!(
+        "<p class=\"meta\">{} {}{}, latest activity first.</p>\n",
+        page.total,
+        if page.total == 1 { "story" } else { "stories" },
+        if filtered {
+            format!(" matching {}", escape(&describe_filter(&shown)))
+        } else {
+            String::new()
+        }
+    ));
+    body.push_str("<table class=\"stories\"><thead><tr><th>Story</th><th>Outlets</th><th>Published</th><th class=\"num\">Articles</th><th class=\"num\">Facts</th><th class=\"num\">Corroborated</th><th class=\"num\">Contested</th></tr></thead><tbody>\n");
+    for s in &page.stories {
+        let outlets = match s.outlets.len() {
+            0 => "<span class=\"meta\">not named</span>".to_string(),
+            n if n <= 3 => escape(&s.outlets.join(", ")),
+            n => format!("{} +{}", escape(&s.outlets[..3].join(", ")), n - 3),
+        };
+        let dates = match (&s.first_published, &s.last_published) {
+            (Some(a), Some(b)) if a != b => format!("{} – {}", escape(day(a)), escape(day(b))),
+            (Some(a), _) => escape(day(a)),
+            _ => String::new(),
+        };
+        body.push_str(&format!(
+            "<tr><td><a href=\"/stories/{}\">{}</a></td><td>{outlets}</td><td class=\"date\">{dates}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+            escape(&percent_encode(&s.id)),
             escape(&s.title),
             s.articles,
             s.facts,
@@ -935,13 +1078,20 @@ async fn list_page(
     body.push_str("</tbody></table>\n");
     let pages = (page.total + page.per_page - 1) / page.per_page;
     if pages > 1 {
-        let link = |p: i64| {
-            format!(
-                "/?q={}&amp;page={p}&amp;per_page={}",
-                escape(&percent_encode(&q)),
-                page.per_page
-            )
-        };
+        let mut keep = String::new();
+        for (name, v) in [
+            ("q", &shown.q),
+            ("from", &shown.from),
+            ("to", &shown.to),
+            ("outlet", &shown.outlet),
+            ("language", &shown.language),
+            ("status", &shown.status),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                keep.push_str(&format!("{name}={}&", percent_encode(v)));
+            }
+        }
+        let link = |p: i64| escape(&format!("/?{keep}page={p}&per_page={}", page.per_page));
         body.push_str("<nav class=\"pager\">");
         if page.page > 1 {
             body.push_str(&format!("<a href=\"{}\">← newer</a> ", link(page.page - 1)));
@@ -953,6 +1103,41 @@ async fn list_page(
         body.push_str("</nav>\n");
     }
     html_page(StatusCode::OK, "Stories — corroborate", &body)
+}
+
+/// The day of an ISO date or timestamp.
+fn day(published: &str) -> &str {
+    published.get(..10).unwrap_or(published)
+}
+
+/// The filters in words, for the list's count and its empty message.
+fn describe_filter(p: &ListParams) -> String {
+    let mut parts = Vec::new();
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    if let Some(q) = given(&p.q) {
+        parts.push(format!("“{q}”"));
+    }
+    match (given(&p.from), given(&p.to)) {
+        (Some(a), Some(b)) => parts.push(format!("published {a} to {b}")),
+        (Some(a), None) => parts.push(format!("published from {a}")),
+        (None, Some(b)) => parts.push(format!("published up to {b}")),
+        (None, None) => {}
+    }
+    if let Some(o) = given(&p.outlet) {
+        parts.push(format!("from outlet {o}"));
+    }
+    if let Some(l) = given(&p.language) {
+        parts.push(format!("in language {l}"));
+    }
+    if let Some(s) = given(&p.status) {
+        parts.push(format!("with status {}", s.replace('_', " ")));
+    }
+    parts.join(", ")
 }
 
 fn percent_encode(s: &str) -> String {

@@ -263,7 +263,61 @@ async fn search_filters_the_story_list() {
     assert_eq!(json(&body)["total"], 0);
     let (status, body) = get(&app, "/?q=%22unbalanced").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("0 stories"), "{body}");
+    assert!(
+        body.contains("<p class=\"empty\"><em>No story matches “&quot;unbalanced”.</em></p>"),
+        "{body}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn the_story_list_filters_by_dates_outlet_language_and_status() {
+    let (app, dir) = app();
+    let total = |body: String| json(&body)["total"].clone();
+    let (_, body) = get(&app, "/api/stories").await;
+    let story = &json(&body)["stories"][0];
+    // the seeds: UNN by its credit line, Al Jazeera as UNN credits its original
+    assert_eq!(story["outlets"], serde_json::json!(["Al Jazeera", "UNN"]));
+    assert_eq!(story["first_published"], "2025-11-10");
+    assert_eq!(story["last_published"], "2025-11-11");
+    for (query, expected) in [
+        ("from=2025-11-11", 1),
+        ("from=2025-11-12", 0),
+        ("to=2025-11-09", 0),
+        ("from=2025-11-01&to=2025-11-10", 1),
+        ("outlet=unn", 1),
+        ("outlet=Reuters", 0),
+        ("status=corroborated", 1),
+        ("status=contested", 1),
+        ("status=single_source", 0),
+        ("language=fr", 0),
+    ] {
+        let (status, body) = get(&app, &format!("/api/stories?{query}")).await;
+        assert_eq!(status, StatusCode::OK, "{query}: {body}");
+        assert_eq!(total(body), expected, "{query}");
+    }
+    for query in ["status=true", "from=yesterday", "to=2025-1-1"] {
+        let (status, body) = get(&app, &format!("/api/stories?{query}")).await;
+        assert_eq!(error_of(status, &body).0, 400, "{query}");
+    }
+    // the page: filters in a GET form, kept in its fields, and an empty result says why
+    let (_, page) = get(&app, "/?outlet=Reuters&status=contested").await;
+    assert!(
+        page.contains("name=\"outlet\" list=\"outlets\" value=\"Reuters\""),
+        "{page}"
+    );
+    assert!(page.contains("<option value=\"contested\" selected>"));
+    assert!(page.contains("<option value=\"UNN\">1 story</option>"));
+    assert!(
+        page.contains("No story matches from outlet Reuters, with status contested."),
+        "{page}"
+    );
+    let (_, page) = get(&app, "/?outlet=UNN").await;
+    assert!(page.contains("1 story matching from outlet UNN"), "{page}");
+    assert!(
+        page.contains("<td>Al Jazeera, UNN</td><td class=\"date\">2025-11-10 – 2025-11-11</td>"),
+        "{page}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -279,11 +333,12 @@ async fn pages_render_without_script_and_mark_quotes() {
     assert_eq!(status, StatusCode::OK);
     for part in [
         "<h2>Brief</h2>",
-        "<h2>Timeline</h2>",
+        "<h2>Timeline of facts</h2>",
         "<details class=\"evidence\"",
         "<mark>",
         "<h2>Coverage</h2>",
-        "<h2>Copy chains</h2>",
+        "<h3>Who copied whom</h3>",
+        "<svg class=\"copy-graph\"",
         "<h2>Entities</h2>",
         "corroborated</span>",
     ] {

@@ -225,7 +225,25 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX fetches_by_url ON fetches (url, seq);
     ",
+    // 4: what the story list filters on: each story's outlets and languages, and the
+    // span of its articles' publication dates (filled from the stored dossier when an
+    // older store is migrated; see `FACETS_MIGRATION`).
+    "
+    CREATE TABLE story_facets (
+        story TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL COLLATE NOCASE,
+        PRIMARY KEY (story, kind, value)
+    );
+    CREATE INDEX story_facets_by_value ON story_facets (kind, value);
+    ALTER TABLE stories ADD COLUMN first_published TEXT;
+    ALTER TABLE stories ADD COLUMN last_published TEXT;
+    ",
 ];
+
+/// The migration (its 1-based number) that adds `story_facets`: a store migrated across it
+/// has its facets filled from the stories it already holds, in the same transaction.
+const FACETS_MIGRATION: i64 = 4;
 
 /// The schema version this code writes.
 pub const STORE_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -274,6 +292,223 @@ pub struct StorySummary {
     pub contested: i64,
     /// Ingest sequence number of the story's newest article: the list is sorted by it.
     pub last_activity: i64,
+    /// Earliest and latest publication date among its articles (`YYYY-MM-DD`, or less
+    /// precise as the articles give it); `None` when no article is dated.
+    pub first_published: Option<String>,
+    pub last_published: Option<String>,
+    /// Its outlets as the story page names them (the article's outlet or URL host, else
+    /// the name a copy of it credits it with), sorted.
+    pub outlets: Vec<String>,
+    /// Its articles' language tags (primary subtag, lower case), sorted.
+    pub languages: Vec<String>,
+}
+
+/// Which stories [`Store::stories`] lists: every condition given must hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StoryFilter {
+    /// Every word in the story's articles (title or text) or facts.
+    pub q: Option<String>,
+    /// An article published on or after this date (`YYYY-MM-DD`, compared as text).
+    pub from: Option<String>,
+    /// An article published on or before this date (the whole day: `2025-11-10` takes
+    /// `2025-11-10T23:00`).
+    pub to: Option<String>,
+    /// An article from this outlet (case-insensitive, the whole name).
+    pub outlet: Option<String>,
+    /// An article in this language (primary subtag, case-insensitive: `en` takes `en-GB`).
+    pub language: Option<String>,
+    pub status: Option<StatusFilter>,
+}
+
+/// The story-list filter on fact status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// At least one corroborated fact.
+    Corroborated,
+    /// At least one contested fact.
+    Contested,
+    /// No fact corroborated or contested: everything rests on one source.
+    SingleSource,
+}
+
+impl std::str::FromStr for StatusFilter {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "corroborated" => Ok(StatusFilter::Corroborated),
+            "contested" => Ok(StatusFilter::Contested),
+            "single_source" => Ok(StatusFilter::SingleSource),
+            other => Err(format!(
+                "unknown status {other:?}: expected corroborated, contested or single_source"
+            )),
+        }
+    }
+}
+
+impl StoryFilter {
+    /// Whether nothing is filtered.
+    pub fn is_empty(&self) -> bool {
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
+        blank(&self.q)
+            && blank(&self.from)
+            && blank(&self.to)
+            && blank(&self.outlet)
+            && blank(&self.language)
+            && self.status.is_none()
+    }
+
+    /// The `WHERE` clause over `stories` and its parameters (`?1`, `?2`, … in order).
+    fn clause(&self) -> (String, Vec<rusqlite::types::Value>) {
+        use rusqlite::types::Value;
+        let mut conditions: Vec<String> = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        if let Some(q) = self.q.as_deref().map(fts_query).filter(|q| !q.is_empty()) {
+            args.push(Value::Text(q));
+            let n = args.len();
+            conditions.push(format!(
+                "id IN (SELECT sa.story FROM story_articles sa JOIN articles_fts f ON f.id = sa.article WHERE articles_fts MATCH ?{n}
+                        UNION SELECT story FROM facts_fts WHERE facts_fts MATCH ?{n})"
+            ));
+        }
+        if let Some(from) = given(&self.from) {
+            args.push(Value::Text(from));
+            conditions.push(format!("last_published >= ?{}", args.len()));
+        }
+        if let Some(to) = given(&self.to) {
+            // the whole day: a timestamp on that day sorts after the bare date
+            args.push(Value::Text(format!("{to}\u{10FFFF}")));
+            conditions.push(format!("first_published <= ?{}", args.len()));
+        }
+        for (kind, value) in [
+            ("outlet", given(&self.outlet)),
+            (
+                "language",
+                given(&self.language).map(|l| primary_language(&l)),
+            ),
+        ] {
+            if let Some(value) = value {
+                args.push(Value::Text(value));
+                conditions.push(format!(
+                    "id IN (SELECT story FROM story_facets WHERE kind = '{kind}' AND value = ?{})",
+                    args.len()
+                ));
+            }
+        }
+        match self.status {
+            Some(StatusFilter::Corroborated) => conditions.push("corroborated > 0".into()),
+            Some(StatusFilter::Contested) => conditions.push("contested > 0".into()),
+            Some(StatusFilter::SingleSource) => {
+                conditions.push("corroborated = 0 AND contested = 0".into())
+            }
+            None => {}
+        }
+        if conditions.is_empty() {
+            (String::new(), args)
+        } else {
+            (format!("WHERE {}", conditions.join(" AND ")), args)
+        }
+    }
+}
+
+/// The filterable values of the whole dossier, with how many stories have each.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FacetValues {
+    pub outlets: Vec<(String, i64)>,
+    pub languages: Vec<(String, i64)>,
+}
+
+/// A language tag's primary subtag in lower case: `en-GB` → `en`.
+fn primary_language(tag: &str) -> String {
+    tag.trim()
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The story's facets, read off its own dossier: outlets, languages, and the span of its
+/// articles' publication dates.
+fn story_facets(
+    scoped: &Dossier,
+) -> (
+    BTreeSet<String>,
+    BTreeSet<String>,
+    Option<String>,
+    Option<String>,
+) {
+    let credited = corroborate_model::credited_outlets(&scoped.copies);
+    let mut outlets = BTreeSet::new();
+    let mut languages = BTreeSet::new();
+    let mut dates: Vec<&str> = Vec::new();
+    for a in &scoped.articles {
+        if let Some(name) = a.outlet_or_host().or_else(|| {
+            credited
+                .get(a.id.as_str())
+                .map(|(name, _)| name.to_string())
+        }) {
+            outlets.insert(name);
+        }
+        if let Some(lang) = a
+            .language
+            .as_deref()
+            .map(primary_language)
+            .filter(|l| !l.is_empty())
+        {
+            languages.insert(lang);
+        }
+        if let Some(p) = a
+            .published
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            dates.push(p);
+        }
+    }
+    dates.sort_unstable();
+    let first = dates.first().map(|d| d.to_string());
+    let last = dates.last().map(|d| d.to_string());
+    (outlets, languages, first, last)
+}
+
+/// Writes story `id`'s facets (its rows in `story_facets`, its date span on `stories`).
+fn write_facets(tx: &rusqlite::Transaction, id: &str, scoped: &Dossier) -> Result<()> {
+    let (outlets, languages, first, last) = story_facets(scoped);
+    let mut ins = tx.prepare_cached(
+        "INSERT OR IGNORE INTO story_facets (story, kind, value) VALUES (?1, ?2, ?3)",
+    )?;
+    for o in &outlets {
+        ins.execute(params![id, "outlet", o])?;
+    }
+    for l in &languages {
+        ins.execute(params![id, "language", l])?;
+    }
+    tx.prepare_cached(
+        "UPDATE stories SET first_published = ?2, last_published = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, first, last])?;
+    Ok(())
+}
+
+/// Fills the facets of every stored story from its stored dossier (a store migrated from a
+/// version without them).
+fn fill_facets(tx: &rusqlite::Transaction) -> Result<()> {
+    let stories: Vec<(String, String)> = {
+        let mut stmt = tx.prepare("SELECT id, dossier FROM stories")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (id, body) in stories {
+        let scoped: Dossier = decode("stories", &id, &body)?;
+        write_facets(tx, &id, &scoped)?;
+    }
+    Ok(())
 }
 
 /// A page of the story list.
@@ -471,6 +706,9 @@ impl Store {
         for step in &MIGRATIONS[found as usize..] {
             tx.execute_batch(step)?;
         }
+        if found > 0 && found < FACETS_MIGRATION {
+            fill_facets(&tx)?;
+        }
         tx.pragma_update(None, "user_version", STORE_SCHEMA_VERSION)?;
         tx.commit()?;
         Ok(())
@@ -595,7 +833,7 @@ impl Store {
             "DELETE FROM story_articles; DELETE FROM stories; DELETE FROM facts;
              DELETE FROM story_aliases;
              DELETE FROM entities; DELETE FROM copies; DELETE FROM dossier_articles;
-             DELETE FROM facts_fts;",
+             DELETE FROM facts_fts; DELETE FROM story_facets;",
         )?;
         {
             let seqs: BTreeMap<String, i64> = {
@@ -642,6 +880,7 @@ impl Store {
                 for a in &story.articles {
                     member.execute(params![a, story.id])?;
                 }
+                write_facets(&tx, &story.id, &scoped)?;
             }
             let mut ins = tx
                 .prepare("INSERT INTO facts (id, story, position, body) VALUES (?1, ?2, ?3, ?4)")?;
@@ -809,32 +1048,28 @@ impl Store {
     }
 
     /// Stories, newest activity first (the story holding the most recently ingested
-    /// article), `per_page` at a time (1–100). With a non-empty `query`, only stories whose
-    /// articles (title or text) or facts contain every word of it.
-    pub fn stories(&self, query: Option<&str>, page: i64, per_page: i64) -> Result<StoryPage> {
+    /// article), `per_page` at a time (1–100), that pass `filter` (see [`StoryFilter`]).
+    pub fn stories(&self, filter: &StoryFilter, page: i64, per_page: i64) -> Result<StoryPage> {
         let page = page.max(1);
         let per_page = per_page.clamp(1, 100);
         let offset = (page - 1).saturating_mul(per_page);
-        let fts = query.map(fts_query).filter(|q| !q.is_empty());
-        let (filter, arg) = match &fts {
-            Some(q) => (
-                "WHERE id IN (SELECT sa.story FROM story_articles sa JOIN articles_fts f ON f.id = sa.article WHERE articles_fts MATCH ?1
-                              UNION SELECT story FROM facts_fts WHERE facts_fts MATCH ?1)",
-                q.as_str(),
-            ),
-            // `?1 = ?1` keeps one parameter in both forms of the query.
-            None => ("WHERE ?1 = ?1", ""),
-        };
+        let (clause, mut args) = filter.clause();
         let total: i64 = self
             .conn
-            .prepare_cached(&format!("SELECT COUNT(*) FROM stories {filter}"))?
-            .query_row([arg], |r| r.get(0))?;
+            .prepare_cached(&format!("SELECT COUNT(*) FROM stories {clause}"))?
+            .query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?;
+        let n = args.len();
+        args.push(rusqlite::types::Value::Integer(per_page));
+        args.push(rusqlite::types::Value::Integer(offset));
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT id, title, articles, facts, corroborated, contested, last_seq FROM stories {filter}
-             ORDER BY last_seq DESC, position LIMIT ?2 OFFSET ?3"
+            "SELECT id, title, articles, facts, corroborated, contested, last_seq, first_published, last_published
+             FROM stories {clause}
+             ORDER BY last_seq DESC, position LIMIT ?{} OFFSET ?{}",
+            n + 1,
+            n + 2
         ))?;
-        let stories = stmt
-            .query_map(params![arg, per_page, offset], |r| {
+        let mut stories = stmt
+            .query_map(rusqlite::params_from_iter(&args), |r| {
                 Ok(StorySummary {
                     id: r.get(0)?,
                     title: r.get(1)?,
@@ -843,14 +1078,52 @@ impl Store {
                     corroborated: r.get(4)?,
                     contested: r.get(5)?,
                     last_activity: r.get(6)?,
+                    first_published: r.get(7)?,
+                    last_published: r.get(8)?,
+                    outlets: Vec::new(),
+                    languages: Vec::new(),
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        let mut facets = self.conn.prepare_cached(
+            "SELECT kind, value FROM story_facets WHERE story = ?1 ORDER BY kind, value",
+        )?;
+        for story in &mut stories {
+            let rows = facets.query_map([&story.id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                let (kind, value) = row?;
+                match kind.as_str() {
+                    "outlet" => story.outlets.push(value),
+                    "language" => story.languages.push(value),
+                    _ => {}
+                }
+            }
+        }
         Ok(StoryPage {
             stories,
             total,
             page,
             per_page,
+        })
+    }
+
+    /// The values the story list can be filtered on: every outlet and language of the
+    /// dossier with the number of stories that have it, most stories first (then by name),
+    /// at most `limit` of each.
+    pub fn facet_values(&self, limit: i64) -> Result<FacetValues> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT value, COUNT(*) AS n FROM story_facets WHERE kind = ?1
+             GROUP BY value ORDER BY n DESC, value LIMIT ?2",
+        )?;
+        let mut read = |kind: &str| -> Result<Vec<(String, i64)>> {
+            let rows = stmt.query_map(params![kind, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        Ok(FacetValues {
+            outlets: read("outlet")?,
+            languages: read("language")?,
         })
     }
 

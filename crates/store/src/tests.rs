@@ -96,23 +96,33 @@ fn the_stored_dossier_reads_back_equal() {
     assert_eq!(store.article("nope").unwrap(), None);
 }
 
+fn query(q: &str) -> StoryFilter {
+    StoryFilter {
+        q: Some(q.to_string()),
+        ..StoryFilter::default()
+    }
+}
+
 #[test]
 fn search_finds_stories_by_article_words_and_ignores_query_syntax() {
     let mut store = Store::open_in_memory().unwrap();
     let articles = vec![article("a", "Syria foiled two plots against Sharaa.")];
     store.add_articles(articles.clone()).unwrap();
     store.replace_analysis(&dossier_of(&articles), 1).unwrap();
-    assert_eq!(store.stories(Some("sharaa plots"), 1, 20).unwrap().total, 1);
-    assert_eq!(store.stories(Some("ukraine"), 1, 20).unwrap().total, 0);
+    assert_eq!(
+        store.stories(&query("sharaa plots"), 1, 20).unwrap().total,
+        1
+    );
+    assert_eq!(store.stories(&query("ukraine"), 1, 20).unwrap().total, 0);
     // FTS5 operators and unbalanced quotes in user input are words, not syntax errors.
     assert_eq!(
         store
-            .stories(Some("\"syria AND (NEAR"), 1, 20)
+            .stories(&query("\"syria AND (NEAR"), 1, 20)
             .unwrap()
             .total,
         0
     );
-    assert_eq!(store.stories(Some("  "), 1, 20).unwrap().total, 1);
+    assert_eq!(store.stories(&query("  "), 1, 20).unwrap().total, 1);
 }
 
 #[test]
@@ -193,6 +203,7 @@ fn a_story_dossier_holds_only_that_storys_records_in_dossier_order() {
             kind: CopyKind::Rewrite,
             similarity: 0.9,
             basis: CopyBasis::Undetermined,
+            credited: None,
             passages: Vec::new(),
         }],
         stories: vec![story("s1", &["c", "a"]), story("s2", &["b"])],
@@ -374,4 +385,116 @@ fn an_empty_database_file_is_refused() {
     }
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
     let _ = std::fs::remove_file(&path);
+}
+
+/// Two stories: `a` (UNN, en-GB, 2025-11-10 and an undated copy of an unnamed original
+/// that UNN credits as Al Jazeera) and `c` (example.org by URL, fr, 2025-12-01T08:00).
+fn faceted() -> (Vec<Article>, Dossier) {
+    let mut a = article("a", "Syria foiled two plots against Sharaa.");
+    a.outlet = Some("UNN".into());
+    a.language = Some("en-GB".into());
+    a.published = Some("2025-11-10".into());
+    let b = article(
+        "b",
+        "Syria foiled two plots against Sharaa, officials said.",
+    );
+    let mut c = article("c", "Les inondations ont touché Valence.");
+    c.url = Some("https://www.example.org/x".into());
+    c.language = Some("fr".into());
+    c.published = Some("2025-12-01T08:00:00Z".into());
+    let articles = vec![a, b, c];
+    let mut d = dossier_with(&articles, &[("a", &["a", "b"], &[]), ("c", &["c"], &[])]);
+    d.copies.push(corroborate_model::Copy {
+        article: "a".into(),
+        of: "b".into(),
+        kind: corroborate_model::CopyKind::Rewrite,
+        similarity: 1.0,
+        basis: corroborate_model::CopyBasis::Attribution,
+        credited: Some("Al Jazeera".into()),
+        passages: vec![],
+    });
+    (articles, d)
+}
+
+fn listed(store: &Store, filter: StoryFilter) -> Vec<String> {
+    let page = store.stories(&filter, 1, 20).unwrap();
+    assert_eq!(page.total as usize, page.stories.len());
+    page.stories.into_iter().map(|s| s.title).collect()
+}
+
+#[test]
+fn the_story_list_filters_by_dates_outlet_language_and_status() {
+    let mut store = Store::open_in_memory().unwrap();
+    let (articles, d) = faceted();
+    store.add_articles(articles).unwrap();
+    store.replace_analysis(&d, 3).unwrap();
+    let all = store.stories(&StoryFilter::default(), 1, 20).unwrap();
+    let a = all.stories.iter().find(|s| s.title == "a").unwrap();
+    assert_eq!(a.outlets, ["Al Jazeera", "UNN"]);
+    assert_eq!(a.languages, ["en"]);
+    assert_eq!(a.first_published.as_deref(), Some("2025-11-10"));
+    let f = |from: Option<&str>, to: Option<&str>| StoryFilter {
+        from: from.map(str::to_string),
+        to: to.map(str::to_string),
+        ..StoryFilter::default()
+    };
+    assert_eq!(listed(&store, f(Some("2025-11-11"), None)), ["c"]);
+    // `to` takes the whole day, a timestamp on it too
+    assert_eq!(listed(&store, f(None, Some("2025-11-10"))), ["a"]);
+    assert_eq!(
+        listed(&store, f(Some("2025-12-01"), Some("2025-12-01"))),
+        ["c"]
+    );
+    assert!(listed(&store, f(Some("2026-01-01"), None)).is_empty());
+    let by = |outlet: &str, language: &str| StoryFilter {
+        outlet: Some(outlet.into()),
+        language: Some(language.into()),
+        ..StoryFilter::default()
+    };
+    assert_eq!(listed(&store, by("al jazeera", "")), ["a"]);
+    assert_eq!(listed(&store, by("example.org", "FR-ca")), ["c"]);
+    assert!(listed(&store, by("UNN", "fr")).is_empty());
+    let status = |s: StatusFilter| StoryFilter {
+        status: Some(s),
+        ..StoryFilter::default()
+    };
+    assert_eq!(listed(&store, status(StatusFilter::SingleSource)).len(), 2);
+    assert!(listed(&store, status(StatusFilter::Contested)).is_empty());
+    assert_eq!("contested".parse(), Ok(StatusFilter::Contested));
+    assert!("nope".parse::<StatusFilter>().is_err());
+    let values = store.facet_values(10).unwrap();
+    assert_eq!(
+        values.languages,
+        [("en".to_string(), 1), ("fr".to_string(), 1)]
+    );
+    assert_eq!(values.outlets.len(), 3);
+}
+
+#[test]
+fn a_store_migrated_from_before_the_facets_gets_them_from_its_stories() {
+    let dir = std::env::temp_dir().join(format!("corroborate-facets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("old.db");
+    let _ = std::fs::remove_file(&path);
+    {
+        let mut store = Store::open(&path).unwrap();
+        let (articles, d) = faceted();
+        store.add_articles(articles).unwrap();
+        store.replace_analysis(&d, 3).unwrap();
+        // back to schema 3: no facets yet
+        store
+            .conn
+            .execute_batch(
+                "DROP TABLE story_facets; ALTER TABLE stories DROP COLUMN first_published;
+                 ALTER TABLE stories DROP COLUMN last_published; PRAGMA user_version = 3;",
+            )
+            .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let filter = StoryFilter {
+        outlet: Some("UNN".into()),
+        ..StoryFilter::default()
+    };
+    assert_eq!(listed(&store, filter), ["a"]);
+    let _ = std::fs::remove_dir_all(&dir);
 }
