@@ -50,7 +50,12 @@ pub fn document() -> String {
                 "parameters": [
                     {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Words that the story's articles or facts must all contain"},
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
-                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}
+                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+                    {"name": "from", "in": "query", "schema": {"type": "string"}, "description": "Only stories with an article published on or after this date (YYYY-MM-DD, YYYY-MM or YYYY)"},
+                    {"name": "to", "in": "query", "schema": {"type": "string"}, "description": "Only stories with an article published on or before this date (the whole day)"},
+                    {"name": "outlet", "in": "query", "schema": {"type": "string"}, "description": "Only stories with an article from this outlet (case-insensitive, whole name, as listed in `outlets`)"},
+                    {"name": "language", "in": "query", "schema": {"type": "string"}, "description": "Only stories with an article in this language (primary subtag: en takes en-GB)"},
+                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["corroborated", "contested", "single_source"]}, "description": "corroborated / contested: at least one fact with that status; single_source: no fact corroborated or contested"}
                 ],
                 "responses": {
                     "200": {"description": "A page of stories", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StoryPage"}}}},
@@ -121,7 +126,9 @@ pub fn document() -> String {
             "StoryPage": {"type": "object", "required": ["stories", "total", "page", "per_page"], "properties": {
                 "stories": {"type": "array", "items": {"type": "object", "properties": {
                     "id": {"type": "string"}, "title": {"type": "string"}, "articles": {"type": "integer"}, "facts": {"type": "integer"},
-                    "corroborated": {"type": "integer"}, "contested": {"type": "integer"}, "last_activity": {"type": "integer"}
+                    "corroborated": {"type": "integer"}, "contested": {"type": "integer"}, "last_activity": {"type": "integer"},
+                    "first_published": {"type": ["string", "null"]}, "last_published": {"type": ["string", "null"]},
+                    "outlets": {"type": "array", "items": {"type": "string"}}, "languages": {"type": "array", "items": {"type": "string"}}
                 }}},
                 "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}
             }},
