@@ -1,6 +1,8 @@
 //! The web page in a real browser: headless Debian chromium driven over WebDriver
 //! (chromedriver on loopback) opens the seeds' story page, expands a fact's evidence and
-//! checks that the highlighted quote becomes visible. Needs Debian's chromium and
+//! checks that the highlighted quote becomes visible; that articles are named by outlet
+//! (UNN, and Al Jazeera as UNN credits it) and the copy graph draws 002 → 004; that after a
+//! POSTed denial the brief agrees with the fact table; and that the list's filters narrow it. Needs Debian's chromium and
 //! chromedriver, which `scripts/install-test-deps.sh` installs (`scripts/test.sh` runs it
 //! first); fails (never skips) without them, naming that script.
 
@@ -95,6 +97,24 @@ impl Session {
             .unwrap_or_else(|| panic!("no element {css}: {v}"))
             .to_string()
     }
+    /// Runs `script` in the page (the test's own script; the page has none) and returns
+    /// its value.
+    fn script(&self, script: &str) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+    fn text(&self, element: &str) -> String {
+        self.cmd("GET", &format!("/element/{element}/text"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+    fn go(&self, url: &str) {
+        self.cmd("POST", "/url", Some(json!({"url": url})));
+    }
     fn displayed(&self, element: &str) -> bool {
         self.cmd("GET", &format!("/element/{element}/displayed"), None)
             .as_bool()
@@ -120,6 +140,16 @@ fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// A ministry denying the seeds' best-carried fact (written for this test).
+const DENIAL: &str = r#"{"id": "005_denial", "outlet": "Syrian Observer", "published": "2025-11-12",
+ "title": "Interior Ministry denies reports of foiled plots against al-Sharaa",
+ "text": "Syria's Interior Ministry on Wednesday denied reports that the Syrian authorities thwarted two separate plots by ISIS to assassinate President Ahmad al-Sharaa.\n\n\"These reports are false,\" a ministry spokesman said, adding that no plot against the president had been uncovered in recent months.\n\nThe ministry urged media outlets to rely on official sources."}"#;
+
+/// An unrelated story from another outlet (written for this test).
+const OTHER_STORY: &str = r#"{"id": "valencia_floods", "outlet": "Example Times", "published": "2025-11-13", "language": "en",
+ "title": "Floods close schools across Valencia",
+ "text": "Heavy rain flooded streets across the Valencia region on Thursday, and the regional government closed more than 200 schools.\n\nEmergency services rescued drivers trapped on the A-7 motorway near Paiporta, the regional emergency agency said.\n\nForecasters expect the storm to move north towards Catalonia by the weekend."}"#;
 
 #[test]
 fn story_page_expands_evidence_and_shows_the_highlighted_quote() {
@@ -237,6 +267,85 @@ fn story_page_expands_evidence_and_shows_the_highlighted_quote() {
     let png = session.cmd("GET", "/screenshot", None);
     let _ = std::fs::write(
         Path::new(env!("CARGO_TARGET_TMPDIR")).join("story-page.png.b64"),
+        png.as_str().unwrap_or(""),
+    );
+
+    // Outlets, not ids: UNN by its own credit line, Al Jazeera as UNN credits its original.
+    let outlet_of = |id: &str| {
+        session.text(&session.find(&format!(
+            "table.articles tr[data-article='{id}'] strong.outlet"
+        )))
+    };
+    assert_eq!(outlet_of("002_88f9335587266ce1"), "UNN");
+    assert_eq!(outlet_of("004_e1e076e2517665a0"), "Al Jazeera");
+    // the copy graph draws 002 → 004
+    let edge = session.find(
+        "svg.copy-graph g.edge[data-copy='002_88f9335587266ce1'][data-of='004_e1e076e2517665a0']",
+    );
+    assert!(session.displayed(&edge), "the copy's arrow is drawn");
+
+    // A POSTed denial makes the best-carried fact contested: the brief must say so, as the
+    // fact table does.
+    let post = |body: &str| {
+        let response = ureq::post(&format!("{base}/api/articles"))
+            .content_type("application/json")
+            .send(body.as_bytes())
+            .unwrap_or_else(|e| panic!("POST /api/articles: {e}"));
+        assert!(response.status().is_success(), "{}", response.status());
+    };
+    post(DENIAL);
+    session.go(&format!("{base}/stories/{story}"));
+    let rows = session.script(
+        "return [...document.querySelectorAll('table.facts > tbody > tr')].map(r => ({ \
+           statement: r.cells[1].firstChild.textContent.trim(), \
+           status: r.cells[2].textContent.trim(), n: Number(r.cells[3].textContent) }))",
+    );
+    let brief = session.text(&session.find("p.brief"));
+    let carried: Vec<&Value> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] != "single source" && r["n"].as_u64().unwrap() >= 2)
+        .collect();
+    assert!(
+        carried.iter().any(|r| r["status"] == "contested"),
+        "the denial contests a fact two sources carry: {rows}"
+    );
+    for r in carried.iter().take(3) {
+        let statement = r["statement"].as_str().unwrap().trim_end_matches('.');
+        let expected = if r["status"] == "contested" {
+            format!("Contested: {statement}")
+        } else {
+            statement.to_string()
+        };
+        assert!(brief.contains(&expected), "the brief {brief:?} lacks {expected:?}");
+    }
+    assert!(!brief.contains("No fact in this story"), "{brief}");
+
+    // The list's filters narrow it: a second story from another outlet, then by outlet.
+    post(OTHER_STORY);
+    session.go(&format!("{base}/"));
+    let rows = || {
+        session
+            .script("return document.querySelectorAll('table.stories tbody tr').length")
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(rows(), 2, "two stories listed");
+    let outlet = session.find("form.filters input[name='outlet']");
+    session.cmd(
+        "POST",
+        &format!("/element/{outlet}/value"),
+        Some(json!({"text": "UNN"})),
+    );
+    let submit = session.find("form.filters button[type='submit']");
+    session.cmd("POST", &format!("/element/{submit}/click"), Some(json!({})));
+    assert_eq!(rows(), 1, "the outlet filter keeps the seeds' story only");
+    let listed = session.text(&session.find("table.stories tbody tr a"));
+    assert_eq!(listed, dossier.stories[0].title);
+    let png = session.cmd("GET", "/screenshot", None);
+    let _ = std::fs::write(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("story-list.png.b64"),
         png.as_str().unwrap_or(""),
     );
     drop(session);
