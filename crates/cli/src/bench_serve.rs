@@ -46,12 +46,37 @@ pub struct BenchServeArgs {
     /// (storing, not re-analysing).
     #[arg(long, default_value_t = 0)]
     writers: usize,
+    /// Articles per synthetic story when the database is built (a story page's size).
+    #[arg(long, default_value_t = 5)]
+    story_size: usize,
+    /// What the readers ask for: `api` (a story's dossier JSON, `/api/stories/{id}`),
+    /// `page` (its HTML story page, `/stories/{id}`) or `list` (the story list, `/`).
+    #[arg(long, value_enum, default_value_t = Route::Api)]
+    route: Route,
+}
+
+/// The route [`bench_serve`]'s readers request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Route {
+    Api,
+    Page,
+    List,
+}
+
+impl Route {
+    fn path(self, story: &str) -> String {
+        match self {
+            Route::Api => format!("/api/stories/{story}"),
+            Route::Page => format!("/stories/{story}"),
+            Route::List => "/".to_string(),
+        }
+    }
 }
 
 /// `bench-serve`: builds a synthetic database of `--articles` articles (once), serves it on
 /// a loopback port, and has `--connections` clients with keep-alive connections each send
-/// `GET /api/stories/{id}` for random stories, one request at a time, while an ingest
-/// writes; prints latency percentiles.
+/// `GET /api/stories/{id}` (or the story's page, or the list: `--route`) for random
+/// stories, one request at a time, while an ingest writes; prints latency percentiles.
 pub fn bench_serve(args: &BenchServeArgs) -> Result<ExitCode> {
     let config = Config::default();
     {
@@ -59,7 +84,7 @@ pub fn bench_serve(args: &BenchServeArgs) -> Result<ExitCode> {
         let have = store.health()?.articles as usize;
         if have < args.articles {
             let seeds = crate::read(&args.paths, &Common::quiet_default())?.articles;
-            let corpus = synthetic_corpus(&seeds, args.articles, 5, 1);
+            let corpus = synthetic_corpus(&seeds, args.articles, args.story_size.max(1), 1);
             let t = Instant::now();
             for batch in corpus[have..].chunks(5000) {
                 store.add_articles(batch.to_vec())?;
@@ -77,8 +102,9 @@ pub fn bench_serve(args: &BenchServeArgs) -> Result<ExitCode> {
                 if slice == 0 {
                     corroborate_engine::run(all, &config, &|_| {}).map(|a| a.dossier)
                 } else {
-                    // whole synthetic stories of five, which then never span slices
-                    let slice = slice.div_ceil(5).max(1) * 5;
+                    // whole synthetic stories, which then never span slices
+                    let size = args.story_size.max(1);
+                    let slice = slice.div_ceil(size).max(1) * size;
                     corroborate_engine::merge::run_in_slices(&all, slice, &config)
                 }
             })?;
@@ -154,6 +180,7 @@ pub fn bench_serve(args: &BenchServeArgs) -> Result<ExitCode> {
     let handles: Vec<_> = (0..args.connections.max(1))
         .map(|c| {
             let ids = story_ids.clone();
+            let route = args.route;
             std::thread::spawn(move || -> Result<Vec<(Duration, Duration)>> {
                 let mut rng = Rng::new(c as u64 + 7);
                 let client = corroborate_server::client::Client::new(addr);
@@ -169,10 +196,11 @@ pub fn bench_serve(args: &BenchServeArgs) -> Result<ExitCode> {
                     }
                     let id = &ids[rng.below(ids.len())];
                     let t = Instant::now();
-                    let (status, _) = client.get(&format!("/api/stories/{id}"))?;
+                    let path = route.path(id);
+                    let (status, _) = client.get(&path)?;
                     latencies.push((t - started, t.elapsed()));
                     if status != 200 {
-                        bail!("GET /api/stories/{id} returned {status}");
+                        bail!("GET {path} returned {status}");
                     }
                     next += interval.unwrap_or(Duration::ZERO);
                 }
@@ -220,7 +248,8 @@ pub fn bench_serve(args: &BenchServeArgs) -> Result<ExitCode> {
     all.sort();
     let pct = |p: f64| all[((all.len() as f64 * p).ceil() as usize).clamp(1, all.len()) - 1];
     println!(
-        "GET /api/stories/{{id}}: {} requests, {} connections, {} stories, {:.1} s, {:.0} requests/s",
+        "GET {}: {} requests, {} connections, {} stories, {:.1} s, {:.0} requests/s",
+        args.route.path("{id}"),
         all.len(),
         args.connections,
         story_ids.len(),

@@ -318,7 +318,10 @@ fn story_page_expands_evidence_and_shows_the_highlighted_quote() {
         } else {
             statement.to_string()
         };
-        assert!(brief.contains(&expected), "the brief {brief:?} lacks {expected:?}");
+        assert!(
+            brief.contains(&expected),
+            "the brief {brief:?} lacks {expected:?}"
+        );
     }
     assert!(!brief.contains("No fact in this story"), "{brief}");
 
