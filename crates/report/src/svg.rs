@@ -166,7 +166,9 @@ pub fn copy_graph(labels: &Labels, members: &[String], copies: &[&Copy]) -> Mark
     let rows = columns.values().map(Vec::len).max().unwrap_or(0);
     let width = pad * 2.0 + (deepest + 1) as f64 * box_w + deepest as f64 * gap_x;
     let height = pad * 2.0 + rows as f64 * (box_h + gap_y) - gap_y;
-    let drawn: Vec<(&Copy, (f64, f64), (f64, f64))> = copies
+    // each copy with the top-left corners of its own box and its original's
+    type Arrow<'c> = (&'c Copy, (f64, f64), (f64, f64));
+    let drawn: Vec<Arrow> = copies
         .iter()
         .filter_map(|c| {
             Some((
