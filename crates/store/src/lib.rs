@@ -43,6 +43,13 @@ use corroborate_model::{stable_hash, Article, Dossier, Entity, Fact, Story, SCHE
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
+mod changes;
+
+pub use changes::{
+    Attempt, ChangeKind, Delivery, DeliveryRound, DeliveryState, FeedStory, StoryChange, Webhook,
+    WebhookEvent,
+};
+
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -225,6 +232,36 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX fetches_by_url ON fetches (url, seq);
     ",
+    // 4: the change log (every new story, new fact and fact status change, written by
+    // `Store::replace_analysis`) and the webhook outbox it fills in the same transaction.
+    "
+    CREATE TABLE story_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        dossier_version INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        story TEXT NOT NULL,
+        fact TEXT,
+        kind TEXT NOT NULL CHECK (kind IN ('new_fact', 'status_change', 'new_story')),
+        old_status TEXT,
+        new_status TEXT,
+        statement TEXT NOT NULL
+    );
+    CREATE INDEX story_changes_by_story ON story_changes (story, seq);
+    CREATE TABLE webhook_deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT NOT NULL,
+        event TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        delivered_at TEXT,
+        last_status INTEGER,
+        last_error TEXT
+    );
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
+        WHERE next_attempt_at IS NOT NULL;
+    ",
 ];
 
 /// The schema version this code writes.
@@ -340,6 +377,9 @@ impl FetchEntry {
 pub struct Store {
     conn: Connection,
     write: bool,
+    /// Where [`Store::replace_analysis`] enqueues a delivery for each fact that becomes
+    /// corroborated or contested (see [`Store::set_webhooks`]).
+    webhooks: Vec<Webhook>,
 }
 
 impl Store {
@@ -444,7 +484,11 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
-        let mut store = Store { conn, write };
+        let mut store = Store {
+            conn,
+            write,
+            webhooks: Vec::new(),
+        };
         if write {
             store.migrate()?;
         }
@@ -572,6 +616,15 @@ impl Store {
     /// `analysed_seq`, in one transaction. Returns `false` (and writes nothing) when the
     /// stored dossier already covers as much: a slower, older analysis never overwrites a
     /// newer one.
+    ///
+    /// In the same transaction it appends to the change log ([`Store::changes`]) a
+    /// `new_story` for every story id the stored dossier did not have, a `new_fact` for
+    /// every new fact id and a `status_change` for every fact whose status differs, and
+    /// enqueues a webhook delivery (see [`Store::set_webhooks`]) for every new fact or
+    /// status change whose new status is corroborated or contested. The first analysis
+    /// of an empty store records every story and fact as new (and so fires webhooks for
+    /// the facts already corroborated or contested): a subscriber hears of every fact
+    /// that reached such a status, whichever ingest brought it.
     pub fn replace_analysis(&mut self, dossier: &Dossier, analysed_seq: i64) -> Result<bool> {
         let tx = self
             .conn
@@ -591,6 +644,9 @@ impl Store {
         }
         let before = story_members(&tx)?;
         let aliases = carried_aliases(&tx, &before, dossier)?;
+        // read before the derived tables are emptied: what the dossier changes
+        let changes = changes::diff(&tx, dossier)?;
+        changes::record(&tx, &changes, version + 1, &self.webhooks)?;
         tx.execute_batch(
             "DELETE FROM story_articles; DELETE FROM stories; DELETE FROM facts;
              DELETE FROM story_aliases;
