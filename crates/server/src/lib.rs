@@ -60,6 +60,7 @@ use serde::{Deserialize, Serialize};
 pub mod client;
 mod conn;
 mod error;
+mod feeds;
 mod openapi;
 
 pub use conn::serve_connection;
@@ -203,6 +204,16 @@ impl AppState {
         })
     }
 
+    /// The webhooks that posted articles' re-analyses enqueue deliveries for
+    /// ([`Store::set_webhooks`] on the write connection); sending them is the caller's
+    /// (`corroborate serve` runs a deliverer beside the server).
+    pub fn set_webhooks(&self, webhooks: Vec<corroborate_store::Webhook>) {
+        if let Some(writer) = &self.inner.writer {
+            let mut store = writer.lock().unwrap_or_else(|p| p.into_inner());
+            store.set_webhooks(webhooks);
+        }
+    }
+
     /// Whether writes are possible: false when the database is read-only, and every write
     /// then answers 403 `read_only`.
     pub fn writable(&self) -> bool {
@@ -248,6 +259,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(list_page))
         .route("/stories/{id}", get(story_page))
+        .route("/feed.atom", get(feeds::stories_feed))
+        .route("/stories/{id}/feed.atom", get(feeds::story_feed))
         .route("/api/health", get(health))
         .route("/api/openapi.json", get(openapi_document))
         .route("/api/stories", get(list_stories))
@@ -882,8 +895,13 @@ async fn post_articles(
 }
 
 fn html_page(status: StatusCode, title: &str, body: &str) -> Response {
+    html_page_with(status, title, "", body)
+}
+
+/// [`html_page`] with `head` (markup) added at the end of the page's head.
+fn html_page_with(status: StatusCode, title: &str, head: &str, body: &str) -> Response {
     let page = format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n",
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>{head}\n</head>\n<body>\n{body}\n</body>\n</html>\n",
         escape(title)
     );
     (status, Html(page)).into_response()
@@ -897,6 +915,9 @@ fn html_error(e: ApiError) -> Response {
     );
     html_page(e.status(), "Error", &body)
 }
+
+/// The head link of the list page to the feed of stories.
+const FEED_LINK: &str = "\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Stories\" href=\"/feed.atom\">";
 
 /// The story list with a search box; works without JavaScript (a GET form).
 async fn list_page(
@@ -952,7 +973,7 @@ async fn list_page(
         }
         body.push_str("</nav>\n");
     }
-    html_page(StatusCode::OK, "Stories — corroborate", &body)
+    html_page_with(StatusCode::OK, "Stories — corroborate", FEED_LINK, &body)
 }
 
 fn percent_encode(s: &str) -> String {
@@ -976,7 +997,9 @@ async fn story_page(State(state): State<AppState>, UrlPath(id): UrlPath<String>)
         Err(e) => return html_error(e),
     };
     let base = format!("/api/stories/{}/export", percent_encode(&id));
+    let feed = format!("/stories/{}/feed.atom", percent_encode(&id));
     let options = PageOptions {
+        feed: Some(&feed),
         back: Some(("/", "All stories")),
         downloads: Format::ALL
             .iter()
