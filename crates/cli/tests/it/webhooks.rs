@@ -231,3 +231,98 @@ fn an_unknown_field_in_a_webhook_is_an_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("clusterr"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn serve_delivers_the_events_of_posted_articles_from_its_background_thread() {
+    let received: Arc<Mutex<Vec<Request>>> = Arc::default();
+    let log = received.clone();
+    let receiver = Server::start(move |r: &Request| {
+        log.lock().unwrap().push(r.clone());
+        Reply::new(204, "text/plain", "")
+    })
+    .unwrap();
+    let dir = crate::tempdir("webhooks", "serve");
+    let db = dir.join("news.db");
+    let config = dir.join("config.json");
+    std::fs::write(
+        &config,
+        serde_json::json!({"webhooks": [{"url": receiver.url("/hook"), "secret": "k"}]})
+            .to_string(),
+    )
+    .unwrap();
+    let files = seed_files();
+    ok(&corroborate(&[
+        "ingest",
+        "-q",
+        "--db",
+        s(&db),
+        "--config",
+        s(&config),
+        s(&files[0]),
+    ]));
+    let before = corroborate_store::Store::open_read_only(&db)
+        .unwrap()
+        .deliveries(100)
+        .unwrap()
+        .len();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_corroborate"));
+    command.args([
+        "serve",
+        "--db",
+        s(&db),
+        "--addr",
+        "127.0.0.1:0",
+        "--config",
+        s(&config),
+    ]);
+    let (mut server, addr) = crate::service::start_serve(command);
+    for f in &files[1..] {
+        let article = serde_json::json!({
+            "id": f.file_stem().unwrap().to_str().unwrap(),
+            "text": std::fs::read_to_string(f).unwrap(),
+        });
+        let (status, body) =
+            crate::service::request(addr, "POST", "/api/articles", &article.to_string());
+        assert_eq!(status, 201, "{body}");
+    }
+    // the deliverer looks every 2 s; give it 30
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let log = loop {
+        let log = corroborate_store::Store::open_read_only(&db)
+            .unwrap()
+            .deliveries(100)
+            .unwrap();
+        let done = log.len() > before
+            && log
+                .iter()
+                .all(|d| d.state == corroborate_store::DeliveryState::Delivered);
+        if done || std::time::Instant::now() > deadline {
+            break log;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    server.kill().unwrap();
+    let _ = server.wait();
+    assert!(
+        log.len() > before,
+        "the posts made no fact corroborated or contested"
+    );
+    assert!(
+        log.iter()
+            .all(|d| d.state == corroborate_store::DeliveryState::Delivered),
+        "{log:?}"
+    );
+    let received = received.lock().unwrap();
+    assert_eq!(received.len(), log.len());
+    for r in received.iter() {
+        let signature = format!(
+            "sha256={}",
+            corroborate_fetch::hmac_sha256_hex(b"k", &r.body)
+        );
+        assert_eq!(
+            r.header("x-corroborate-signature"),
+            Some(signature.as_str())
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
