@@ -22,8 +22,12 @@
 //! }
 //! ```
 //!
-//! Architecture invariant: the only crate that makes HTTP requests for input; it reads
-//! what it fetches only through `corroborate_ingest::extract_document`, and never writes.
+//! [`Fetcher::post`] sends one webhook delivery (the CLI drains the store's outbox through
+//! it), and [`hmac_sha256_hex`] signs its body.
+//!
+//! Architecture invariant: the only crate that makes HTTP requests (for input, and the
+//! webhook POSTs); it reads what it fetches only through
+//! `corroborate_ingest::extract_document`, and never writes.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -1,5 +1,6 @@
 //! The HTTP face of corroborate: a JSON API over the store, the web pages (story list with
-//! search, story page), exports, and an OpenAPI document. Built on axum.
+//! search, story page), exports, Atom feeds of the stories and of each story's changes,
+//! and an OpenAPI document. Built on axum.
 //!
 //! Main items: [`router`] (all routes over an [`AppState`]), [`run`] (binds an address and
 //! serves until Ctrl-C, blocking; it brings its own async runtime), [`spawn`] (serves in the

@@ -17,6 +17,11 @@
 //! stored and the dossier one step behind; [`Store::pending`] tells, and the next ingest
 //! catches up.
 //!
+//! Each replacement also appends what changed (new stories, new facts, status changes) to
+//! the change log ([`Store::changes`], read by the Atom feeds) and, in the same
+//! transaction, enqueues a webhook delivery for each fact that became corroborated or
+//! contested ([`Store::set_webhooks`], [`Store::deliver_due`]; see the `changes` module).
+//!
 //! ```
 //! use corroborate_model::Article;
 //! use corroborate_store::Store;
