@@ -30,12 +30,14 @@ pub struct IngestArgs {
 /// `ingest`: stores the articles not stored yet, printing `stored ID` on stdout for each
 /// once its batch is committed, then brings the dossier up to date and prints
 /// `dossier VERSION` (or `dossier pending`, exit 2, when the analysis or its write failed:
-/// the stored articles are kept). Safe to re-run, and to kill: a re-run completes the rest.
+/// the stored articles are kept), then sends the webhook deliveries that are due for a few
+/// seconds at most. Safe to re-run, and to kill: a re-run completes the rest.
 pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
-    let config = args.common.config()?;
+    let (config, hooks) = args.common.config_and_webhooks()?;
     let path = args.db.path();
     let mut store =
         Store::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+    store.set_webhooks(hooks);
     let (outcome, fetched) =
         crate::sources::read_inputs_logged(&args.paths, &args.common.limits(), &args.common.fetch);
     for d in &outcome.diagnostics {
@@ -106,6 +108,8 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
             );
         }
     }
+    // the facts this refresh made corroborated or contested, and any retries now due
+    crate::webhooks::deliver_and_report(&mut store);
     let h = store.health()?;
     writeln!(stdout, "dossier {}", h.dossier_version)?;
     stdout.flush()?;

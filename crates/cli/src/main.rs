@@ -27,6 +27,7 @@ mod stance;
 mod stream_bench;
 mod synth;
 mod watch;
+mod webhooks;
 
 #[derive(Parser)]
 #[command(
@@ -178,6 +179,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Export a story (or the whole dossier) from the database.
     Export(export::ExportArgs),
+    /// Print the webhook delivery log (and, with --deliver, send what is due first).
+    Webhooks(webhooks::WebhooksArgs),
     /// Write a synthetic corpus made of perturbed seed articles (for tests and benchmarks).
     Synth(synth::SynthArgs),
     /// Load-test the API on a synthetic database (builds it first if needed).
@@ -200,13 +203,10 @@ struct Common {
     fetch: sources::FetchArgs,
 }
 
+/// The engine's part of the config file (its `webhooks` section is checked, then left to
+/// the commands that deliver).
 fn read_config(path: Option<&std::path::Path>) -> Result<Config> {
-    let Some(path) = path else {
-        return Ok(Config::default());
-    };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read config {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("invalid config {}", path.display()))
+    Ok(webhooks::read_config_file(path)?.0)
 }
 
 fn write_output(rendered: &str, output: Option<&PathBuf>) -> Result<()> {
@@ -234,6 +234,10 @@ impl Common {
     }
     fn config(&self) -> Result<Config> {
         read_config(self.config.as_deref())
+    }
+    /// The engine's config and the webhooks of the config file.
+    fn config_and_webhooks(&self) -> Result<(Config, Vec<corroborate_store::Webhook>)> {
+        webhooks::read_config_file(self.config.as_deref())
     }
     fn limits(&self) -> Limits {
         Limits {
@@ -533,6 +537,7 @@ fn main() -> ExitCode {
         Command::Watch(args) => watch::watch(args),
         Command::Serve(args) => serve::serve(args),
         Command::Export(args) => export::export(args),
+        Command::Webhooks(args) => webhooks::webhooks(args),
         Command::Synth(args) => synth::synth(args),
         Command::BenchServe(args) => bench_serve::bench_serve(args),
     };

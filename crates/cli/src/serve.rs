@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
@@ -18,7 +20,8 @@ pub struct ServeArgs {
     /// Largest request body accepted (POST /api/articles), in bytes.
     #[arg(long, default_value_t = corroborate_server::ServerConfig::default().body_limit)]
     body_limit: usize,
-    /// Stage configuration for analysing posted articles (JSON).
+    /// Stage configuration for analysing posted articles (JSON), and the webhooks that
+    /// facts becoming corroborated or contested are sent to.
     #[arg(long)]
     config: Option<PathBuf>,
     /// File holding the write token: every write then needs `Authorization: Bearer
@@ -34,7 +37,7 @@ pub struct ServeArgs {
 
 /// `serve`: the API and web pages until Ctrl-C.
 pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
-    let engine = crate::read_config(args.config.as_deref())?;
+    let (engine, hooks) = crate::webhooks::read_config_file(args.config.as_deref())?;
     let path = args.db.path();
     let token = match &args.token_file {
         Some(file) => {
@@ -68,9 +71,22 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
             path.display()
         );
     }
-    corroborate_server::run(args.addr, state, |local| {
+    // posted articles enqueue webhook deliveries; a thread of our own sends them
+    let stop = Arc::new(AtomicBool::new(false));
+    let deliverer = if state.writable() {
+        state.set_webhooks(hooks.clone());
+        crate::webhooks::spawn_deliverer(path.clone(), hooks, stop.clone())?
+    } else {
+        None
+    };
+    let served = corroborate_server::run(args.addr, state, |local| {
         eprintln!("serving {} on http://{local}/", path.display());
     })
-    .context("server failed")?;
+    .context("server failed");
+    stop.store(true, Ordering::SeqCst);
+    if let Some(d) = deliverer {
+        let _ = d.join();
+    }
+    served?;
     Ok(ExitCode::SUCCESS)
 }

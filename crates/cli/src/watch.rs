@@ -126,11 +126,12 @@ struct Tally {
 /// `watch`: polls until stopped (or once), printing `stored ID` for each article once
 /// committed and `dossier VERSION` after each round that stored something.
 pub fn watch(args: &WatchArgs) -> Result<std::process::ExitCode> {
-    let config = args.common.config()?;
+    let (config, hooks) = args.common.config_and_webhooks()?;
     let limits = args.common.limits();
     let path = args.db.path();
     let mut store =
         Store::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+    store.set_webhooks(hooks);
     // a second connection answers "stored already?" from the fetch threads
     let lookup = Mutex::new(
         Store::open_read_only(&path).with_context(|| format!("cannot open {}", path.display()))?,
@@ -224,6 +225,10 @@ pub fn watch(args: &WatchArgs) -> Result<std::process::ExitCode> {
                 .refresh(|all| corroborate_engine::run(all, &config, &|_| {}).map(|a| a.dossier))?;
             writeln!(stdout, "dossier {}", store.health()?.dossier_version)?;
             stdout.flush()?;
+        }
+        // new events and the retries now due, every round
+        if !stop.load(Ordering::SeqCst) {
+            crate::webhooks::deliver_and_report(&mut store);
         }
         if args.once {
             break;

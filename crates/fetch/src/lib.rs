@@ -22,8 +22,12 @@
 //! }
 //! ```
 //!
-//! Architecture invariant: the only crate that makes HTTP requests for input; it reads
-//! what it fetches only through `corroborate_ingest::extract_document`, and never writes.
+//! [`Fetcher::post`] sends one webhook delivery (the CLI drains the store's outbox through
+//! it), and [`hmac_sha256_hex`] signs its body.
+//!
+//! Architecture invariant: the only crate that makes HTTP requests (for input, and the
+//! webhook POSTs); it reads what it fetches only through
+//! `corroborate_ingest::extract_document`, and never writes.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -257,6 +261,18 @@ pub fn url_id(url: &str) -> String {
         slug = "page".into();
     }
     format!("{slug}-{:012x}", stable_hash(url.as_bytes()) >> 16)
+}
+
+/// The hex HMAC-SHA256 of `body` under `secret`: what a webhook's
+/// `X-Corroborate-Signature: sha256=…` header carries, so its receiver can check the POST
+/// came from who holds the secret.
+pub fn hmac_sha256_hex(secret: &[u8], body: &[u8]) -> String {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret);
+    ring::hmac::sign(&key, body)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn now_rfc3339() -> String {
@@ -628,6 +644,57 @@ impl Fetcher {
                 error: Some(e.to_string()),
             },
         });
+        result
+    }
+
+    /// One POST of `body` to `url` with `headers` (a webhook delivery): paced per host like
+    /// every request, but no robots.txt (the user named the URL), no redirect followed
+    /// beyond `max_redirects`, and no retry (the caller's outbox retries). Any HTTP answer
+    /// is `Ok` with its status; the answer's body is read (up to 64 KiB) and dropped.
+    pub fn post(
+        &self,
+        url: &str,
+        content_type: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<u16, FetchError> {
+        let origin = origin_of(url).ok_or(FetchError::BadUrl)?;
+        if self.stop.load(Ordering::SeqCst) {
+            return Err(FetchError::Stopped);
+        }
+        self.enter(&origin);
+        let slot = Slot {
+            fetcher: self,
+            origin: &origin,
+        };
+        let mut request = self
+            .agent
+            .post(encode_url(url))
+            .header("Content-Type", content_type);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let result = match request.send(body) {
+            Ok(mut response) => {
+                let status = response.status().as_u16();
+                let _ = response
+                    .body_mut()
+                    .with_config()
+                    .limit(64 * 1024)
+                    .read_to_vec();
+                Ok(status)
+            }
+            Err(ureq::Error::TooManyRedirects) => {
+                Err(FetchError::Redirects(self.cfg.max_redirects))
+            }
+            Err(ureq::Error::Http(e)) => Err(FetchError::Invalid(e.to_string())),
+            Err(ureq::Error::BadUri(e)) => Err(FetchError::Invalid(e)),
+            Err(e @ (ureq::Error::HostNotFound | ureq::Error::Tls(_) | ureq::Error::Rustls(_))) => {
+                Err(FetchError::Unreachable(e.to_string()))
+            }
+            Err(e) => Err(FetchError::Transport(e.to_string())),
+        };
+        drop(slot);
         result
     }
 

@@ -16,6 +16,8 @@ pub struct Request {
     pub path: String,
     /// Header names lowercased.
     pub headers: Vec<(String, String)>,
+    /// The body, as long as `Content-Length` said (empty without one).
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -126,10 +128,19 @@ fn answer(stream: TcpStream, handler: &Handler) -> std::io::Result<()> {
             headers.push((n.trim().to_ascii_lowercase(), v.trim().to_string()));
         }
     }
+    let length = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(16 * 1024 * 1024);
+    let mut body = vec![0; length];
+    std::io::Read::read_exact(&mut reader, &mut body)?;
     let reply = handler(&Request {
         method,
         path,
         headers,
+        body,
     });
     if !reply.delay.is_zero() {
         std::thread::sleep(reply.delay);

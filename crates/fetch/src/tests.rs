@@ -379,3 +379,54 @@ fn threads_reaching_a_new_host_together_read_its_robots_txt_once() {
         .count();
     assert_eq!(robots, 2, "once for 127.0.0.1, once for localhost");
 }
+
+#[test]
+fn a_post_sends_its_body_and_headers_and_returns_any_status_without_retrying() {
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let seen = got.clone();
+    let server = Server::start(move |r: &Request| {
+        seen.lock().unwrap().push(r.clone());
+        let status = if r.path == "/fail" { 500 } else { 204 };
+        Reply::new(status, "text/plain", "")
+    })
+    .unwrap();
+    let fetcher = Fetcher::new(fast());
+    let status = fetcher
+        .post(
+            &server.url("/hook"),
+            "application/json",
+            &[("X-Corroborate-Event", "corroborated")],
+            b"{\"a\":1}",
+        )
+        .unwrap();
+    assert_eq!(status, 204);
+    assert_eq!(
+        fetcher
+            .post(&server.url("/fail"), "application/json", &[], b"{}")
+            .unwrap(),
+        500
+    );
+    let got = got.lock().unwrap();
+    // one request each: the outbox retries, not the fetcher
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].method, "POST");
+    assert_eq!(got[0].body, b"{\"a\":1}");
+    assert_eq!(got[0].header("content-type"), Some("application/json"));
+    assert_eq!(got[0].header("x-corroborate-event"), Some("corroborated"));
+    assert!(fetcher
+        .post("http://127.0.0.1:1/", "application/json", &[], b"{}")
+        .is_err());
+    assert!(matches!(
+        fetcher.post("ftp://x/", "text/plain", &[], b""),
+        Err(FetchError::BadUrl)
+    ));
+}
+
+#[test]
+fn hmac_sha256_matches_rfc_4231() {
+    // RFC 4231, test case 2
+    assert_eq!(
+        hmac_sha256_hex(b"Jefe", b"what do ya want for nothing?"),
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    );
+}

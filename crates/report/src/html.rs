@@ -24,6 +24,8 @@ pub struct PageOptions<'a> {
     pub back: Option<(&'a str, &'a str)>,
     /// `(href, label)` links to other formats of the same dossier.
     pub downloads: Vec<(String, String)>,
+    /// The href of an Atom feed of the page, linked from its head as `alternate`.
+    pub feed: Option<&'a str>,
 }
 
 /// The whole dossier as one standalone HTML document.
@@ -96,6 +98,9 @@ fn page(d: &Dossier, title: &str, options: &PageOptions) -> Markup {
                 "\n" title { (title) }
                 // The style sheet is CSS, not text: it must reach the page unescaped.
                 "\n" style { (PreEscaped(STYLE)) }
+                @if let Some(href) = options.feed {
+                    "\n" link rel="alternate" type="application/atom+xml" title="Changes" href=(href);
+                }
                 "\n"
             }
             "\n"
@@ -799,12 +804,16 @@ mod tests {
         let options = PageOptions {
             back: Some(("/stories?q=a&b=\"c\"", "All <stories>")),
             downloads: vec![("/s-1.json".into(), "JSON".into())],
+            feed: Some("/stories/\"1/feed.atom"),
         };
         let html = to_html_page(&d, &options);
         assert!(!html.contains("<script"), "{html}");
         assert!(html
             .contains("title=\"He said &quot;&lt;script&gt;x&lt;/script&gt;&quot; &amp; left\""));
         assert!(html.contains("<tr id=\"f-&quot;1\">"));
+        assert!(html.contains(
+            "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Changes\" href=\"/stories/&quot;1/feed.atom\">"
+        ));
         assert!(html.contains(
             "<nav><a href=\"/stories?q=a&amp;b=&quot;c&quot;\">← All &lt;stories&gt;</a> · export: <a href=\"/s-1.json\">JSON</a></nav>\n"
         ));

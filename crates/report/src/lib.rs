@@ -2,7 +2,8 @@
 //! version 1, described by `schema/dossier.v1.schema.json`), Markdown (a readable
 //! dossier for a journalist or analyst), standalone HTML ([`html`], also the server's story
 //! page), CSV of facts ([`csv`]) and W3C PROV-JSON of derivations ([`prov`]); and, apart
-//! from the dossier, the stance of articles toward one claim ([`check`]).
+//! from the dossier, the stance of articles toward one claim ([`check`]) and Atom feeds of
+//! stories and changes ([`atom`]).
 //!
 //! Invariant: this crate renders only. It never analyses, filters, reorders or changes the
 //! dossier; whatever the engine decided is shown as decided, in the dossier's own order
@@ -25,6 +26,7 @@
 
 use std::fmt::{self, Write};
 
+pub mod atom;
 pub mod check;
 pub mod csv;
 pub mod html;

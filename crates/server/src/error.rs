@@ -117,7 +117,7 @@ impl ErrorCode {
                 "The export format is not `json`, `markdown`, `html`, `csv` or `prov`."
             }
             ErrorCode::BadQuery => {
-                "Unreadable query: `page` below 1, `per_page` outside 1–100, not numbers, bad percent-encoding, or `q` over `max_query_bytes` (default 1,000 bytes)."
+                "Unreadable query: `page` below 1, `per_page` outside 1–100, not numbers, bad percent-encoding, `q`, `outlet` or `language` over `max_query_bytes` (default 1,000 bytes), `from`/`to` not a date, or an unknown `status`."
             }
             ErrorCode::BadBody => "The request body could not be read.",
             ErrorCode::InvalidJson => "The body is not UTF-8 or not valid JSON.",

@@ -1,5 +1,6 @@
 //! The HTTP face of corroborate: a JSON API over the store, the web pages (story list with
-//! search, story page), exports, and an OpenAPI document. Built on axum.
+//! search, story page), exports, Atom feeds of the stories and of each story's changes,
+//! and an OpenAPI document. Built on axum.
 //!
 //! Main items: [`router`] (all routes over an [`AppState`]), [`run`] (binds an address and
 //! serves until Ctrl-C, blocking; it brings its own async runtime), [`spawn`] (serves in the
@@ -60,6 +61,7 @@ use serde::{Deserialize, Serialize};
 pub mod client;
 mod conn;
 mod error;
+mod feeds;
 mod openapi;
 
 pub use conn::serve_connection;
@@ -203,6 +205,16 @@ impl AppState {
         })
     }
 
+    /// The webhooks that posted articles' re-analyses enqueue deliveries for
+    /// ([`Store::set_webhooks`] on the write connection); sending them is the caller's
+    /// (`corroborate serve` runs a deliverer beside the server).
+    pub fn set_webhooks(&self, webhooks: Vec<corroborate_store::Webhook>) {
+        if let Some(writer) = &self.inner.writer {
+            let mut store = writer.lock().unwrap_or_else(|p| p.into_inner());
+            store.set_webhooks(webhooks);
+        }
+    }
+
     /// Whether writes are possible: false when the database is read-only, and every write
     /// then answers 403 `read_only`.
     pub fn writable(&self) -> bool {
@@ -248,6 +260,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(list_page))
         .route("/stories/{id}", get(story_page))
+        .route("/feed.atom", get(feeds::stories_feed))
+        .route("/stories/{id}/feed.atom", get(feeds::story_feed))
         .route("/api/health", get(health))
         .route("/api/openapi.json", get(openapi_document))
         .route("/api/stories", get(list_stories))
@@ -936,8 +950,13 @@ async fn post_articles(
 }
 
 fn html_page(status: StatusCode, title: &str, body: &str) -> Response {
+    html_page_with(status, title, "", body)
+}
+
+/// [`html_page`] with `head` (markup) added at the end of the page's head.
+fn html_page_with(status: StatusCode, title: &str, head: &str, body: &str) -> Response {
     let page = format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n",
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>{head}\n</head>\n<body>\n{body}\n</body>\n</html>\n",
         escape(title)
     );
     (status, Html(page)).into_response()
@@ -951,6 +970,9 @@ fn html_error(e: ApiError) -> Response {
     );
     html_page(e.status(), "Error", &body)
 }
+
+/// The head link of the list page to the feed of stories.
+const FEED_LINK: &str = "\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Stories\" href=\"/feed.atom\">";
 
 /// The story list with a search box and filters (dates, outlet, language, status); a GET
 /// form, so it works without JavaScript, and every filter stays in the pager's links.
@@ -1041,7 +1063,7 @@ async fn list_page(
                 "No stories yet: ingest articles (corroborate ingest) or POST them to /api/articles.".to_string()
             })
         ));
-        return html_page(StatusCode::OK, "Stories — corroborate", &body);
+        return html_page_with(StatusCode::OK, "Stories — corroborate", FEED_LINK, &body);
     }
     body.push_str(&format!(
         "<p class=\"meta\">{} {}{}, latest activity first.</p>\n",
@@ -1102,7 +1124,7 @@ async fn list_page(
         }
         body.push_str("</nav>\n");
     }
-    html_page(StatusCode::OK, "Stories — corroborate", &body)
+    html_page_with(StatusCode::OK, "Stories — corroborate", FEED_LINK, &body)
 }
 
 /// The day of an ISO date or timestamp.
@@ -1161,7 +1183,9 @@ async fn story_page(State(state): State<AppState>, UrlPath(id): UrlPath<String>)
         Err(e) => return html_error(e),
     };
     let base = format!("/api/stories/{}/export", percent_encode(&id));
+    let feed = format!("/stories/{}/feed.atom", percent_encode(&id));
     let options = PageOptions {
+        feed: Some(&feed),
         back: Some(("/", "All stories")),
         downloads: Format::ALL
             .iter()

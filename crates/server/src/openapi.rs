@@ -112,6 +112,19 @@ pub fn document() -> String {
                     "404": error_response("Unknown fact")
                 }
             }},
+            "/feed.atom": {"get": {
+                "summary": "Atom feed of the stories, newest activity first (at most 50): title, link to the story page, when its newest change was recorded, counts and brief",
+                "responses": {"200": {"description": "An Atom 1.0 document (RFC 4287)", "content": {"application/atom+xml": {"schema": {"type": "string"}}}}}
+            }},
+            "/stories/{id}/feed.atom": {"get": {
+                "summary": "Atom feed of one story's changes, newest first (at most 100): new facts and status changes",
+                "parameters": [id_parameter("Story")],
+                "responses": {
+                    "200": {"description": "An Atom 1.0 document (RFC 4287)", "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+                    "307": moved_response(),
+                    "404": error_response("Unknown story")
+                }
+            }},
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}}
         },
         "components": {"schemas": {

@@ -907,3 +907,307 @@ fn requests_hyper_refuses_are_answered_with_json_errors() {
     running.stop();
     let _ = std::fs::remove_file(&db);
 }
+
+/// An element of a parsed XML document: its path from the root, attributes, text.
+#[derive(Debug)]
+struct Element {
+    path: String,
+    attributes: Vec<(String, String)>,
+    text: String,
+}
+
+impl Element {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Every element of `xml`, in document order, parsed by quick-xml, which fails on a
+/// document that is not well-formed (unclosed or mismatched tags, bare `&`, bad names).
+fn parse_xml(xml: &str) -> Vec<Element> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out: Vec<Element> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let name = |e: &quick_xml::events::BytesStart| e.name().into_inner().to_string();
+    loop {
+        let event = reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("not well-formed XML ({e}):\n{xml}"));
+        let element = |e: &quick_xml::events::BytesStart, out: &Vec<Element>, open: &Vec<usize>| {
+            let parent = open.last().map_or(String::new(), |&i| out[i].path.clone());
+            Element {
+                path: format!("{parent}/{}", name(e)),
+                attributes: e
+                    .attributes()
+                    .map(|a| {
+                        let a = a.unwrap();
+                        (
+                            a.key.into_inner().to_string(),
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .unwrap()
+                                .into_owned(),
+                        )
+                    })
+                    .collect(),
+                text: String::new(),
+            }
+        };
+        match event {
+            Event::Start(e) => {
+                let el = element(&e, &out, &open);
+                out.push(el);
+                open.push(out.len() - 1);
+            }
+            Event::Empty(e) => {
+                let el = element(&e, &out, &open);
+                out.push(el);
+            }
+            Event::End(_) => {
+                open.pop();
+            }
+            Event::Text(t) => {
+                if let Some(&i) = open.last() {
+                    out[i].text.push_str(&t[..]);
+                }
+            }
+            Event::GeneralRef(r) => {
+                let c = match &r[..] {
+                    "amp" => "&",
+                    "lt" => "<",
+                    "gt" => ">",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    other => panic!("undeclared entity &{other};"),
+                };
+                if let Some(&i) = open.last() {
+                    out[i].text.push_str(c);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(open.is_empty(), "unclosed elements");
+    out
+}
+
+/// The texts of the elements at `path`.
+fn texts<'a>(doc: &'a [Element], path: &str) -> Vec<&'a str> {
+    doc.iter()
+        .filter(|e| e.path == path)
+        .map(|e| e.text.as_str())
+        .collect()
+}
+
+async fn get_atom(app: &Router, uri: &str) -> Vec<Element> {
+    let request = Request::builder().uri(uri).body(Body::empty()).unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{uri}");
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "application/atom+xml"
+    );
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let xml = String::from_utf8(bytes.to_vec()).unwrap();
+    let doc = parse_xml(&xml);
+    assert_eq!(doc[0].path, "/feed");
+    assert_eq!(doc[0].attr("xmlns"), Some("http://www.w3.org/2005/Atom"));
+    // RFC 4287's required elements, on the feed and on every entry
+    for required in [
+        "/feed/id",
+        "/feed/title",
+        "/feed/updated",
+        "/feed/author/name",
+    ] {
+        assert_eq!(texts(&doc, required).len(), 1, "{required} in {xml}");
+    }
+    let entries = texts(&doc, "/feed/entry").len();
+    for required in ["id", "title", "updated", "summary"] {
+        assert_eq!(
+            texts(&doc, &format!("/feed/entry/{required}")).len(),
+            entries,
+            "{required}"
+        );
+    }
+    for updated in texts(&doc, "/feed/updated")
+        .into_iter()
+        .chain(texts(&doc, "/feed/entry/updated"))
+    {
+        assert!(
+            updated.len() >= 20 && updated.as_bytes()[10] == b'T' && updated.ends_with('Z'),
+            "not RFC 3339: {updated}"
+        );
+    }
+    doc
+}
+
+fn links<'a>(doc: &'a [Element], path: &str) -> Vec<&'a str> {
+    doc.iter()
+        .filter(|e| e.path == path && e.attr("rel") == Some("alternate"))
+        .filter_map(|e| e.attr("href"))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_feed_of_stories_has_one_entry_per_story_linking_its_page() {
+    let (app, dir) = app();
+    let (_, list) = get(&app, "/api/stories?per_page=100").await;
+    let list = json(&list);
+    let stories = list["stories"].as_array().unwrap();
+    let doc = get_atom(&app, "/feed.atom").await;
+    let titles = texts(&doc, "/feed/entry/title");
+    assert_eq!(titles.len(), stories.len());
+    for (story, title) in stories.iter().zip(&titles) {
+        assert_eq!(story["title"].as_str().unwrap(), *title);
+    }
+    let hrefs = links(&doc, "/feed/entry/link");
+    assert_eq!(
+        hrefs[0],
+        format!("/stories/{}", stories[0]["id"].as_str().unwrap())
+    );
+    let ids = texts(&doc, "/feed/entry/id");
+    assert_eq!(
+        ids[0],
+        format!(
+            "tag:corroborate,2025:story:{}",
+            stories[0]["id"].as_str().unwrap()
+        )
+    );
+    assert!(texts(&doc, "/feed/entry/summary")[0].starts_with("5 articles, "));
+    // the list page and the story page name their feeds
+    let (_, page) = get(&app, "/").await;
+    assert!(page.contains(
+        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Stories\" href=\"/feed.atom\">"
+    ));
+    let id = stories[0]["id"].as_str().unwrap();
+    let (_, page) = get(&app, &format!("/stories/{id}")).await;
+    assert!(
+        page.contains(&format!(
+            "type=\"application/atom+xml\" title=\"Changes\" href=\"/stories/{id}/feed.atom\""
+        )),
+        "{page}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_story_feed_lists_its_new_facts_and_an_unknown_story_is_404() {
+    let (app, dir) = app();
+    let story = first_story(&app).await;
+    let id = story["id"].as_str().unwrap();
+    let doc = get_atom(&app, &format!("/stories/{id}/feed.atom")).await;
+    let titles = texts(&doc, "/feed/entry/title");
+    // the first analysis: every fact is new, and so is the story
+    assert_eq!(titles.len() as i64, story["facts"].as_i64().unwrap() + 1);
+    assert_eq!(
+        titles
+            .iter()
+            .filter(|t| t.starts_with("New fact: "))
+            .count() as i64,
+        story["facts"].as_i64().unwrap()
+    );
+    assert_eq!(
+        *titles.last().unwrap(),
+        format!("New story: {}", story["title"].as_str().unwrap())
+    );
+    assert!(links(&doc, "/feed/entry/link")[0].starts_with(&format!("/stories/{id}#f-")));
+    let ids = texts(&doc, "/feed/entry/id");
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len());
+    let (status, body) = get(&app, "/stories/s-000000000000/feed.atom").await;
+    assert_eq!(error_of(status, &body), (404, "not_found".into()));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A database written with the given successive dossiers (each over one more article), and
+/// its router.
+fn app_of(dossiers: &[Dossier]) -> (Router, PathBuf) {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "corroborate-feeds-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("t.db");
+    let mut store = Store::open(&db).unwrap();
+    for (i, d) in dossiers.iter().enumerate() {
+        let a = corroborate_model::Article::new(format!("a{i}"), "x.txt", format!("Text {i}."));
+        store.add_articles(vec![a]).unwrap();
+        assert!(store.replace_analysis(d, i as i64 + 1).unwrap());
+    }
+    drop(store);
+    let state = AppState::open(
+        &db,
+        corroborate_engine::Config::default(),
+        ServerConfig::default(),
+    )
+    .unwrap();
+    (router(state), dir)
+}
+
+fn hostile_dossier(title: &str, status: corroborate_model::Status) -> Dossier {
+    use corroborate_model::{Fact, Story};
+    Dossier {
+        schema_version: corroborate_model::SCHEMA_VERSION,
+        articles: vec![],
+        copies: vec![],
+        stories: vec![Story {
+            id: "s-1".into(),
+            title: title.into(),
+            articles: vec![],
+            brief: format!("Brief: {title}"),
+            timeline: vec![],
+            merged: vec![],
+            events: vec![],
+        }],
+        entities: vec![],
+        facts: vec![Fact {
+            id: "f-1".into(),
+            story: "s-1".into(),
+            statement: format!("Said {title}"),
+            status,
+            articles: vec![],
+            independent_sources: 1,
+            origins: vec![],
+            date: None,
+            entities: vec![],
+            evidence: vec![],
+            conflicts: vec![],
+        }],
+    }
+}
+
+#[tokio::test]
+async fn feeds_escape_hostile_titles_and_show_status_changes() {
+    use corroborate_model::Status;
+    let hostile = "]]><script>alert('x')</script> & \"quotes\" \u{1}<![CDATA[";
+    let (app, dir) = app_of(&[
+        hostile_dossier(hostile, Status::SingleSource),
+        hostile_dossier(hostile, Status::Corroborated),
+    ]);
+    let clean = hostile.replace('\u{1}', "");
+    let doc = get_atom(&app, "/feed.atom").await;
+    assert_eq!(texts(&doc, "/feed/entry/title"), [clean.as_str()]);
+    assert!(texts(&doc, "/feed/entry/summary")[0].contains(&format!("Brief: {clean}")));
+    let doc = get_atom(&app, "/stories/s-1/feed.atom").await;
+    assert_eq!(
+        texts(&doc, "/feed/entry/title"),
+        [
+            format!("Status: single source → corroborated: Said {clean}"),
+            format!("New fact: Said {clean}"),
+            format!("New story: {clean}"),
+        ]
+    );
+    assert_eq!(texts(&doc, "/feed/title"), [format!("{clean} — changes")]);
+    let ids = texts(&doc, "/feed/entry/id");
+    assert!(
+        ids[0].starts_with("tag:corroborate,2025:story:s-1:change:"),
+        "{ids:?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -17,6 +17,11 @@
 //! stored and the dossier one step behind; [`Store::pending`] tells, and the next ingest
 //! catches up.
 //!
+//! Each replacement also appends what changed (new stories, new facts, status changes) to
+//! the change log ([`Store::changes`], read by the Atom feeds) and, in the same
+//! transaction, enqueues a webhook delivery for each fact that became corroborated or
+//! contested ([`Store::set_webhooks`], [`Store::deliver_due`]; see the `changes` module).
+//!
 //! ```
 //! use corroborate_model::Article;
 //! use corroborate_store::Store;
@@ -42,6 +47,13 @@ use std::time::Duration;
 use corroborate_model::{stable_hash, Article, Dossier, Entity, Fact, Story, SCHEMA_VERSION};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
+
+mod changes;
+
+pub use changes::{
+    Attempt, ChangeKind, Delivery, DeliveryRound, DeliveryState, FeedStory, StoryChange, Webhook,
+    WebhookEvent,
+};
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -225,7 +237,37 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX fetches_by_url ON fetches (url, seq);
     ",
-    // 4: what the story list filters on: each story's outlets and languages, and the
+    // 4: the change log (every new story, new fact and fact status change, written by
+    // `Store::replace_analysis`) and the webhook outbox it fills in the same transaction.
+    "
+    CREATE TABLE story_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        dossier_version INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        story TEXT NOT NULL,
+        fact TEXT,
+        kind TEXT NOT NULL CHECK (kind IN ('new_fact', 'status_change', 'new_story')),
+        old_status TEXT,
+        new_status TEXT,
+        statement TEXT NOT NULL
+    );
+    CREATE INDEX story_changes_by_story ON story_changes (story, seq);
+    CREATE TABLE webhook_deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT NOT NULL,
+        event TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        delivered_at TEXT,
+        last_status INTEGER,
+        last_error TEXT
+    );
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
+        WHERE next_attempt_at IS NOT NULL;
+    ",
+    // 5: what the story list filters on: each story's outlets and languages, and the
     // span of its articles' publication dates (filled from the stored dossier when an
     // older store is migrated; see `FACETS_MIGRATION`).
     "
@@ -243,7 +285,7 @@ const MIGRATIONS: &[&str] = &[
 
 /// The migration (its 1-based number) that adds `story_facets`: a store migrated across it
 /// has its facets filled from the stories it already holds, in the same transaction.
-const FACETS_MIGRATION: i64 = 4;
+const FACETS_MIGRATION: i64 = 5;
 
 /// The schema version this code writes.
 pub const STORE_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -575,6 +617,9 @@ impl FetchEntry {
 pub struct Store {
     conn: Connection,
     write: bool,
+    /// Where [`Store::replace_analysis`] enqueues a delivery for each fact that becomes
+    /// corroborated or contested (see [`Store::set_webhooks`]).
+    webhooks: Vec<Webhook>,
 }
 
 impl Store {
@@ -679,7 +724,11 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
-        let mut store = Store { conn, write };
+        let mut store = Store {
+            conn,
+            write,
+            webhooks: Vec::new(),
+        };
         if write {
             store.migrate()?;
         }
@@ -810,6 +859,15 @@ impl Store {
     /// `analysed_seq`, in one transaction. Returns `false` (and writes nothing) when the
     /// stored dossier already covers as much: a slower, older analysis never overwrites a
     /// newer one.
+    ///
+    /// In the same transaction it appends to the change log ([`Store::changes`]) a
+    /// `new_story` for every story id the stored dossier did not have, a `new_fact` for
+    /// every new fact id and a `status_change` for every fact whose status differs, and
+    /// enqueues a webhook delivery (see [`Store::set_webhooks`]) for every new fact or
+    /// status change whose new status is corroborated or contested. The first analysis
+    /// of an empty store records every story and fact as new (and so fires webhooks for
+    /// the facts already corroborated or contested): a subscriber hears of every fact
+    /// that reached such a status, whichever ingest brought it.
     pub fn replace_analysis(&mut self, dossier: &Dossier, analysed_seq: i64) -> Result<bool> {
         let tx = self
             .conn
@@ -829,6 +887,9 @@ impl Store {
         }
         let before = story_members(&tx)?;
         let aliases = carried_aliases(&tx, &before, dossier)?;
+        // read before the derived tables are emptied: what the dossier changes
+        let changes = changes::diff(&tx, dossier)?;
+        changes::record(&tx, &changes, version + 1, &self.webhooks)?;
         tx.execute_batch(
             "DELETE FROM story_articles; DELETE FROM stories; DELETE FROM facts;
              DELETE FROM story_aliases;

@@ -1,5 +1,6 @@
 use super::*;
-use corroborate_model::{Story, TimelineEntry};
+use corroborate_model::{Fact, Status, Story, TimelineEntry};
+use std::time::{Duration, Instant};
 
 fn article(id: &str, text: &str) -> Article {
     Article::new(id, format!("{id}.txt"), text)
@@ -162,7 +163,7 @@ fn a_newer_schema_is_refused() {
 
 #[test]
 fn a_story_dossier_holds_only_that_storys_records_in_dossier_order() {
-    use corroborate_model::{Copy, CopyBasis, CopyKind, Entity, EntityKind, Fact, Status};
+    use corroborate_model::{Copy, CopyBasis, CopyKind, Entity, EntityKind};
     let articles = vec![article("a", "A."), article("b", "B."), article("c", "C.")];
     let story = |id: &str, members: &[&str]| Story {
         id: id.into(),
@@ -387,6 +388,250 @@ fn an_empty_database_file_is_refused() {
     let _ = std::fs::remove_file(&path);
 }
 
+/// A fact of the story of `dossier_of`, with a status.
+fn status_fact(d: &Dossier, id: &str, statement: &str, status: Status) -> Fact {
+    Fact {
+        id: id.into(),
+        story: d.stories[0].id.clone(),
+        statement: statement.into(),
+        status,
+        articles: vec![],
+        independent_sources: 1,
+        origins: vec![],
+        date: None,
+        entities: vec![],
+        evidence: vec![],
+        conflicts: vec![],
+    }
+}
+
+/// The store with `articles` stored and `dossier` written over them.
+fn analysed(store: &mut Store, articles: &[Article], dossier: &Dossier) -> bool {
+    store.add_articles(articles.to_vec()).unwrap();
+    let (_, last) = store.articles_for_analysis().unwrap();
+    store.replace_analysis(dossier, last).unwrap()
+}
+
+/// (kind, fact, old, new) of each change, oldest first.
+fn change_rows(store: &Store, story: Option<&str>) -> Vec<String> {
+    let mut rows: Vec<String> = store
+        .changes(story, 100)
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            format!(
+                "{:?} {} {:?} -> {:?}",
+                c.kind,
+                c.fact.as_deref().unwrap_or("-"),
+                c.old_status,
+                c.new_status
+            )
+        })
+        .collect();
+    rows.reverse();
+    rows
+}
+
+#[test]
+fn the_change_log_records_new_stories_new_facts_and_status_changes() {
+    let mut store = Store::open_in_memory().unwrap();
+    let a = [article("a", "Syria joined the coalition.")];
+    let mut d = dossier_of(&a);
+    d.facts = vec![status_fact(&d, "f1", "Syria joined", Status::SingleSource)];
+    assert!(analysed(&mut store, &a, &d));
+    assert_eq!(
+        change_rows(&store, None),
+        [
+            "NewStory - None -> None",
+            "NewFact f1 None -> Some(SingleSource)"
+        ]
+    );
+    // the same dossier over one more article changes nothing: nothing is recorded
+    let b = [article("b", "The coalition welcomed Syria.")];
+    assert!(analysed(&mut store, &b, &d));
+    assert_eq!(store.changes(None, 100).unwrap().len(), 2);
+    // f1 corroborated, a new f2 contested
+    let c = [article("c", "Damascus confirmed it.")];
+    d.facts[0].status = Status::Corroborated;
+    d.facts
+        .push(status_fact(&d, "f2", "Turkey denied it", Status::Contested));
+    assert!(analysed(&mut store, &c, &d));
+    let e = [article("e", "A denial came later.")];
+    d.facts[0].status = Status::Contested;
+    assert!(analysed(&mut store, &e, &d));
+    assert_eq!(
+        change_rows(&store, None)[2..],
+        [
+            "StatusChange f1 Some(SingleSource) -> Some(Corroborated)",
+            "NewFact f2 None -> Some(Contested)",
+            "StatusChange f1 Some(Corroborated) -> Some(Contested)",
+        ]
+    );
+    // newest first, each with its dossier version, statement and story
+    let log = store.changes(Some(&d.stories[0].id), 2).unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].dossier_version, 4);
+    assert_eq!(log[0].statement, "Syria joined");
+    assert!(log[0].seq > log[1].seq);
+    assert!(
+        log[0].at.ends_with('Z') && log[0].at.contains('T'),
+        "{}",
+        log[0].at
+    );
+    assert!(store.changes(Some("s-other"), 10).unwrap().is_empty());
+    // an older analysis is refused, and records nothing either
+    assert!(!store.replace_analysis(&d, 1).unwrap());
+    assert_eq!(store.changes(None, 100).unwrap().len(), 5);
+    assert_eq!(
+        store.story_updated(&d.stories[0].id).unwrap(),
+        Some(store.changes(None, 1).unwrap()[0].at.clone())
+    );
+}
+
+fn hook(url: &str, events: &[WebhookEvent], retry_secs: &[u64]) -> Webhook {
+    Webhook {
+        url: url.into(),
+        events: events.to_vec(),
+        secret: None,
+        retry_secs: retry_secs.to_vec(),
+    }
+}
+
+#[test]
+fn facts_that_become_corroborated_or_contested_are_enqueued_for_each_webhook_that_asks() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_webhooks(vec![
+        hook("http://a.test/hook", &[WebhookEvent::Corroborated], &[0]),
+        hook(
+            "http://b.test/hook",
+            &[WebhookEvent::Corroborated, WebhookEvent::Contested],
+            &[],
+        ),
+    ]);
+    let a = [article("a", "Syria joined the coalition.")];
+    let mut d = dossier_of(&a);
+    d.facts = vec![status_fact(&d, "f1", "Syria joined", Status::SingleSource)];
+    analysed(&mut store, &a, &d);
+    assert!(store.deliveries(10).unwrap().is_empty());
+    let b = [article("b", "Confirmed.")];
+    d.facts[0].status = Status::Corroborated;
+    analysed(&mut store, &b, &d);
+    let c = [article("c", "Denied.")];
+    d.facts[0].status = Status::Contested;
+    analysed(&mut store, &c, &d);
+    let log = store.deliveries(10).unwrap();
+    let urls: Vec<(&str, &str)> = log
+        .iter()
+        .rev()
+        .map(|d| (d.url.as_str(), d.event.as_str()))
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            ("http://a.test/hook", "corroborated"),
+            ("http://b.test/hook", "corroborated"),
+            ("http://b.test/hook", "contested"),
+        ]
+    );
+    let payload: serde_json::Value = serde_json::from_str(&log[0].payload).unwrap();
+    assert_eq!(payload["fact"], "f1");
+    assert_eq!(payload["old_status"], "corroborated");
+    assert_eq!(payload["new_status"], "contested");
+    assert_eq!(
+        payload["story_path"],
+        format!("/stories/{}", d.stories[0].id)
+    );
+    assert_eq!(payload["dossier_version"], 3);
+    assert!(log.iter().all(|d| d.state == DeliveryState::Pending));
+
+    // a: fails once and is retried at once (retry_secs [0]) and delivered; b: refused,
+    // no retry configured, so failed
+    let mut sent = Vec::new();
+    let mut a_calls = 0;
+    let round = store
+        .deliver_due(Instant::now() + Duration::from_secs(5), |d, _| {
+            sent.push(d.url.clone());
+            if d.url.contains("a.test") {
+                a_calls += 1;
+                if a_calls == 1 {
+                    return Attempt::Answered(500);
+                }
+                return Attempt::Answered(204);
+            }
+            Attempt::Failed("connection refused".into())
+        })
+        .unwrap();
+    assert_eq!(
+        round,
+        DeliveryRound {
+            delivered: 1,
+            retrying: 1,
+            failed: 2
+        }
+    );
+    assert_eq!(a_calls, 2);
+    let log = store.deliveries(10).unwrap();
+    let a = log.iter().find(|d| d.url.contains("a.test")).unwrap();
+    assert_eq!(
+        (a.state, a.attempts, a.last_status),
+        (DeliveryState::Delivered, 2, Some(204))
+    );
+    assert!(a.delivered_at.is_some() && a.next_attempt_at.is_none());
+    let b = log.iter().find(|d| d.url.contains("b.test")).unwrap();
+    assert_eq!(b.state, DeliveryState::Failed);
+    assert_eq!(b.last_error.as_deref(), Some("connection refused"));
+    assert_eq!(store.pending_deliveries().unwrap(), 0);
+    // nothing is due any more
+    let round = store
+        .deliver_due(Instant::now() + Duration::from_secs(5), |_, _| {
+            panic!("nothing is due")
+        })
+        .unwrap();
+    assert_eq!(round, DeliveryRound::default());
+}
+
+#[test]
+fn a_failed_delivery_waits_for_its_retry_and_unconfigured_urls_stay_pending() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_webhooks(vec![hook(
+        "http://a.test/hook",
+        &[WebhookEvent::Corroborated],
+        &[3600],
+    )]);
+    let a = [article("a", "Syria joined the coalition.")];
+    let mut d = dossier_of(&a);
+    d.facts = vec![status_fact(&d, "f1", "Syria joined", Status::Corroborated)];
+    // the first analysis of an empty store: the corroborated fact is new, and fires
+    analysed(&mut store, &a, &d);
+    let until = Instant::now() + Duration::from_secs(5);
+    let round = store
+        .deliver_due(until, |_, _| Attempt::Answered(503))
+        .unwrap();
+    assert_eq!(round.retrying, 1);
+    let round = store.deliver_due(until, |_, _| panic!("not due")).unwrap();
+    assert_eq!(round, DeliveryRound::default());
+    let log = store.deliveries(10).unwrap();
+    assert_eq!(log[0].state, DeliveryState::Pending);
+    assert_eq!(log[0].last_error.as_deref(), Some("HTTP 503"));
+    assert!(log[0].next_attempt_at.as_deref() > Some(log[0].created_at.as_str()));
+    // a store that no longer has the webhook configured sends nothing
+    store.set_webhooks(vec![]);
+    let round = store
+        .deliver_due(until, |_, _| panic!("no webhook"))
+        .unwrap();
+    assert_eq!(round, DeliveryRound::default());
+    assert_eq!(store.pending_deliveries().unwrap(), 1);
+}
+
+#[test]
+fn webhooks_parse_with_defaults_and_refuse_unknown_fields() {
+    let h: Webhook = serde_json::from_str(r#"{"url": "https://x.test/h"}"#).unwrap();
+    assert_eq!(h.events.len(), 2);
+    assert_eq!(h.max_attempts(), 5);
+    assert!(serde_json::from_str::<Webhook>(r#"{"url": "https://x", "sekret": "s"}"#).is_err());
+    assert!(serde_json::from_str::<Webhook>(r#"{"url": "https://x", "events": ["new"]}"#).is_err());
+}
+
 /// Two stories: `a` (UNN, en-GB, 2025-11-10 and an undated copy of an unnamed original
 /// that UNN credits as Al Jazeera) and `c` (example.org by URL, fr, 2025-12-01T08:00).
 fn faceted() -> (Vec<Article>, Dossier) {
@@ -481,12 +726,12 @@ fn a_store_migrated_from_before_the_facets_gets_them_from_its_stories() {
         let (articles, d) = faceted();
         store.add_articles(articles).unwrap();
         store.replace_analysis(&d, 3).unwrap();
-        // back to schema 3: no facets yet
+        // back to schema 4: no facets yet
         store
             .conn
             .execute_batch(
                 "DROP TABLE story_facets; ALTER TABLE stories DROP COLUMN first_published;
-                 ALTER TABLE stories DROP COLUMN last_published; PRAGMA user_version = 3;",
+                 ALTER TABLE stories DROP COLUMN last_published; PRAGMA user_version = 4;",
             )
             .unwrap();
     }

@@ -17,6 +17,7 @@ mod seeds;
 mod service;
 mod snapshots;
 mod stance;
+mod webhooks;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

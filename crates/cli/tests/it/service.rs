@@ -256,7 +256,7 @@ fn with_file_size_limit(kib: u32, args: &[&str]) -> Command {
 }
 
 /// `serve` started by `command` (with `--addr 127.0.0.1:0`), and the address it printed.
-fn start_serve(mut command: Command) -> (std::process::Child, std::net::SocketAddr) {
+pub(crate) fn start_serve(mut command: Command) -> (std::process::Child, std::net::SocketAddr) {
     use std::io::BufRead;
     let mut child = command
         .stderr(std::process::Stdio::piped())
@@ -278,7 +278,12 @@ fn start_serve(mut command: Command) -> (std::process::Child, std::net::SocketAd
 }
 
 /// One HTTP/1.1 request, its status and body.
-fn request(addr: std::net::SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
+pub(crate) fn request(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, String) {
     use std::io::{Read, Write};
     let mut c = std::net::TcpStream::connect(addr).unwrap();
     c.set_read_timeout(Some(std::time::Duration::from_secs(60)))
