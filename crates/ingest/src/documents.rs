@@ -14,7 +14,7 @@ use corroborate_model::{Diagnostic, Severity};
 use rayon::prelude::*;
 
 use crate::extract::{extract_html, DateSource, DatedFrom, Extracted};
-use crate::{clean_text, Limits, ReadError, ReadOutcome};
+use crate::{clean_text, Limits, ReadError, ReadOutcome, Watch};
 
 /// What one input produced: a record, or a diagnostic (error or warning) naming it.
 pub enum Item {
@@ -67,6 +67,22 @@ fn error(input: &str, e: ReadError) -> Item {
 /// Extracts every document under `paths`, calling `emit` once per record or problem, in
 /// input order. Never fails as a whole.
 pub fn extract_paths(paths: &[PathBuf], limits: &Limits, emit: &mut dyn FnMut(Item)) {
+    extract_paths_watched(paths, limits, &Watch::NONE, emit)
+}
+
+/// HTML files extracted together in parallel before their records go out: small enough
+/// that progress and a stop come often, large enough to keep every core busy.
+const HTML_CHUNK: usize = 128;
+
+/// [`extract_paths`], telling `watch` the number of files once listed and the files and
+/// records done as they go, and stopping between files (between chunks of
+/// [`HTML_CHUNK`] for runs of HTML files) when `watch.stop` says so.
+pub fn extract_paths_watched(
+    paths: &[PathBuf],
+    limits: &Limits,
+    watch: &Watch,
+    emit: &mut dyn FnMut(Item),
+) {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -83,12 +99,26 @@ pub fn extract_paths(paths: &[PathBuf], limits: &Limits, emit: &mut dyn FnMut(It
             files.push(path.clone());
         }
     }
-    // runs of HTML files in parallel, everything else in order
+    (watch.listed)(files.len());
+    let mut records = 0usize;
+    let mut counted = |item: Item, records: &mut usize| {
+        if matches!(item, Item::Record(_)) {
+            *records += 1;
+        }
+        emit(item);
+    };
+    // runs of HTML files in parallel, chunk by chunk; everything else in order
     let mut i = 0;
     while i < files.len() {
+        if (watch.stop)() {
+            return;
+        }
         if kind_of(&files[i]) == Some(Kind::Html) {
             let start = i;
-            while i < files.len() && kind_of(&files[i]) == Some(Kind::Html) {
+            while i < files.len()
+                && i - start < HTML_CHUNK
+                && kind_of(&files[i]) == Some(Kind::Html)
+            {
                 i += 1;
             }
             let done: Vec<Vec<Item>> = files[start..i]
@@ -99,11 +129,14 @@ pub fn extract_paths(paths: &[PathBuf], limits: &Limits, emit: &mut dyn FnMut(It
                     items
                 })
                 .collect();
-            done.into_iter().flatten().for_each(&mut *emit);
+            for item in done.into_iter().flatten() {
+                counted(item, &mut records);
+            }
         } else {
-            extract_file(&files[i], limits, emit);
+            extract_file(&files[i], limits, &mut |item| counted(item, &mut records));
             i += 1;
         }
+        (watch.read)(i, records);
     }
 }
 
