@@ -123,7 +123,7 @@ pub struct ReadOutcome {
     /// The skipped files by type: their extension (`.png`), `no extension`, or `not a
     /// regular file`.
     pub skipped_types: std::collections::BTreeMap<String, usize>,
-    /// The read was stopped (by [`Watch::stop`]) before every file was read.
+    /// [`Watch::stop`] ended the read: files, or records of an archive, may be left unread.
     pub stopped: bool,
 }
 
@@ -351,7 +351,13 @@ pub(crate) fn read_bytes(path: &Path, gz: bool, limits: &Limits) -> Result<Vec<u
 }
 
 /// Reads one file into `outcome`.
-fn read_file(path: &Path, explicit: bool, limits: &Limits, outcome: &mut ReadOutcome) {
+fn read_file(
+    path: &Path,
+    explicit: bool,
+    limits: &Limits,
+    stop: &dyn Fn() -> bool,
+    outcome: &mut ReadOutcome,
+) {
     let name = path.display().to_string();
     if std::fs::symlink_metadata(path).is_err() {
         return outcome.error(&name, ReadError::Missing);
@@ -359,7 +365,7 @@ fn read_file(path: &Path, explicit: bool, limits: &Limits, outcome: &mut ReadOut
     if let Err(e) = check_regular(path) {
         return outcome.error(&name, e);
     }
-    if documents::read_container(path, limits, outcome) {
+    if documents::read_container(path, limits, stop, outcome) {
         return;
     }
     let Some((format, gz)) = format_of(path) else {
@@ -415,8 +421,9 @@ pub fn read_paths(paths: &[PathBuf], limits: &Limits) -> ReadOutcome {
 }
 
 /// [`read_paths`], listing every path first so that `watch` learns the number of files,
-/// then told after each file and asked before each whether to stop. A stopped read returns
-/// the articles of the files read before the stop, and sets [`ReadOutcome::stopped`].
+/// then told after each file and asked before each whether to stop (and between two
+/// records of a WARC, tar or zip archive). A stopped read returns the articles read before
+/// the stop, and sets [`ReadOutcome::stopped`].
 pub fn read_paths_watched(paths: &[PathBuf], limits: &Limits, watch: &Watch) -> ReadOutcome {
     enum Listed {
         /// A file, and whether it was named (not found in a folder).
@@ -451,9 +458,11 @@ pub fn read_paths_watched(paths: &[PathBuf], limits: &Limits, watch: &Watch) -> 
                     outcome.stopped = true;
                     break;
                 }
-                read_file(&f, explicit, limits, &mut outcome);
+                read_file(&f, explicit, limits, watch.stop, &mut outcome);
                 done += 1;
                 (watch.read)(done, outcome.articles.len());
+                // asked during the file: an archive may have records left unread
+                outcome.stopped |= (watch.stop)();
             }
         }
     }
