@@ -35,9 +35,9 @@ pub struct IngestArgs {
 /// `dossier VERSION` (or `dossier pending`, exit 2, when the analysis or its write failed:
 /// the stored articles are kept). Safe to re-run, and to kill: a re-run completes the rest.
 ///
-/// Ctrl-C (or SIGTERM) while reading stores nothing; between two batches it stops after the
-/// batch under way; during the analysis it stops at once. Each time it prints `dossier
-/// pending`, says on stderr what was stored, and exits 130.
+/// Ctrl-C (or SIGTERM) while reading stores no article; once storing has begun it stops
+/// after the batch under way, and during the analysis at once, printing `dossier pending`.
+/// Either way it says on stderr what was stored and exits 130.
 pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
     let config = args.common.config()?;
     let path = args.db.path();
@@ -61,7 +61,7 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
             store.record_fetches(&fetched)?;
         }
         eprintln!(
-            "interrupted: {}; nothing stored (the database is as it was)",
+            "interrupted: {}; no article stored (the database's articles and dossier are as they were)",
             tally.describe()
         );
         return Ok(ExitCode::from(EXIT_INTERRUPTED));

@@ -393,8 +393,10 @@ fn analyze(
     )?;
     progress.finish();
     progress.clear();
-    interrupt.done_at_once();
+    *current.lock().unwrap_or_else(|e| e.into_inner()) = "render";
     let rendered = format.render(&analysis.dossier);
+    // from here a signal lets the output be written whole
+    interrupt.done_at_once();
     write_output(&rendered, output)?;
     if interrupt.requested() {
         eprintln!("interrupted while writing; the dossier was written in full");
