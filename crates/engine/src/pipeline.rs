@@ -49,7 +49,7 @@ impl Step {
 }
 
 /// How far a run is: `step` has begun (`done` 0, the one call with 0 per step) or has
-/// finished `done` of its `total` articles. Steps that count (analyze, claims, assess) report
+/// finished `done` of its `total` articles. Steps that count (analyze, cluster, claims, assess) report
 /// every [`PROGRESS_EVERY`] articles or so and when the last is done; the others report only
 /// their start, with `total` `None`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -199,8 +199,10 @@ pub fn run_counted(
     let ents = entities::resolve(&docs);
     lap(Step::Entities, &mut timings);
 
-    starts(Step::Cluster);
-    let clustering = cluster::cluster_embedded(&docs, &ents, &config.cluster, embeddings);
+    let counter = Counter::start(Step::Cluster, n, progress);
+    let clustering = cluster::cluster_counted(&docs, &ents, &config.cluster, embeddings, &|_| {
+        counter.add(1)
+    });
     let stories = &clustering.stories;
     lap(Step::Cluster, &mut timings);
 
@@ -326,7 +328,7 @@ mod tests {
             .map(|p| p.step)
             .collect();
         assert_eq!(starts, Step::ALL);
-        for step in [Step::Analyze, Step::Claims, Step::Assess] {
+        for step in [Step::Analyze, Step::Cluster, Step::Claims, Step::Assess] {
             let counts: Vec<&StepProgress> = seen.iter().filter(|p| p.step == step).collect();
             assert!(counts.iter().all(|p| p.total == Some(150)), "{step:?}");
             let most = counts.iter().map(|p| p.done).max();
