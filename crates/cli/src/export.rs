@@ -16,7 +16,8 @@ pub struct ExportArgs {
     /// merged into another exports that other story (and says so on stderr).
     #[arg(long)]
     story: Option<String>,
-    /// json (schema 1), markdown, html (standalone page), csv (facts) or prov (PROV-JSON).
+    /// json (schema 1), markdown, html (standalone page), csv (facts), prov (PROV-JSON) or jsonld
+    /// (each fact a schema.org Claim).
     #[arg(long, default_value = "json")]
     format: Format,
     /// Write to this file instead of stdout.

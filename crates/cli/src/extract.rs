@@ -19,13 +19,19 @@ pub enum RecordFormat {
 }
 
 /// Prints every document's record to stdout as it is extracted (JSONL streams; JSON
-/// closes the array at the end). Exit 1 when some input could not be read.
+/// closes the array at the end). Exit 1 when some input could not be read; on Ctrl-C it
+/// stops between two files, ends the output well-formed, says how many records it wrote
+/// and exits 130.
 pub fn extract(
     paths: &[PathBuf],
     format: RecordFormat,
-    limits: &Limits,
-    fetch: &crate::sources::FetchArgs,
+    common: &crate::Common,
 ) -> Result<ExitCode> {
+    let progress = common.progress();
+    let interrupt = crate::interrupt::Interrupt::install(
+        progress.clone(),
+        "the records written so far stand (the last may be cut short)",
+    )?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let (mut n, mut failed) = (0usize, 0usize);
@@ -33,31 +39,39 @@ pub fn extract(
     if matches!(format, RecordFormat::Json) {
         out.write_all(b"[").context("cannot write to stdout")?;
     }
-    crate::sources::extract_inputs(paths, limits, fetch, &mut |item| match item {
-        Item::Record(e) => {
-            let json = serde_json::to_string(&e).expect("records serialise");
-            let sep = match (format, n) {
-                (RecordFormat::Json, 0) => "\n",
-                (RecordFormat::Json, _) => ",\n",
-                (RecordFormat::Jsonl, _) => "",
-            };
-            let end = if matches!(format, RecordFormat::Jsonl) {
-                "\n"
-            } else {
-                ""
-            };
-            if let Err(e) = write!(out, "{sep}{json}{end}") {
-                write_err.get_or_insert(e);
+    let tally = crate::sources::extract_inputs(
+        paths,
+        &common.limits(),
+        &common.fetch,
+        &progress,
+        &interrupt.flag(),
+        &mut |item| match item {
+            Item::Record(e) => {
+                let json = serde_json::to_string(&e).expect("records serialise");
+                let sep = match (format, n) {
+                    (RecordFormat::Json, 0) => "\n",
+                    (RecordFormat::Json, _) => ",\n",
+                    (RecordFormat::Jsonl, _) => "",
+                };
+                let end = if matches!(format, RecordFormat::Jsonl) {
+                    "\n"
+                } else {
+                    ""
+                };
+                if let Err(e) = write!(out, "{sep}{json}{end}") {
+                    write_err.get_or_insert(e);
+                }
+                n += 1;
             }
-            n += 1;
-        }
-        Item::Problem(d) => {
-            if d.severity == Severity::Error {
-                failed += 1;
+            Item::Problem(d) => {
+                if d.severity == Severity::Error {
+                    failed += 1;
+                }
+                progress.suspend(|| eprintln!("{d}"));
             }
-            eprintln!("{d}");
-        }
-    });
+        },
+    );
+    progress.clear();
     if let Some(e) = write_err {
         return Err(e).context("cannot write to stdout");
     }
@@ -65,6 +79,14 @@ pub fn extract(
         out.write_all(b"\n]\n").context("cannot write to stdout")?;
     }
     out.flush().context("cannot write to stdout")?;
+    if interrupt.requested() {
+        eprintln!(
+            "interrupted: {}; wrote {} record(s), {failed} document(s) could not be read",
+            tally.describe(),
+            crate::progress::thousands(n as u64)
+        );
+        return Ok(ExitCode::from(crate::interrupt::EXIT_INTERRUPTED));
+    }
     eprintln!("{n} document(s) extracted, {failed} could not be read");
     Ok(if failed > 0 {
         ExitCode::from(1)

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -10,6 +11,8 @@ use corroborate_model::Article;
 use corroborate_store::Store;
 
 use crate::db::DbArg;
+use crate::interrupt::{Interrupt, EXIT_INTERRUPTED};
+use crate::progress::thousands;
 use crate::Common;
 
 #[derive(clap::Args)]
@@ -32,17 +35,44 @@ pub struct IngestArgs {
 /// `dossier VERSION` (or `dossier pending`, exit 2, when the analysis or its write failed:
 /// the stored articles are kept), then sends the webhook deliveries that are due for a few
 /// seconds at most. Safe to re-run, and to kill: a re-run completes the rest.
+///
+/// Ctrl-C (or SIGTERM) while reading stores no article; once storing has begun it stops
+/// after the batch under way, and during the analysis at once, printing `dossier pending`.
+/// Either way it says on stderr what was stored and exits 130.
 pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
     let (config, hooks) = args.common.config_and_webhooks()?;
     let path = args.db.path();
     let mut store =
         Store::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
     store.set_webhooks(hooks);
-    let (outcome, fetched) =
-        crate::sources::read_inputs_logged(&args.paths, &args.common.limits(), &args.common.fetch);
-    for d in &outcome.diagnostics {
-        eprintln!("{d}");
+    let progress = args.common.progress();
+    let interrupt = Interrupt::install(
+        progress.clone(),
+        "the articles printed as stored are kept; the dossier is pending until the next ingest",
+    )?;
+    let (outcome, fetched, tally) = crate::sources::read_inputs_logged(
+        &args.paths,
+        &args.common.limits(),
+        &args.common.fetch,
+        &progress,
+        &interrupt.flag(),
+    );
+    if interrupt.requested() {
+        progress.clear();
+        if !fetched.is_empty() {
+            store.record_fetches(&fetched)?;
+        }
+        eprintln!(
+            "interrupted: {}; no article stored (the database's articles and dossier are as they were)",
+            tally.describe()
+        );
+        return Ok(ExitCode::from(EXIT_INTERRUPTED));
     }
+    progress.suspend(|| {
+        for d in &outcome.diagnostics {
+            eprintln!("{d}");
+        }
+    });
     let failed = outcome.failed();
     let read = outcome.articles.len();
     let skipped = match outcome.skipped {
@@ -53,44 +83,97 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
         ),
     };
     if read == 0 && store.pending()? == 0 {
+        progress.clear();
         bail!("no readable article in the inputs (see the errors above)");
     }
-    let mut stdout = std::io::stdout().lock();
+    // stdout is locked line by line, never across the analysis: an interrupt there prints
+    // `dossier pending` from the signal handler's thread
+    let stdout = std::io::stdout();
     let (mut stored, mut unchanged, mut renamed) = (0usize, 0usize, 0usize);
     let mut articles = outcome.articles.into_iter().peekable();
+    if read > 0 {
+        progress.start("stored", "articles", Some(read as u64));
+    }
     while articles.peek().is_some() {
+        if interrupt.requested() {
+            break;
+        }
         let batch: Vec<Article> = articles.by_ref().take(args.batch_size.max(1)).collect();
         let added = store.add_articles(batch)?;
         // Printed only now that the batch is committed: a line on stdout is a promise.
-        for id in &added.stored {
-            writeln!(stdout, "stored {id}")?;
+        {
+            let mut out = stdout.lock();
+            for id in &added.stored {
+                writeln!(out, "stored {id}")?;
+            }
+            out.flush()?;
         }
-        stdout.flush()?;
-        for (from, to) in &added.renamed {
-            eprintln!("warning: id {from:?} is taken by other content; stored as {to:?}");
-        }
+        progress.suspend(|| {
+            for (from, to) in &added.renamed {
+                eprintln!("warning: id {from:?} is taken by other content; stored as {to:?}");
+            }
+        });
         stored += added.stored.len();
         unchanged += added.unchanged.len();
         renamed += added.renamed.len();
+        progress.set((stored + unchanged) as u64);
     }
+    progress.finish();
     // the requests made for URL inputs join the fetch log, as `watch`'s do
     if !fetched.is_empty() {
         store.record_fetches(&fetched)?;
     }
+    let stored_line = move |stored: usize, unchanged: usize| {
+        format!(
+            "{}; stored {} new article(s) ({} already stored), kept",
+            tally.describe(),
+            thousands(stored as u64),
+            thousands(unchanged as u64)
+        )
+    };
+    if interrupt.requested() {
+        progress.clear();
+        if store.pending()? > 0 {
+            writeln!(stdout.lock(), "dossier pending")?;
+        }
+        eprintln!(
+            "interrupted: {}; {} read article(s) not stored; the dossier is pending until the next ingest",
+            stored_line(stored, unchanged),
+            thousands((read - stored - unchanged) as u64)
+        );
+        return Ok(ExitCode::from(EXIT_INTERRUPTED));
+    }
     let pending = store.pending()?;
-    let bar = crate::progress(args.common.quiet);
     if pending > 0 {
         let started = Instant::now();
-        let on_step = |step: corroborate_engine::Step| {
-            if let Some(b) = &bar {
-                b.set_message(format!("{} (re-analysing the corpus)", step.name()));
-            }
-        };
-        let refreshed =
-            store.refresh(|all| corroborate_engine::run(all, &config, &on_step).map(|a| a.dossier));
-        if let Some(b) = &bar {
-            b.finish_and_clear();
+        let current = Arc::new(Mutex::new("analyze"));
+        let step = current.clone();
+        let so_far = stored_line(stored, unchanged);
+        let analysing = interrupt.at_once(move || {
+            let step = *step.lock().unwrap_or_else(|e| e.into_inner());
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "dossier pending").and_then(|_| out.flush());
+            eprintln!(
+                "interrupted: {so_far}; stopped while re-analysing the corpus ({step}); the dossier is pending until the next ingest"
+            );
+        });
+        if !analysing {
+            progress.clear();
+            writeln!(stdout.lock(), "dossier pending")?;
+            eprintln!(
+                "interrupted: {}; the dossier is pending until the next ingest",
+                stored_line(stored, unchanged)
+            );
+            return Ok(ExitCode::from(EXIT_INTERRUPTED));
         }
+        let refreshed = store.refresh(|all| {
+            let on_progress = crate::show_steps(&progress, &current, all.len());
+            corroborate_engine::run_counted(all, None, &config, &on_progress).map(|a| a.dossier)
+        });
+        interrupt.done_at_once();
+        progress.finish();
+        progress.clear();
+        let mut stdout = stdout.lock();
         if let Err(e) = refreshed {
             // the stored lines above are kept promises: say what is and is not done
             writeln!(stdout, "dossier pending")?;
@@ -108,9 +191,11 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
             );
         }
     }
+    progress.clear();
     // the facts this refresh made corroborated or contested, and any retries now due
     crate::webhooks::deliver_and_report(&mut store);
     let h = store.health()?;
+    let mut stdout = stdout.lock();
     writeln!(stdout, "dossier {}", h.dossier_version)?;
     stdout.flush()?;
     eprintln!(

@@ -2,16 +2,18 @@
 //!
 //! Exit codes: 0 all inputs analysed; 1 the dossier was written but some inputs could not
 //! be read (each named on stderr); 2 nothing could be done (bad flags, no readable
-//! article, unwritable output).
+//! article, unwritable output); 130 stopped by Ctrl-C or SIGTERM (`analyze`, `ingest`,
+//! `extract` say in one line what was done).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use corroborate_engine::{Config, Step};
+use corroborate_engine::{Config, Step, StepProgress};
 use corroborate_ingest::{Limits, ReadOutcome};
 
 mod bench_serve;
@@ -21,6 +23,8 @@ mod export;
 mod extract;
 mod fetch_bench;
 mod ingest;
+mod interrupt;
+mod progress;
 mod serve;
 mod sources;
 mod stance;
@@ -67,9 +71,10 @@ enum Command {
         /// Files or directories (.txt, .json, .jsonl, .html, .htm, optionally .gz).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "markdown")]
-        format: Format,
+        /// Output format: markdown, json (schema 1), html (standalone page), csv (facts),
+        /// prov (PROV-JSON) or jsonld (each fact a schema.org Claim).
+        #[arg(long, default_value = "markdown")]
+        format: corroborate_report::Format,
         /// Write to this file instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -199,6 +204,10 @@ struct Common {
     /// No progress display.
     #[arg(short, long)]
     quiet: bool,
+    /// Progress on stderr (analyze, ingest, extract): auto (on a terminal), always (plain
+    /// lines, at most one a second, when stderr is not a terminal) or never.
+    #[arg(long, value_enum, default_value = "auto")]
+    progress: progress::ProgressMode,
     #[command(flatten)]
     fetch: sources::FetchArgs,
 }
@@ -229,6 +238,7 @@ impl Common {
             config: None,
             max_file_size: Limits::default().max_file_bytes,
             quiet: true,
+            progress: progress::ProgressMode::Never,
             fetch: sources::FetchArgs::default(),
         }
     }
@@ -245,19 +255,60 @@ impl Common {
             ..Limits::default()
         }
     }
+    /// The progress display these options ask for.
+    fn progress(&self) -> Arc<progress::Progress> {
+        Arc::new(progress::Progress::new(self.progress, self.quiet))
+    }
 }
 
 /// Every article of `paths` (files, folders, URLs, `-`), its problems printed; an error
 /// when none could be read.
 fn read(paths: &[PathBuf], common: &Common) -> Result<ReadOutcome> {
     let outcome = sources::read_inputs(paths, &common.limits(), &common.fetch);
-    for d in &outcome.diagnostics {
-        eprintln!("{d}");
-    }
+    report_read(paths, outcome, &progress::Progress::off())
+}
+
+/// The diagnostics of a read printed (above the progress bar); an error when it gave no
+/// article.
+fn report_read(
+    paths: &[PathBuf],
+    outcome: ReadOutcome,
+    progress: &progress::Progress,
+) -> Result<ReadOutcome> {
+    progress.suspend(|| {
+        for d in &outcome.diagnostics {
+            eprintln!("{d}");
+        }
+    });
     if outcome.articles.is_empty() {
         bail!("{}", nothing_read(paths, &outcome));
     }
     Ok(outcome)
+}
+
+/// The engine's progress on `progress`: counted steps as counts with rate and ETA, the
+/// others by name; the step under way kept in `current` for an interrupt's summary.
+fn show_steps<'a>(
+    progress: &'a progress::Progress,
+    current: &'a Mutex<&'static str>,
+    n: usize,
+) -> impl Fn(StepProgress) + Sync + 'a {
+    move |p: StepProgress| {
+        if p.done == 0 {
+            progress.finish();
+            *current.lock().unwrap_or_else(|e| e.into_inner()) = p.step.name();
+            match p.total {
+                Some(total) => progress.start(p.step.name(), "articles", Some(total as u64)),
+                None => progress.step(&format!(
+                    "{} ({} articles)",
+                    p.step.name(),
+                    progress::thousands(n as u64)
+                )),
+            }
+        } else {
+            progress.set(p.done as u64);
+        }
+    }
 }
 
 /// Why nothing was read: the inputs, and what was skipped in their folders.
@@ -288,57 +339,73 @@ fn nothing_read(paths: &[PathBuf], outcome: &ReadOutcome) -> String {
     }
 }
 
-fn progress(quiet: bool) -> Option<indicatif::ProgressBar> {
-    (!quiet && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.enable_steady_tick(Duration::from_millis(120));
-        bar
-    })
-}
-
 fn analyze(
     paths: &[PathBuf],
-    format: Format,
+    format: corroborate_report::Format,
     output: Option<&PathBuf>,
     embeddings: Option<&PathBuf>,
     common: &Common,
 ) -> Result<ExitCode> {
     let config = common.config()?;
-    let outcome = read(paths, common)?;
+    let progress = common.progress();
+    let interrupt = interrupt::Interrupt::install(progress.clone(), "nothing written")?;
+    let (outcome, _, tally) = sources::read_inputs_logged(
+        paths,
+        &common.limits(),
+        &common.fetch,
+        &progress,
+        &interrupt.flag(),
+    );
+    if interrupt.requested() {
+        progress.clear();
+        eprintln!("interrupted: {}; nothing written", tally.describe());
+        return Ok(ExitCode::from(interrupt::EXIT_INTERRUPTED));
+    }
+    let outcome = report_read(paths, outcome, &progress).inspect_err(|_| progress.clear())?;
     let failed = outcome.failed();
     let (skipped, skipped_types) = (outcome.skipped, outcome.skipped_summary());
-    let bar = progress(common.quiet);
     let n = outcome.articles.len();
+    let current = Arc::new(Mutex::new("analyze"));
+    let read_so_far = tally.describe();
+    let step = current.clone();
+    let analysing = interrupt.at_once(move || {
+        let step = *step.lock().unwrap_or_else(|e| e.into_inner());
+        eprintln!("interrupted: {read_so_far}; stopped while analysing ({step}); nothing written");
+    });
+    if !analysing {
+        progress.clear();
+        eprintln!("interrupted: {}; nothing written", tally.describe());
+        return Ok(ExitCode::from(interrupt::EXIT_INTERRUPTED));
+    }
     let vectors = match embeddings {
         Some(path) => {
-            let on_batch = |done: usize| {
-                if let Some(b) = &bar {
-                    b.set_message(format!("embed ({done} of {n} articles)"));
-                }
-            };
-            Some(embed::article_embeddings(
-                path,
-                &outcome.articles,
-                &on_batch,
-            )?)
+            *current.lock().unwrap_or_else(|e| e.into_inner()) = "embed";
+            progress.start("embed", "articles", Some(n as u64));
+            let on_batch = |done: usize| progress.set(done as u64);
+            let vectors = embed::article_embeddings(path, &outcome.articles, &on_batch)?;
+            progress.finish();
+            Some(vectors)
         }
         None => None,
     };
-    let on_step = |step: Step| {
-        if let Some(b) = &bar {
-            b.set_message(format!("{} ({n} articles)", step.name()));
-        }
-    };
-    let analysis =
-        corroborate_engine::run_embedded(outcome.articles, vectors.as_deref(), &config, &on_step)?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    let rendered = match format {
-        Format::Json => corroborate_report::to_json(&analysis.dossier),
-        Format::Markdown => corroborate_report::to_markdown(&analysis.dossier),
-    };
+    let on_progress = show_steps(&progress, &current, n);
+    let analysis = corroborate_engine::run_counted(
+        outcome.articles,
+        vectors.as_deref(),
+        &config,
+        &on_progress,
+    )?;
+    progress.finish();
+    progress.clear();
+    *current.lock().unwrap_or_else(|e| e.into_inner()) = "render";
+    let rendered = format.render(&analysis.dossier);
+    // from here a signal lets the output be written whole
+    interrupt.done_at_once();
     write_output(&rendered, output)?;
+    if interrupt.requested() {
+        eprintln!("interrupted while writing; the dossier was written in full");
+        return Ok(ExitCode::from(interrupt::EXIT_INTERRUPTED));
+    }
     if skipped > 0 && !common.quiet {
         eprintln!("skipped {skipped} file(s) of other types in the folders: {skipped_types}.");
     }
@@ -452,7 +519,7 @@ fn main() -> ExitCode {
             paths,
             format,
             common,
-        } => extract::extract(paths, *format, &common.limits(), &common.fetch),
+        } => extract::extract(paths, *format, common),
         Command::Bench {
             paths,
             repeat,

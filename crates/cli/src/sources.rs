@@ -3,12 +3,16 @@
 
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use clap::ValueEnum;
 use corroborate_fetch::{FetchConfig, FetchRecord, Fetcher};
-use corroborate_ingest::{read_paths, Item, Limits, ReadOutcome};
+use corroborate_ingest::{Item, Limits, ReadOutcome, Watch};
 use corroborate_model::{Diagnostic, Severity};
 use corroborate_store::FetchEntry;
+
+use crate::progress::{thousands, Progress};
 
 /// How to fetch URL inputs.
 #[derive(clap::Args, Clone, Debug)]
@@ -149,27 +153,102 @@ fn read_stdin(limits: &Limits) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// How far reading got: files of the local paths, URLs, standard input.
+#[derive(Clone, Debug, Default)]
+pub struct ReadTally {
+    pub files: usize,
+    pub of_files: usize,
+    pub urls: usize,
+    pub of_urls: usize,
+    /// Standard input was named, and whether it was read.
+    pub stdin: Option<bool>,
+}
+
+impl ReadTally {
+    /// `read 312 of 5,000 files`, `read 5 of 5 files and 1 of 3 URLs`, `read 0 files`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.of_files > 0 || (self.of_urls == 0 && self.stdin.is_none()) {
+            parts.push(format!(
+                "{} of {} file{}",
+                thousands(self.files as u64),
+                thousands(self.of_files as u64),
+                if self.of_files == 1 { "" } else { "s" }
+            ));
+        }
+        if self.of_urls > 0 {
+            parts.push(format!(
+                "{} of {} URL{}",
+                thousands(self.urls as u64),
+                thousands(self.of_urls as u64),
+                if self.of_urls == 1 { "" } else { "s" }
+            ));
+        }
+        match self.stdin {
+            Some(true) => parts.push("standard input".into()),
+            Some(false) => parts.push("not standard input".into()),
+            None => {}
+        }
+        format!("read {}", parts.join(" and "))
+    }
+}
+
 /// Every article of `args` (paths, URLs, `-`) for `analyze` and `ingest`: local paths
 /// first, then URLs, then standard input.
 pub fn read_inputs(args: &[PathBuf], limits: &Limits, fetch: &FetchArgs) -> ReadOutcome {
-    read_inputs_logged(args, limits, fetch).0
+    let stop = Arc::new(AtomicBool::new(false));
+    read_inputs_logged(args, limits, fetch, &Progress::off(), &stop).0
 }
 
-/// [`read_inputs`], with every request made for the URLs (for the store's fetch log).
+/// [`read_inputs`], with every request made for the URLs (for the store's fetch log) and
+/// how far it got, showing its progress (files of the paths out of all listed, then URLs)
+/// and stopping between two inputs once `stop` is set.
 pub fn read_inputs_logged(
     args: &[PathBuf],
     limits: &Limits,
     fetch: &FetchArgs,
-) -> (ReadOutcome, Vec<FetchEntry>) {
+    progress: &Progress,
+    stop: &Arc<AtomicBool>,
+) -> (ReadOutcome, Vec<FetchEntry>, ReadTally) {
     let mut log = Vec::new();
     let inputs = split(args);
-    let mut outcome = read_paths(&inputs.paths, limits);
+    let tally = std::sync::Mutex::new(ReadTally {
+        of_urls: inputs.urls.len(),
+        stdin: inputs.stdin.then_some(false),
+        ..ReadTally::default()
+    });
+    let note = |f: &dyn Fn(&mut ReadTally)| f(&mut tally.lock().unwrap_or_else(|p| p.into_inner()));
+    let stopped = || stop.load(Ordering::SeqCst);
+    let mut outcome = if inputs.paths.is_empty() {
+        ReadOutcome::default()
+    } else {
+        let listed = |n: usize| {
+            note(&|t| t.of_files = n);
+            progress.start("read", "files", Some(n as u64));
+        };
+        let read = |n: usize, _articles: usize| {
+            note(&|t| t.files = n);
+            progress.set(n as u64);
+        };
+        let watch = Watch {
+            listed: &listed,
+            read: &read,
+            stop: &stopped,
+        };
+        let outcome = corroborate_ingest::read_paths_watched(&inputs.paths, limits, &watch);
+        progress.finish();
+        outcome
+    };
     for (input, why) in &inputs.unsupported {
         outcome.diagnostics.push(problem(input, why.clone()));
     }
-    if !inputs.urls.is_empty() {
-        let fetcher = Fetcher::new(fetch.fetch_config());
-        for url in &inputs.urls {
+    if !inputs.urls.is_empty() && !stopped() {
+        let fetcher = Fetcher::new(fetch.fetch_config()).stopping_on(stop.clone());
+        progress.start("fetched", "URLs", Some(inputs.urls.len() as u64));
+        for (i, url) in inputs.urls.iter().enumerate() {
+            if stopped() {
+                break;
+            }
             let got = fetcher.articles(url, limits, None, &|_| false);
             log.extend(got.log.iter().map(fetch_entry));
             let nothing = got.records.is_empty() && got.diagnostics.is_empty();
@@ -182,9 +261,13 @@ pub fn read_inputs_logged(
             outcome
                 .articles
                 .extend(got.records.iter().map(|(id, e)| e.to_article(id)));
+            note(&|t| t.urls = i + 1);
+            progress.set(i as u64 + 1);
         }
+        progress.finish();
     }
-    if inputs.stdin {
+    if inputs.stdin && !stopped() {
+        progress.step("reading standard input");
         match read_stdin(limits) {
             Ok(bytes) => {
                 let got =
@@ -194,8 +277,10 @@ pub fn read_inputs_logged(
             }
             Err(e) => outcome.diagnostics.push(problem("-", e)),
         }
+        note(&|t| t.stdin = Some(true));
     }
-    (outcome, log)
+    let tally = tally.into_inner().unwrap_or_else(|p| p.into_inner());
+    (outcome, log, tally)
 }
 
 /// A request as the store's fetch log keeps it.
@@ -212,21 +297,51 @@ pub fn fetch_entry(r: &FetchRecord) -> FetchEntry {
 }
 
 /// Every document of `args` for `extract`, through `emit`: local paths first, then
-/// URLs, then standard input.
+/// URLs, then standard input; with progress, stopping between two inputs once `stop` is
+/// set. Returns how far it got.
 pub fn extract_inputs(
     args: &[PathBuf],
     limits: &Limits,
     fetch: &FetchArgs,
+    progress: &Progress,
+    stop: &Arc<AtomicBool>,
     emit: &mut dyn FnMut(Item),
-) {
+) -> ReadTally {
     let inputs = split(args);
-    corroborate_ingest::extract_paths(&inputs.paths, limits, emit);
+    let tally = std::sync::Mutex::new(ReadTally {
+        of_urls: inputs.urls.len(),
+        stdin: inputs.stdin.then_some(false),
+        ..ReadTally::default()
+    });
+    let note = |f: &dyn Fn(&mut ReadTally)| f(&mut tally.lock().unwrap_or_else(|p| p.into_inner()));
+    let stopped = || stop.load(Ordering::SeqCst);
+    if !inputs.paths.is_empty() {
+        let listed = |n: usize| {
+            note(&|t| t.of_files = n);
+            progress.start("extract", "files", Some(n as u64));
+        };
+        let read = |n: usize, _records: usize| {
+            note(&|t| t.files = n);
+            progress.set(n as u64);
+        };
+        let watch = Watch {
+            listed: &listed,
+            read: &read,
+            stop: &stopped,
+        };
+        corroborate_ingest::extract_paths_watched(&inputs.paths, limits, &watch, emit);
+        progress.finish();
+    }
     for (input, why) in &inputs.unsupported {
         emit(Item::Problem(problem(input, why.clone())));
     }
-    if !inputs.urls.is_empty() {
-        let fetcher = Fetcher::new(fetch.fetch_config());
-        for url in &inputs.urls {
+    if !inputs.urls.is_empty() && !stopped() {
+        let fetcher = Fetcher::new(fetch.fetch_config()).stopping_on(stop.clone());
+        progress.start("fetched", "URLs", Some(inputs.urls.len() as u64));
+        for (i, url) in inputs.urls.iter().enumerate() {
+            if stopped() {
+                break;
+            }
             let got = fetcher.articles(url, limits, None, &|_| false);
             for d in got.diagnostics {
                 emit(Item::Problem(d));
@@ -234,9 +349,14 @@ pub fn extract_inputs(
             for (_, e) in got.records {
                 emit(Item::Record(Box::new(e)));
             }
+            note(&|t| t.urls = i + 1);
+            progress.set(i as u64 + 1);
         }
+        progress.finish();
     }
-    if inputs.stdin {
+    if inputs.stdin && !stopped() {
+        progress.step("reading standard input");
+        note(&|t| t.stdin = Some(true));
         match read_stdin(limits) {
             Ok(bytes) => {
                 corroborate_ingest::extract_document(
@@ -255,4 +375,5 @@ pub fn extract_inputs(
             Err(e) => emit(Item::Problem(problem("-", e))),
         }
     }
+    tally.into_inner().unwrap_or_else(|p| p.into_inner())
 }

@@ -1017,6 +1017,17 @@ pub fn cluster_embedded(
     cfg: &ClusterConfig,
     embeddings: Option<&[Vec<f32>]>,
 ) -> Clustering {
+    cluster_counted(docs, ents, cfg, embeddings, &|_| {})
+}
+
+/// [`cluster_embedded`], calling `assigned(n)` once the first `n` articles have their story.
+pub fn cluster_counted(
+    docs: &[Doc],
+    ents: &EntityIndex,
+    cfg: &ClusterConfig,
+    embeddings: Option<&[Vec<f32>]>,
+    assigned: &dyn Fn(usize),
+) -> Clustering {
     let mut terms = Interner::default();
     // scores assume unit vectors; a caller's vectors that are not are scaled here
     let embeddings: Option<Vec<Vec<f32>>> = embeddings.map(|all| {
@@ -1047,6 +1058,7 @@ pub fn cluster_embedded(
         let embedding = embeddings.and_then(|e| e.get(i)).map(Vec::as_slice);
         let years = lead_years(d, cfg.year_lead_sentences);
         stream.push_article(counts, d.published, &years, embedding);
+        assigned(i + 1);
     }
     stream.clustering()
 }

@@ -28,4 +28,6 @@ pub mod pipeline;
 pub mod stances;
 
 pub use config::Config;
-pub use pipeline::{run, run_embedded, Analysis, EngineError, Step};
+pub use pipeline::{
+    run, run_counted, run_embedded, Analysis, EngineError, Step, StepProgress, PROGRESS_EVERY,
+};

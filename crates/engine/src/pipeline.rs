@@ -1,5 +1,6 @@
 //! The whole analysis, one way: analyse → dedupe → entities → cluster → claims → assess.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use corroborate_model::{Article, Dossier, SCHEMA_VERSION};
@@ -47,6 +48,59 @@ impl Step {
     }
 }
 
+/// How far a run is: `step` has begun (`done` 0, the one call with 0 per step) or has
+/// finished `done` of its `total` articles. Steps that count (analyze, cluster, claims, assess) report
+/// every [`PROGRESS_EVERY`] articles or so and when the last is done; the others report only
+/// their start, with `total` `None`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepProgress {
+    pub step: Step,
+    pub done: usize,
+    pub total: Option<usize>,
+}
+
+/// Articles between two reports of a counting step: rare enough to cost nothing.
+pub const PROGRESS_EVERY: usize = 64;
+
+/// Counts the articles a parallel step has finished and reports each time the count
+/// crosses a multiple of [`PROGRESS_EVERY`] or reaches the total.
+struct Counter<'a> {
+    step: Step,
+    total: usize,
+    done: AtomicUsize,
+    report: &'a (dyn Fn(StepProgress) + Sync),
+}
+
+impl<'a> Counter<'a> {
+    fn start(step: Step, total: usize, report: &'a (dyn Fn(StepProgress) + Sync)) -> Self {
+        report(StepProgress {
+            step,
+            done: 0,
+            total: Some(total),
+        });
+        Counter {
+            step,
+            total,
+            done: AtomicUsize::new(0),
+            report,
+        }
+    }
+    fn add(&self, n: usize) {
+        if n == 0 {
+            return;
+        }
+        let before = self.done.fetch_add(n, Ordering::Relaxed);
+        let after = before + n;
+        if before / PROGRESS_EVERY != after / PROGRESS_EVERY || after == self.total {
+            (self.report)(StepProgress {
+                step: self.step,
+                done: after,
+                total: Some(self.total),
+            });
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error("no articles to analyse")]
@@ -85,6 +139,29 @@ pub fn run_embedded(
     config: &Config,
     progress: &(dyn Fn(Step) + Sync),
 ) -> Result<Analysis, EngineError> {
+    let on_progress = |p: StepProgress| {
+        if p.done == 0 {
+            progress(p.step)
+        }
+    };
+    run_counted(articles, embeddings, config, &on_progress)
+}
+
+/// [`run_embedded`], reporting each step's start and, within the steps that count, how
+/// many articles are done ([`StepProgress`]), for a progress bar with rate and ETA.
+pub fn run_counted(
+    articles: Vec<Article>,
+    embeddings: Option<&[Vec<f32>]>,
+    config: &Config,
+    progress: &(dyn Fn(StepProgress) + Sync),
+) -> Result<Analysis, EngineError> {
+    let starts = |step: Step| {
+        progress(StepProgress {
+            step,
+            done: 0,
+            total: None,
+        })
+    };
     if articles.is_empty() {
         return Err(EngineError::NoArticles);
     }
@@ -102,24 +179,34 @@ pub fn run_embedded(
         timings.push((step, clock.elapsed()));
         clock = Instant::now();
     };
-    progress(Step::Analyze);
-    let docs: Vec<Doc> = articles.into_par_iter().map(analyze).collect();
+    let n = articles.len();
+    let counter = Counter::start(Step::Analyze, n, progress);
+    let docs: Vec<Doc> = articles
+        .into_par_iter()
+        .map(|a| {
+            let doc = analyze(a);
+            counter.add(1);
+            doc
+        })
+        .collect();
     lap(Step::Analyze, &mut timings);
 
-    progress(Step::Dedupe);
+    starts(Step::Dedupe);
     let copies = dedupe::find_copies(&docs, &config.dedupe);
     lap(Step::Dedupe, &mut timings);
 
-    progress(Step::Entities);
+    starts(Step::Entities);
     let ents = entities::resolve(&docs);
     lap(Step::Entities, &mut timings);
 
-    progress(Step::Cluster);
-    let clustering = cluster::cluster_embedded(&docs, &ents, &config.cluster, embeddings);
+    let counter = Counter::start(Step::Cluster, n, progress);
+    let clustering = cluster::cluster_counted(&docs, &ents, &config.cluster, embeddings, &|_| {
+        counter.add(1)
+    });
     let stories = &clustering.stories;
     lap(Step::Cluster, &mut timings);
 
-    progress(Step::Claims);
+    let counter = Counter::start(Step::Claims, n, progress);
     let per_story: Vec<(Vec<claims::Claim>, Vec<claims::FactDraft>)> = stories
         .par_iter()
         .map(|members| {
@@ -128,12 +215,13 @@ pub fn run_embedded(
                 .flat_map(|&d| claims::extract(d, &docs[d], &ents, &config.claims))
                 .collect();
             let drafts = claims::align(&story_claims, &config.claims);
+            counter.add(members.len());
             (story_claims, drafts)
         })
         .collect();
     lap(Step::Claims, &mut timings);
 
-    progress(Step::Assess);
+    let counter = Counter::start(Step::Assess, n, progress);
     let provenance = assess::Provenance::new(&docs, &copies);
     let originals = dedupe::originals(&docs, &copies);
     let stance_use = model.as_ref().map(|model| crate::stances::StanceUse {
@@ -154,7 +242,7 @@ pub fn run_embedded(
         .zip(per_story.par_iter())
         .zip(clustering.merged.par_iter())
         .map(|((members, (story_claims, drafts)), merged)| {
-            assess::assess_story(
+            let assessed = assess::assess_story(
                 &context,
                 &assess::StoryInput {
                     docs: members,
@@ -162,7 +250,9 @@ pub fn run_embedded(
                     drafts,
                     merged_first_docs: merged,
                 },
-            )
+            );
+            counter.add(members.len());
+            assessed
         })
         .collect();
     let mut dossier_stories = Vec::with_capacity(assessed.len());
@@ -210,4 +300,44 @@ fn check_embeddings(embeddings: &[Vec<f32>], articles: usize) -> Result<(), Engi
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn each_step_starts_once_in_order_and_counting_steps_reach_every_article() {
+        let articles: Vec<Article> = (0..150)
+            .map(|i| {
+                Article::new(
+                    format!("a{i}"),
+                    format!("in/a{i}.txt"),
+                    format!("Officials in Town{i} said on Monday that {i} people were moved."),
+                )
+            })
+            .collect();
+        let seen = Mutex::new(Vec::new());
+        let on_progress = |p: StepProgress| seen.lock().unwrap().push(p);
+        run_counted(articles, None, &Config::default(), &on_progress).unwrap();
+        let seen = seen.into_inner().unwrap();
+        let starts: Vec<Step> = seen
+            .iter()
+            .filter(|p| p.done == 0)
+            .map(|p| p.step)
+            .collect();
+        assert_eq!(starts, Step::ALL);
+        for step in [Step::Analyze, Step::Cluster, Step::Claims, Step::Assess] {
+            let counts: Vec<&StepProgress> = seen.iter().filter(|p| p.step == step).collect();
+            assert!(counts.iter().all(|p| p.total == Some(150)), "{step:?}");
+            let most = counts.iter().map(|p| p.done).max();
+            assert_eq!(most, Some(150), "{step:?}");
+            // one report per 64 articles or so, not one per article
+            assert!(
+                counts.len() <= 1 + 150 / PROGRESS_EVERY + 2,
+                "{step:?}: {counts:?}"
+            );
+        }
+    }
 }

@@ -14,7 +14,7 @@ use corroborate_model::{Diagnostic, Severity};
 use rayon::prelude::*;
 
 use crate::extract::{extract_html, DateSource, DatedFrom, Extracted};
-use crate::{clean_text, Limits, ReadError, ReadOutcome};
+use crate::{clean_text, Limits, ReadError, ReadOutcome, Watch};
 
 /// What one input produced: a record, or a diagnostic (error or warning) naming it.
 pub enum Item {
@@ -67,6 +67,22 @@ fn error(input: &str, e: ReadError) -> Item {
 /// Extracts every document under `paths`, calling `emit` once per record or problem, in
 /// input order. Never fails as a whole.
 pub fn extract_paths(paths: &[PathBuf], limits: &Limits, emit: &mut dyn FnMut(Item)) {
+    extract_paths_watched(paths, limits, &Watch::NONE, emit)
+}
+
+/// HTML files extracted together in parallel before their records go out: small enough
+/// that progress and a stop come often, large enough to keep every core busy.
+const HTML_CHUNK: usize = 128;
+
+/// [`extract_paths`], telling `watch` the number of files once listed and the files and
+/// records done as they go, and stopping between files (between chunks of
+/// [`HTML_CHUNK`] for runs of HTML files) when `watch.stop` says so.
+pub fn extract_paths_watched(
+    paths: &[PathBuf],
+    limits: &Limits,
+    watch: &Watch,
+    emit: &mut dyn FnMut(Item),
+) {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -83,27 +99,46 @@ pub fn extract_paths(paths: &[PathBuf], limits: &Limits, emit: &mut dyn FnMut(It
             files.push(path.clone());
         }
     }
-    // runs of HTML files in parallel, everything else in order
+    (watch.listed)(files.len());
+    let mut records = 0usize;
+    let mut counted = |item: Item, records: &mut usize| {
+        if matches!(item, Item::Record(_)) {
+            *records += 1;
+        }
+        emit(item);
+    };
+    // runs of HTML files in parallel, chunk by chunk; everything else in order
     let mut i = 0;
     while i < files.len() {
+        if (watch.stop)() {
+            return;
+        }
         if kind_of(&files[i]) == Some(Kind::Html) {
             let start = i;
-            while i < files.len() && kind_of(&files[i]) == Some(Kind::Html) {
+            while i < files.len()
+                && i - start < HTML_CHUNK
+                && kind_of(&files[i]) == Some(Kind::Html)
+            {
                 i += 1;
             }
             let done: Vec<Vec<Item>> = files[start..i]
                 .par_iter()
                 .map(|f| {
                     let mut items = Vec::new();
-                    extract_file(f, limits, &mut |it| items.push(it));
+                    extract_file(f, limits, &|| false, &mut |it| items.push(it));
                     items
                 })
                 .collect();
-            done.into_iter().flatten().for_each(&mut *emit);
+            for item in done.into_iter().flatten() {
+                counted(item, &mut records);
+            }
         } else {
-            extract_file(&files[i], limits, emit);
+            extract_file(&files[i], limits, watch.stop, &mut |item| {
+                counted(item, &mut records)
+            });
             i += 1;
         }
+        (watch.read)(i, records);
     }
 }
 
@@ -116,21 +151,25 @@ pub fn extract_document(bytes: &[u8], name: &str, limits: &Limits, emit: &mut dy
             Box::new(std::io::Cursor::new(bytes.to_vec())),
             name,
             limits,
+            &|| false,
             emit,
         ),
         Some(Kind::Tar) => read_tar(
             Box::new(std::io::Cursor::new(bytes.to_vec())),
             name,
             limits,
+            &|| false,
             emit,
         ),
-        Some(Kind::Zip) => read_zip(std::io::Cursor::new(bytes), name, limits, emit),
+        Some(Kind::Zip) => read_zip(std::io::Cursor::new(bytes), name, limits, &|| false, emit),
         Some(kind) => extract_bytes(kind, bytes, name, None, emit),
         None => emit(error(name, ReadError::Unsupported)),
     }
 }
 
-fn extract_file(path: &Path, limits: &Limits, emit: &mut dyn FnMut(Item)) {
+/// Extracts one file's documents; an archive (WARC, tar, zip) stops between two records
+/// once `stop` says so, keeping those emitted.
+fn extract_file(path: &Path, limits: &Limits, stop: &dyn Fn() -> bool, emit: &mut dyn FnMut(Item)) {
     let name = path.display().to_string();
     if std::fs::symlink_metadata(path).is_err() {
         return emit(error(&name, ReadError::Missing));
@@ -145,16 +184,16 @@ fn extract_file(path: &Path, limits: &Limits, emit: &mut dyn FnMut(Item)) {
         name.to_ascii_lowercase().ends_with(".gz") || name.to_ascii_lowercase().ends_with(".tgz");
     match kind {
         Kind::Warc => match open_stream(path, gz, limits) {
-            Ok(r) => read_warc(r, &name, limits, emit),
+            Ok(r) => read_warc(r, &name, limits, stop, emit),
             Err(e) => emit(error(&name, e)),
         },
         Kind::Tar => match open_stream(path, gz, limits) {
-            Ok(r) => read_tar(r, &name, limits, emit),
+            Ok(r) => read_tar(r, &name, limits, stop, emit),
             Err(e) => emit(error(&name, e)),
         },
         // zip keeps its directory at the end, so it is read from the file, not streamed
         Kind::Zip => match std::fs::File::open(path) {
-            Ok(f) => read_zip(std::io::BufReader::new(f), &name, limits, emit),
+            Ok(f) => read_zip(std::io::BufReader::new(f), &name, limits, stop, emit),
             Err(e) => emit(error(&name, ReadError::Io(e))),
         },
         _ => match crate::read_bytes(path, gz, limits) {
@@ -391,9 +430,18 @@ fn read_feed(bytes: &[u8], name: &str, emit: &mut dyn FnMut(Item)) {
 /// Reads WARC records one at a time; `response` records whose HTTP payload is HTML
 /// become documents. A truncated or malformed record ends the file with an error naming
 /// the record; the documents before it are kept.
-fn read_warc(mut r: Box<dyn BufRead>, name: &str, limits: &Limits, emit: &mut dyn FnMut(Item)) {
+fn read_warc(
+    mut r: Box<dyn BufRead>,
+    name: &str,
+    limits: &Limits,
+    stop: &dyn Fn() -> bool,
+    emit: &mut dyn FnMut(Item),
+) {
     let mut n = 0usize;
     loop {
+        if stop() {
+            return;
+        }
         n += 1;
         let record = format!("{name}#{n}");
         let mut line = String::new();
@@ -484,13 +532,22 @@ fn read_warc(mut r: Box<dyn BufRead>, name: &str, limits: &Limits, emit: &mut dy
 }
 
 /// Pages inside a tar archive, streamed entry by entry.
-fn read_tar(r: Box<dyn BufRead>, name: &str, limits: &Limits, emit: &mut dyn FnMut(Item)) {
+fn read_tar(
+    r: Box<dyn BufRead>,
+    name: &str,
+    limits: &Limits,
+    stop: &dyn Fn() -> bool,
+    emit: &mut dyn FnMut(Item),
+) {
     let mut archive = tar::Archive::new(r);
     let entries = match archive.entries() {
         Ok(e) => e,
         Err(e) => return emit(error(name, ReadError::Archive(e.to_string()))),
     };
     for entry in entries {
+        if stop() {
+            return;
+        }
         let mut entry = match entry {
             Ok(e) => e,
             Err(e) => return emit(error(name, ReadError::Archive(e.to_string()))),
@@ -570,6 +627,7 @@ fn read_zip<R: Read + std::io::Seek>(
     r: R,
     name: &str,
     limits: &Limits,
+    stop: &dyn Fn() -> bool,
     emit: &mut dyn FnMut(Item),
 ) {
     let mut archive = match zip::ZipArchive::new(r) {
@@ -577,6 +635,9 @@ fn read_zip<R: Read + std::io::Seek>(
         Err(e) => return emit(error(name, ReadError::Archive(e.to_string()))),
     };
     for i in 0..archive.len() {
+        if stop() {
+            return;
+        }
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
             Err(e) => {
@@ -611,9 +672,14 @@ fn read_zip<R: Read + std::io::Seek>(
     }
 }
 
-/// For `analyze`: reads a feed, WARC or tar file into `outcome` as articles; false when
-/// `path` is none of these.
-pub(crate) fn read_container(path: &Path, limits: &Limits, outcome: &mut ReadOutcome) -> bool {
+/// For `analyze`: reads a feed, WARC or tar file into `outcome` as articles (an archive
+/// stops between two records once `stop` says so); false when `path` is none of these.
+pub(crate) fn read_container(
+    path: &Path,
+    limits: &Limits,
+    stop: &dyn Fn() -> bool,
+    outcome: &mut ReadOutcome,
+) -> bool {
     if !matches!(
         kind_of(path),
         Some(Kind::Feed | Kind::Warc | Kind::Tar | Kind::Zip)
@@ -621,7 +687,9 @@ pub(crate) fn read_container(path: &Path, limits: &Limits, outcome: &mut ReadOut
         return false;
     }
     let stem = crate::stem_of(path);
-    extract_file(path, limits, &mut |item| collect_item(item, &stem, outcome));
+    extract_file(path, limits, stop, &mut |item| {
+        collect_item(item, &stem, outcome)
+    });
     true
 }
 

@@ -36,7 +36,7 @@ use corroborate_model::{stable_id, Article, Diagnostic, Severity};
 
 pub use decode::decode_html;
 pub use decode::decode_text;
-pub use documents::{extract_document, extract_paths, Item};
+pub use documents::{extract_document, extract_paths, extract_paths_watched, Item};
 pub use extract::{extract_html, DateSource, DatedFrom, Extracted};
 
 /// Input size limits. A file over a limit is reported and skipped, never truncated.
@@ -55,6 +55,28 @@ impl Default for Limits {
             max_decompressed_bytes: 256 << 20,
         }
     }
+}
+
+/// How a caller follows a long read and stops it: told how many files the walk listed,
+/// told after each file how many are done, and asked before each file whether to stop. A
+/// file is the unit (an archive or feed is one file, however many articles it holds).
+#[derive(Clone, Copy)]
+pub struct Watch<'a> {
+    /// The number of files to read, once every path has been listed.
+    pub listed: &'a dyn Fn(usize),
+    /// Files done so far, and articles (or records) read so far.
+    pub read: &'a dyn Fn(usize, usize),
+    /// Asked before each file; `true` ends the read there, with what was read so far.
+    pub stop: &'a dyn Fn() -> bool,
+}
+
+impl Watch<'static> {
+    /// Nothing to tell, never stops.
+    pub const NONE: Watch<'static> = Watch {
+        listed: &|_| {},
+        read: &|_, _| {},
+        stop: &|| false,
+    };
 }
 
 /// Why one document could not be read.
@@ -101,6 +123,8 @@ pub struct ReadOutcome {
     /// The skipped files by type: their extension (`.png`), `no extension`, or `not a
     /// regular file`.
     pub skipped_types: std::collections::BTreeMap<String, usize>,
+    /// [`Watch::stop`] ended the read: files, or records of an archive, may be left unread.
+    pub stopped: bool,
 }
 
 impl ReadOutcome {
@@ -327,7 +351,13 @@ pub(crate) fn read_bytes(path: &Path, gz: bool, limits: &Limits) -> Result<Vec<u
 }
 
 /// Reads one file into `outcome`.
-fn read_file(path: &Path, explicit: bool, limits: &Limits, outcome: &mut ReadOutcome) {
+fn read_file(
+    path: &Path,
+    explicit: bool,
+    limits: &Limits,
+    stop: &dyn Fn() -> bool,
+    outcome: &mut ReadOutcome,
+) {
     let name = path.display().to_string();
     if std::fs::symlink_metadata(path).is_err() {
         return outcome.error(&name, ReadError::Missing);
@@ -335,7 +365,7 @@ fn read_file(path: &Path, explicit: bool, limits: &Limits, outcome: &mut ReadOut
     if let Err(e) = check_regular(path) {
         return outcome.error(&name, e);
     }
-    if documents::read_container(path, limits, outcome) {
+    if documents::read_container(path, limits, stop, outcome) {
         return;
     }
     let Some((format, gz)) = format_of(path) else {
@@ -387,18 +417,53 @@ fn parse_bytes(bytes: &[u8], format: Format, path: &Path, name: String, outcome:
 /// Reads every path (files, or directories walked recursively). Never fails as a whole:
 /// problems are diagnostics on the outcome.
 pub fn read_paths(paths: &[PathBuf], limits: &Limits) -> ReadOutcome {
+    read_paths_watched(paths, limits, &Watch::NONE)
+}
+
+/// [`read_paths`], listing every path first so that `watch` learns the number of files,
+/// then told after each file and asked before each whether to stop (and between two
+/// records of a WARC, tar or zip archive). A stopped read returns the articles read before
+/// the stop, and sets [`ReadOutcome::stopped`].
+pub fn read_paths_watched(paths: &[PathBuf], limits: &Limits, watch: &Watch) -> ReadOutcome {
+    enum Listed {
+        /// A file, and whether it was named (not found in a folder).
+        File(PathBuf, bool),
+        /// A folder that could not be listed, in its place in the order.
+        Unlisted(PathBuf, std::io::Error),
+    }
     let mut outcome = ReadOutcome::default();
+    let mut listed = Vec::new();
     for path in paths {
         if path.is_dir() {
             let mut files = Vec::new();
             for (dir, e) in walk(path, &mut files, &mut outcome) {
-                outcome.error(&dir.display().to_string(), ReadError::Io(e));
+                listed.push(Listed::Unlisted(dir, e));
             }
-            for f in files {
-                read_file(&f, false, limits, &mut outcome);
-            }
+            listed.extend(files.into_iter().map(|f| Listed::File(f, false)));
         } else {
-            read_file(path, true, limits, &mut outcome);
+            listed.push(Listed::File(path.clone(), true));
+        }
+    }
+    let files = listed
+        .iter()
+        .filter(|l| matches!(l, Listed::File(..)))
+        .count();
+    (watch.listed)(files);
+    let mut done = 0;
+    for entry in listed {
+        match entry {
+            Listed::Unlisted(dir, e) => outcome.error(&dir.display().to_string(), ReadError::Io(e)),
+            Listed::File(f, explicit) => {
+                if (watch.stop)() {
+                    outcome.stopped = true;
+                    break;
+                }
+                read_file(&f, explicit, limits, watch.stop, &mut outcome);
+                done += 1;
+                (watch.read)(done, outcome.articles.len());
+                // asked during the file: an archive may have records left unread
+                outcome.stopped |= (watch.stop)();
+            }
         }
     }
     make_ids_unique(&mut outcome);

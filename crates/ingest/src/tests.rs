@@ -343,3 +343,51 @@ fn deep_nesting_of_any_element_is_refused_quickly() {
     let out = read_paths(&[p], &Limits::default());
     assert_eq!(out.articles.len(), 1, "{:?}", out.diagnostics);
 }
+
+#[test]
+fn a_watched_read_counts_every_file_first_and_stops_between_files() {
+    let dir = tempdir("watched");
+    for i in 0..5 {
+        write(
+            &dir,
+            &format!("a{i}.txt"),
+            format!("Article {i} says something.").as_bytes(),
+        );
+    }
+    let listed = std::cell::Cell::new(None);
+    let done = std::cell::RefCell::new(Vec::new());
+    let on_listed = |n: usize| listed.set(Some(n));
+    let on_read = |files: usize, articles: usize| done.borrow_mut().push((files, articles));
+    let whole = read_paths_watched(
+        std::slice::from_ref(&dir),
+        &Limits::default(),
+        &Watch {
+            listed: &on_listed,
+            read: &on_read,
+            stop: &|| false,
+        },
+    );
+    assert_eq!(listed.get(), Some(5));
+    assert_eq!(*done.borrow(), [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]);
+    assert!(!whole.stopped);
+    assert_eq!(
+        whole.articles,
+        read_paths(std::slice::from_ref(&dir), &Limits::default()).articles
+    );
+    // a stop asked after the second file keeps the first two
+    let stop = || done.borrow().len() >= 2;
+    done.borrow_mut().clear();
+    let part = read_paths_watched(
+        std::slice::from_ref(&dir),
+        &Limits::default(),
+        &Watch {
+            listed: &on_listed,
+            read: &on_read,
+            stop: &stop,
+        },
+    );
+    assert!(part.stopped);
+    let ids: Vec<&str> = part.articles.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["a0", "a1"]);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -540,3 +540,49 @@ fn title_entities_site_suffix_byline_roles_and_outlet_from_host() {
     assert_eq!(e.authors, vec!["Jane Roe".to_string()]);
     assert_eq!(e.outlet.as_deref(), Some("news.example.org"));
 }
+
+#[test]
+fn a_stop_ends_a_warc_between_two_records_keeping_those_read() {
+    let dir = tempdir("warc-stop");
+    let path = dir.join("crawl.warc");
+    let mut warc = Vec::new();
+    for _ in 0..3 {
+        warc.extend(sample_warc());
+    }
+    std::fs::write(&path, warc).unwrap();
+    let mut records = 0;
+    let seen = std::cell::Cell::new(0);
+    let stop = || seen.get() >= 1;
+    let watch = corroborate_ingest::Watch {
+        listed: &|n| assert_eq!(n, 1),
+        read: &|_, _| {},
+        stop: &stop,
+    };
+    corroborate_ingest::extract_paths_watched(
+        std::slice::from_ref(&path),
+        &Limits::default(),
+        &watch,
+        &mut |item| {
+            if let Item::Record(_) = item {
+                records += 1;
+                seen.set(records);
+            }
+        },
+    );
+    assert_eq!(records, 1, "the stop came after the first page");
+    // and the same archive read for analysis stops there too
+    seen.set(0);
+    let on_read = |_: usize, articles: usize| seen.set(articles);
+    let stop_now = || true;
+    let read = corroborate_ingest::read_paths_watched(
+        &[path],
+        &Limits::default(),
+        &corroborate_ingest::Watch {
+            listed: &|_| {},
+            read: &on_read,
+            stop: &stop_now,
+        },
+    );
+    assert!(read.stopped && read.articles.is_empty());
+    let _ = std::fs::remove_dir_all(dir);
+}

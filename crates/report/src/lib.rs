@@ -1,9 +1,9 @@
 //! Rendering a [`Dossier`] for people and programs: JSON (the output contract, schema
 //! version 1, described by `schema/dossier.v1.schema.json`), Markdown (a readable
 //! dossier for a journalist or analyst), standalone HTML ([`html`], also the server's story
-//! page), CSV of facts ([`csv`]) and W3C PROV-JSON of derivations ([`prov`]); and, apart
-//! from the dossier, the stance of articles toward one claim ([`check`]) and Atom feeds of
-//! stories and changes ([`atom`]).
+//! page), CSV of facts ([`csv`]), W3C PROV-JSON of derivations ([`prov`]) and each fact as
+//! a schema.org `Claim` in JSON-LD ([`jsonld`]); and, apart from the dossier, the stance of
+//! articles toward one claim ([`check`]) and Atom feeds of stories and changes ([`atom`]).
 //!
 //! Invariant: this crate renders only. It never analyses, filters, reorders or changes the
 //! dossier; whatever the engine decided is shown as decided, in the dossier's own order
@@ -30,6 +30,7 @@ pub mod atom;
 pub mod check;
 pub mod csv;
 pub mod html;
+pub mod jsonld;
 pub mod outlets;
 pub mod prov;
 pub mod svg;
@@ -37,6 +38,7 @@ pub mod svg;
 pub use check::{checked_to_json, checked_to_markdown, CheckedArticle};
 pub use csv::to_csv;
 pub use html::{to_html, to_html_page, PageOptions};
+pub use jsonld::to_json_ld;
 pub use prov::to_prov_json;
 
 use corroborate_model::{
@@ -56,15 +58,18 @@ pub enum Format {
     Csv,
     /// W3C PROV-JSON of the derivations.
     Prov,
+    /// Each fact as a schema.org `Claim` (JSON-LD).
+    Jsonld,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Json,
         Format::Markdown,
         Format::Html,
         Format::Csv,
         Format::Prov,
+        Format::Jsonld,
     ];
 
     /// The name users type (`--format`, export links).
@@ -75,6 +80,7 @@ impl Format {
             Format::Html => "html",
             Format::Csv => "csv",
             Format::Prov => "prov",
+            Format::Jsonld => "jsonld",
         }
     }
 
@@ -86,6 +92,7 @@ impl Format {
             Format::Html => "text/html; charset=utf-8",
             Format::Csv => "text/csv; charset=utf-8",
             Format::Prov => "application/json",
+            Format::Jsonld => "application/ld+json",
         }
     }
 
@@ -97,6 +104,7 @@ impl Format {
             Format::Html => "html",
             Format::Csv => "csv",
             Format::Prov => "prov.json",
+            Format::Jsonld => "jsonld",
         }
     }
 
@@ -107,6 +115,7 @@ impl Format {
             Format::Html => to_html(d),
             Format::Csv => to_csv(d),
             Format::Prov => to_prov_json(d),
+            Format::Jsonld => to_json_ld(d),
         }
     }
 }
@@ -118,7 +127,7 @@ impl std::str::FromStr for Format {
             .into_iter()
             .find(|f| f.name() == s || (s == "md" && *f == Format::Markdown))
             .ok_or_else(|| {
-                format!("unknown format {s:?}; expected json, markdown, html, csv or prov")
+                format!("unknown format {s:?}; expected json, markdown, html, csv, prov or jsonld")
             })
     }
 }

@@ -114,7 +114,7 @@ impl ErrorCode {
         match self {
             ErrorCode::NotFound => "No story, article or fact with that id, or no such route.",
             ErrorCode::UnknownFormat => {
-                "The export format is not `json`, `markdown`, `html`, `csv` or `prov`."
+                "The export format is not `json`, `markdown`, `html`, `csv`, `prov` or `jsonld`."
             }
             ErrorCode::BadQuery => {
                 "Unreadable query: `page` below 1, `per_page` outside 1–100, not numbers, bad percent-encoding, `q`, `outlet` or `language` over `max_query_bytes` (default 1,000 bytes), `from`/`to` not a date, or an unknown `status`."

@@ -72,8 +72,8 @@ pub fn document() -> String {
                 }
             }},
             "/api/stories/{id}/export/{format}": {"get": {
-                "summary": "The story's dossier rendered as json, markdown, html, csv (facts) or prov (PROV-JSON)",
-                "parameters": [id_parameter("Story"), {"name": "format", "in": "path", "required": true, "schema": {"enum": ["json", "markdown", "html", "csv", "prov"]}}],
+                "summary": "The story's dossier rendered as json, markdown, html, csv (facts), prov (PROV-JSON) or jsonld (schema.org Claims)",
+                "parameters": [id_parameter("Story"), {"name": "format", "in": "path", "required": true, "schema": {"enum": ["json", "markdown", "html", "csv", "prov", "jsonld"]}}],
                 "responses": {
                     "200": {"description": "The rendering"},
                     "307": moved_response(),

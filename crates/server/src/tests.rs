@@ -359,6 +359,40 @@ async fn pages_render_without_script_and_mark_quotes() {
 }
 
 #[tokio::test]
+async fn a_story_exports_as_schema_org_claims() {
+    let (app, dir) = app();
+    let story = first_story(&app).await;
+    let id = story["id"].as_str().unwrap();
+    let uri = format!("/api/stories/{id}/export/jsonld");
+    let request = Request::builder().uri(&uri).body(Body::empty()).unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "application/ld+json"
+    );
+    let disposition = response.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(disposition.ends_with(".jsonld\""), "{disposition}");
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let doc = json(std::str::from_utf8(&bytes).unwrap());
+    let (_, facts) = get(&app, &format!("/api/stories/{id}")).await;
+    let facts = json(&facts)["facts"].as_array().unwrap().len();
+    assert_eq!(doc["@context"], "https://schema.org");
+    assert_eq!(doc["@graph"].as_array().unwrap().len(), facts);
+    assert!(doc["@graph"][0]["firstAppearance"]["@type"] == "NewsArticle");
+    // the story page links the download
+    let (_, page) = get(&app, &format!("/stories/{id}")).await;
+    assert!(
+        page.contains(&format!("{uri}\"")),
+        "no jsonld link on the story page"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
 async fn every_path_in_the_openapi_document_answers() {
     let (app, dir) = app();
     let (status, body) = get(&app, "/api/openapi.json").await;

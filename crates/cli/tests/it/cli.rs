@@ -119,3 +119,76 @@ fn bench_prints_throughput_per_stage() {
         assert!(text.contains(stage), "{stage} missing: {text}");
     }
 }
+
+/// `analyze --format jsonld` on the seeds: one schema.org Claim per fact, each appearance
+/// an article that carries it, the first appearance the earliest of them.
+#[test]
+fn analyze_writes_every_fact_as_a_schema_org_claim() {
+    let out = corroborate(&[
+        "analyze",
+        crate::examples().to_str().unwrap(),
+        "--format",
+        "jsonld",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = crate::seed_dossier();
+    assert_eq!(v["@context"], "https://schema.org");
+    let graph = v["@graph"].as_array().unwrap();
+    assert_eq!(graph.len(), d.facts.len());
+    for (claim, fact) in graph.iter().zip(&d.facts) {
+        assert_eq!(claim["@type"], "Claim");
+        assert_eq!(claim["@id"], format!("urn:corroborate:fact:{}", fact.id));
+        assert_eq!(claim["text"], fact.statement.as_str());
+        let shown: Vec<&str> = claim["appearance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["identifier"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            shown,
+            fact.articles.iter().map(String::as_str).collect::<Vec<_>>()
+        );
+        // the first appearance is the earliest dated carrying article (ties: the first)
+        let earliest = fact
+            .articles
+            .iter()
+            .filter_map(|id| d.article(id))
+            .filter(|a| a.published.is_some())
+            .min_by_key(|a| a.published.clone());
+        if let Some(a) = earliest {
+            assert_eq!(claim["firstAppearance"]["identifier"], a.id.as_str());
+            assert_eq!(
+                claim["firstAppearance"]["datePublished"],
+                a.published.as_deref().unwrap()
+            );
+        }
+        let status = claim["additionalProperty"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "status")
+            .unwrap();
+        let expected = serde_json::to_value(fact.status).unwrap();
+        assert_eq!(status["value"], expected);
+    }
+    // an outlet read from the text is the publisher
+    assert!(graph.iter().any(|c| c["appearance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["publisher"]["name"] == "UNN")));
+    // the same input gives the same bytes
+    let again = corroborate(&[
+        "analyze",
+        crate::examples().to_str().unwrap(),
+        "--format",
+        "jsonld",
+    ]);
+    assert_eq!(out.stdout, again.stdout);
+}

@@ -11,6 +11,7 @@ mod events;
 mod extract;
 mod fetching;
 mod mixed;
+mod progress;
 mod properties;
 mod schema;
 mod seeds;

@@ -183,6 +183,9 @@ fn export_renders_a_story_in_every_format() {
         .unwrap()
         .values()
         .any(|r| r["prov:usedEntity"] == "cor:source/Reuters"));
+    let jsonld: serde_json::Value = serde_json::from_str(&export("jsonld")).unwrap();
+    assert_eq!(jsonld["@context"], "https://schema.org");
+    assert_eq!(jsonld["@graph"].as_array().unwrap().len(), json.facts.len());
     let missing = corroborate(&["export", "--db", s(&db), "--story", "s-nope"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("s-nope"));
