@@ -192,8 +192,17 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
         }
     }
     progress.clear();
-    // the facts this refresh made corroborated or contested, and any retries now due
-    crate::webhooks::deliver_and_report(&mut store);
+    // the facts this refresh made corroborated or contested, and any retries now due; a
+    // Ctrl-C makes no new request and leaves the rest in the outbox
+    crate::webhooks::deliver_and_report(&mut store, &interrupt.flag());
+    if interrupt.requested() {
+        writeln!(stdout.lock(), "dossier {}", store.health()?.dossier_version)?;
+        eprintln!(
+            "interrupted: {}; the dossier is up to date; webhook deliveries not sent wait in the outbox",
+            stored_line(stored, unchanged)
+        );
+        return Ok(ExitCode::from(EXIT_INTERRUPTED));
+    }
     let h = store.health()?;
     let mut stdout = stdout.lock();
     writeln!(stdout, "dossier {}", h.dossier_version)?;

@@ -228,7 +228,7 @@ pub fn watch(args: &WatchArgs) -> Result<std::process::ExitCode> {
         }
         // new events and the retries now due, every round
         if !stop.load(Ordering::SeqCst) {
-            crate::webhooks::deliver_and_report(&mut store);
+            crate::webhooks::deliver_and_report(&mut store, &stop);
         }
         if args.once {
             break;

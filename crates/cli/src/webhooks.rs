@@ -25,6 +25,9 @@ use crate::db::DbArg;
 pub const DELIVERY_BUDGET: Duration = Duration::from_secs(10);
 /// Whole-request timeout of one delivery, seconds.
 const REQUEST_TIMEOUT_SECS: u64 = 5;
+/// Longest wait before a retry (30 days) and most retries of one delivery.
+const MAX_RETRY_SECS: u64 = 30 * 24 * 3600;
+const MAX_RETRIES: usize = 20;
 /// How often `serve`'s delivery thread looks for due deliveries.
 const SERVE_POLL: Duration = Duration::from_secs(2);
 
@@ -62,15 +65,33 @@ fn check(hooks: &[Webhook]) -> Result<()> {
         if !seen.insert(h.url.as_str()) {
             bail!("{} is listed twice", h.url);
         }
+        if let Some(wait) = h.retry_secs.iter().find(|&&w| w > MAX_RETRY_SECS) {
+            bail!(
+                "{}: a retry after {wait} s; at most {MAX_RETRY_SECS} s (30 days)",
+                h.url
+            );
+        }
+        if h.retry_secs.len() > MAX_RETRIES {
+            bail!(
+                "{}: {} retries; at most {MAX_RETRIES}",
+                h.url,
+                h.retry_secs.len()
+            );
+        }
     }
     Ok(())
 }
 
 /// Sends the deliveries of `store`'s outbox that are due, to the webhooks set on it,
-/// for at most about `budget` (plus one request's timeout); each POST carries the event
-/// and delivery id in headers and, with a secret, the HMAC-SHA256 signature of its body.
-pub fn deliver(store: &mut Store, budget: Duration) -> Result<DeliveryRound> {
-    if store.webhooks().is_empty() {
+/// for at most about `budget` (plus one request's timeout), until `stop` is set (no new
+/// request then); each POST carries the event and delivery id in headers and, with a
+/// secret, the HMAC-SHA256 signature of its body.
+pub fn deliver(
+    store: &mut Store,
+    budget: Duration,
+    stop: &Arc<AtomicBool>,
+) -> Result<DeliveryRound> {
+    if store.webhooks().is_empty() || store.pending_deliveries()? == 0 {
         return Ok(DeliveryRound::default());
     }
     let fetcher = Fetcher::new(FetchConfig {
@@ -82,8 +103,9 @@ pub fn deliver(store: &mut Store, budget: Duration) -> Result<DeliveryRound> {
         host_interval_ms: 0,
         threads: 1,
         ..FetchConfig::default()
-    });
-    let round = store.deliver_due(Instant::now() + budget, |d, hook| {
+    })
+    .stopping_on(stop.clone());
+    let round = store.deliver_due(Instant::now() + budget, stop, |d, hook| {
         let id = d.id.to_string();
         let signature = hook.secret.as_ref().map(|secret| {
             format!(
@@ -108,8 +130,8 @@ pub fn deliver(store: &mut Store, budget: Duration) -> Result<DeliveryRound> {
 
 /// [`deliver`] for `ingest` and `watch`, with a line on stderr when anything was sent; a
 /// failure to deliver is reported, never the command's failure (the outbox keeps it).
-pub fn deliver_and_report(store: &mut Store) {
-    match deliver(store, DELIVERY_BUDGET) {
+pub fn deliver_and_report(store: &mut Store, stop: &Arc<AtomicBool>) {
+    match deliver(store, DELIVERY_BUDGET, stop) {
         Ok(r) if r == DeliveryRound::default() => {}
         Ok(r) => eprintln!(
             "webhooks: {} delivered, {} to retry, {} failed",
@@ -135,7 +157,7 @@ pub fn spawn_deliverer(
         .name("webhooks".into())
         .spawn(move || {
             while !stop.load(Ordering::SeqCst) {
-                if let Err(e) = deliver(&mut store, DELIVERY_BUDGET) {
+                if let Err(e) = deliver(&mut store, DELIVERY_BUDGET, &stop) {
                     eprintln!("warning: webhook deliveries not sent: {e:#}");
                 }
                 let next = Instant::now() + SERVE_POLL;
@@ -174,7 +196,7 @@ pub fn webhooks(args: &WebhooksArgs) -> Result<ExitCode> {
     if args.deliver {
         let (_, hooks) = read_config_file(args.config.as_deref())?;
         store.set_webhooks(hooks);
-        deliver_and_report(&mut store);
+        deliver_and_report(&mut store, &Arc::new(AtomicBool::new(false)));
     }
     let mut out = std::io::stdout().lock();
     let log = store.deliveries(args.limit.max(1))?;

@@ -403,7 +403,12 @@ fn verdict(
 /// The outlet a copy credits as its source, when that credit decided the direction and the
 /// original names no outlet of its own: what the copy calls the article it took from.
 fn credited_name(copy: &Doc, original: &Doc, basis: CopyBasis) -> Option<String> {
-    if basis != CopyBasis::Attribution || original.article.outlet.is_some() {
+    let named = original
+        .article
+        .outlet
+        .as_deref()
+        .is_some_and(|o| !o.trim().is_empty());
+    if basis != CopyBasis::Attribution || named {
         return None;
     }
     copy.credited_source.clone()

@@ -87,6 +87,8 @@ form.filters input,form.filters select{font-size:.95rem;padding:.2rem}
 ";
 
 fn page(d: &Dossier, title: &str, options: &PageOptions) -> Markup {
+    // once for the whole dossier: every story's articles are labelled from it
+    let labels = Labels::new(d);
     html! {
         // The doctype in the lower case the page has always used (maud's DOCTYPE is upper).
         (PreEscaped("<!doctype html>")) "\n"
@@ -124,7 +126,7 @@ fn page(d: &Dossier, title: &str, options: &PageOptions) -> Markup {
                     h1 { (title) } p { "No stories." } "\n"
                 }
                 @for story in &d.stories {
-                    (story_section(d, story))
+                    (story_section(d, &labels, story))
                 }
                 @if d.stories.len() != 1 {
                     (entities(d))
@@ -136,8 +138,7 @@ fn page(d: &Dossier, title: &str, options: &PageOptions) -> Markup {
     }
 }
 
-fn story_section(d: &Dossier, story: &Story) -> Markup {
-    let labels = Labels::new(d);
+fn story_section(d: &Dossier, labels: &Labels, story: &Story) -> Markup {
     let facts: Vec<&Fact> = d.facts.iter().filter(|f| f.story == story.id).collect();
     let numbers: BTreeMap<&str, usize> = facts
         .iter()
@@ -169,7 +170,7 @@ fn story_section(d: &Dossier, story: &Story) -> Markup {
                 " · story " small { code { (story.id) } }
             }
             "\n"
-            (first_report(&labels, story))
+            (first_report(labels, story))
             h2 { "Brief" } "\n"
             @if story.brief.trim().is_empty() {
                 p { em { "No corroborated fact yet." } }
@@ -177,8 +178,8 @@ fn story_section(d: &Dossier, story: &Story) -> Markup {
                 p class="brief" { (story.brief.trim()) }
             }
             "\n"
-            (coverage(d, &labels, story, &facts))
-            (fact_table(&labels, &facts))
+            (coverage(d, labels, story, &facts))
+            (fact_table(labels, &facts))
             h2 { "Timeline of facts" } "\n"
             @if story.timeline.is_empty() {
                 p { em { "No dated facts." } } "\n"
@@ -203,7 +204,7 @@ fn story_section(d: &Dossier, story: &Story) -> Markup {
             @if d.stories.len() == 1 {
                 (entities(d))
             }
-            (articles(&labels, story))
+            (articles(labels, story))
         }
         "\n"
     }
@@ -476,19 +477,19 @@ const MATRIX_STATEMENT_CHARS: usize = 110;
 /// names no outlet), the strongest stance of that outlet's articles in the cell, marked
 /// when all of it was taken from another article.
 fn matrix(labels: &Labels, story: &Story, facts: &[&Fact]) -> Markup {
-    // Outlets in the order their first article appears in the story.
-    let mut outlets: Vec<String> = Vec::new();
+    // Outlets (keyed, with their label) in the order their first article appears.
+    let mut outlets: Vec<(String, String)> = Vec::new();
     for a in &story.articles {
-        let o = labels.name(a);
-        if !outlets.contains(&o) {
-            outlets.push(o);
+        let key = labels.key(a);
+        if !outlets.iter().any(|(k, _)| *k == key) {
+            outlets.push((key, labels.name(a)));
         }
     }
     // (fact, outlet) → (stances, whether any of it is the outlet's own words)
     let mut cells: BTreeMap<(usize, String), (BTreeSet<EvidenceStance>, bool)> = BTreeMap::new();
     for (i, fact) in facts.iter().enumerate() {
         for ev in &fact.evidence {
-            let cell = cells.entry((i, labels.name(&ev.article))).or_default();
+            let cell = cells.entry((i, labels.key(&ev.article))).or_default();
             cell.0.insert(ev.stance);
             cell.1 |= ev.taken_from.is_none();
         }
@@ -504,7 +505,7 @@ fn matrix(labels: &Labels, story: &Story, facts: &[&Fact]) -> Markup {
                     "\n"
                     thead { tr {
                         th class="fact" { "Fact" } th { "Status" } "\n"
-                        @for outlet in &outlets {
+                        @for (_, outlet) in &outlets {
                             th class="outlet" title=(outlet) { (crate::outlets::truncate_words(outlet, 18)) }
                         }
                     } }
@@ -519,8 +520,8 @@ fn matrix(labels: &Labels, story: &Story, facts: &[&Fact]) -> Markup {
                                     }
                                 }
                                 td { (status_badge(fact.status)) }
-                                @for outlet in &outlets {
-                                    @match cells.get(&(i, outlet.clone())) {
+                                @for (key, outlet) in &outlets {
+                                    @match cells.get(&(i, key.clone())) {
                                         // A denial is what a reader must not miss, so it
                                         // wins the cell.
                                         Some((s, own)) => {

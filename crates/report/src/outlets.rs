@@ -61,11 +61,17 @@ impl<'a> Labels<'a> {
         }
     }
 
-    /// What a reader calls the article in a list, and the column its evidence falls in when
-    /// outlets are compared: its outlet, else `article SHORT` (an article alone).
+    /// What a reader calls the article in a list: its outlet, else `article SHORT`.
     pub fn name(&self, id: &str) -> String {
         self.outlet_name(id)
             .unwrap_or_else(|| format!("article {}", short_id(id)))
+    }
+
+    /// What groups an article with others when outlets are compared (a column of the
+    /// matrix, a row of the timeline): its outlet's name, or the article alone (its whole
+    /// id, which no name can equal) when nothing names its outlet. Shown as [`Labels::name`].
+    pub fn key(&self, id: &str) -> String {
+        self.outlet_name(id).unwrap_or_else(|| format!("\u{0}{id}"))
     }
 
     /// The article's title, else its opening words up to [`HEADLINE_CHARS`].
@@ -171,6 +177,12 @@ mod tests {
         assert_eq!(labels.name("h"), "example.org");
         assert_eq!(labels.outlet("nope"), OutletName::Unknown);
         assert_eq!(labels.name("nope_1"), "article nope");
+        // two unnamed articles whose short ids agree are still two columns
+        assert_ne!(
+            labels.key("syria-plots-2025-11-10"),
+            labels.key("syria-plots-2025-11-11")
+        );
+        assert_eq!(labels.key("002_x"), "UNN");
     }
 
     #[test]

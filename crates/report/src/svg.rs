@@ -40,7 +40,8 @@ pub fn day_number(published: &str) -> Option<i64> {
 /// One dot per dated article on its outlet's row, outlets in the order they first
 /// published; hovering a dot names the article. `members` in story order.
 pub fn timeline(labels: &Labels, members: &[String]) -> Markup {
-    let mut rows: Vec<(String, Vec<(i64, &str)>)> = Vec::new();
+    // (key, label, dots): an outlet's row, or an unnamed article's own
+    let mut rows: Vec<(String, String, Vec<(i64, &str)>)> = Vec::new();
     for id in members {
         let Some(day) = labels
             .article(id)
@@ -49,19 +50,19 @@ pub fn timeline(labels: &Labels, members: &[String]) -> Markup {
         else {
             continue;
         };
-        let name = labels.name(id);
-        match rows.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, dots)) => dots.push((day, id)),
-            None => rows.push((name, vec![(day, id)])),
+        let key = labels.key(id);
+        match rows.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, dots)) => dots.push((day, id)),
+            None => rows.push((key, labels.name(id), vec![(day, id)])),
         }
     }
     // outlets by their first publication, then first reading
-    rows.sort_by_key(|(_, dots)| dots.iter().map(|d| d.0).min());
+    rows.sort_by_key(|(_, _, dots)| dots.iter().map(|d| d.0).min());
     let hidden = rows.len().saturating_sub(TIMELINE_ROWS);
     rows.truncate(TIMELINE_ROWS);
     let days: Vec<i64> = rows
         .iter()
-        .flat_map(|(_, d)| d.iter().map(|x| x.0))
+        .flat_map(|(_, _, d)| d.iter().map(|x| x.0))
         .collect();
     let (Some(&first), Some(&last)) = (days.iter().min(), days.iter().max()) else {
         return html! {};
@@ -93,7 +94,7 @@ pub fn timeline(labels: &Labels, members: &[String]) -> Markup {
             @if last != first {
                 text x=(format!("{:.0}", left + width)) y="14" class="axis" text-anchor="end" { (date_of(last)) }
             }
-            @for (row, (name, dots)) in rows.iter().enumerate() {
+            @for (row, (_, name, dots)) in rows.iter().enumerate() {
                 @let y = top + row_h * row as f64 + row_h / 2.0;
                 text x="4" y=(format!("{:.0}", y + 4.0)) class="label" { (truncate_words(name, 24)) }
                 line x1=(format!("{left:.0}")) x2=(format!("{:.0}", left + width)) y1=(format!("{y:.0}")) y2=(format!("{y:.0}")) class="rule" {}

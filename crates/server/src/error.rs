@@ -133,7 +133,7 @@ impl ErrorCode {
                 "Refused by the access policy: a write from beyond loopback or from a web page (`Origin`) with no token configured, or a loopback request whose `Host` is not a loopback name (DNS rebinding)."
             }
             ErrorCode::ReadOnly => {
-                "A write to a database that is read-only here (file, folder or media not writable): the server serves reads only."
+                "A write to a database that is read-only here (file, folder or media not writable): the server serves reads only. Also a read of what a read-only database of an older schema lacks (the story list's filters, the feeds): a writer upgrades it."
             }
             ErrorCode::RequestTimeout => {
                 "The request body did not arrive within `body_timeout_secs` (default 30 s)."
@@ -219,6 +219,8 @@ impl From<StoreError> for ApiError {
             }
             StoreError::DataCorruption { .. } => ErrorCode::DataCorruption,
             StoreError::Analysis(_) => ErrorCode::AnalysisFailed,
+            // a read-only file of an older schema: only a writer can upgrade it
+            StoreError::OlderSchema { .. } => ErrorCode::ReadOnly,
             _ => ErrorCode::Internal,
         };
         ApiError::new(code, e.to_string())

@@ -53,7 +53,7 @@ pub fn document() -> String {
                     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
                     {"name": "from", "in": "query", "schema": {"type": "string"}, "description": "Only stories with an article published on or after this date (YYYY-MM-DD, YYYY-MM or YYYY)"},
                     {"name": "to", "in": "query", "schema": {"type": "string"}, "description": "Only stories with an article published on or before this date (the whole day)"},
-                    {"name": "outlet", "in": "query", "schema": {"type": "string"}, "description": "Only stories with an article from this outlet (case-insensitive, whole name, as listed in `outlets`)"},
+                    {"name": "outlet", "in": "query", "schema": {"type": "string"}, "description": "Only stories with an article from this outlet (case-insensitive for ASCII letters, whole name, as listed in `outlets`)"},
                     {"name": "language", "in": "query", "schema": {"type": "string"}, "description": "Only stories with an article in this language (primary subtag: en takes en-GB)"},
                     {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["corroborated", "contested", "single_source"]}, "description": "corroborated / contested: at least one fact with that status; single_source: no fact corroborated or contested"}
                 ],
@@ -117,7 +117,7 @@ pub fn document() -> String {
                 "responses": {"200": {"description": "An Atom 1.0 document (RFC 4287)", "content": {"application/atom+xml": {"schema": {"type": "string"}}}}}
             }},
             "/stories/{id}/feed.atom": {"get": {
-                "summary": "Atom feed of one story's changes, newest first (at most 100): new facts and status changes",
+                "summary": "Atom feed of one story's changes, newest first (at most 100): new stories, new facts and status changes",
                 "parameters": [id_parameter("Story")],
                 "responses": {
                     "200": {"description": "An Atom 1.0 document (RFC 4287)", "content": {"application/atom+xml": {"schema": {"type": "string"}}}},

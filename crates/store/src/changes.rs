@@ -226,6 +226,13 @@ pub struct DeliveryRound {
     pub failed: usize,
 }
 
+/// The migration (1-based) that adds the change log and the webhook outbox.
+const CHANGES_MIGRATION: i64 = 4;
+
+/// How long a deliverer holds a delivery it is sending before another may take it: longer
+/// than one request can last.
+const CLAIM_SECS: u64 = 120;
+
 /// The time now as SQLite gives it: RFC 3339 UTC with milliseconds, which sorts as text.
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
@@ -376,11 +383,19 @@ impl Store {
     /// given (the changes recorded under that id, see the module's note on merged
     /// stories).
     pub fn changes(&self, story: Option<&str>, limit: i64) -> Result<Vec<StoryChange>> {
+        self.needs(CHANGES_MIGRATION, "the change log")?;
         let limit = limit.clamp(1, 1000);
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, dossier_version, at, story, fact, kind, old_status, new_status, statement
-             FROM story_changes WHERE ?1 IS NULL OR story = ?1 ORDER BY seq DESC LIMIT ?2",
-        )?;
+        // two statements, so one story's reads its index instead of the whole log
+        const COLUMNS: &str =
+            "seq, dossier_version, at, story, fact, kind, old_status, new_status, statement";
+        let mut stmt = match story {
+            Some(_) => self.conn.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM story_changes WHERE story = ?1 ORDER BY seq DESC LIMIT ?2"
+            ))?,
+            None => self.conn.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM story_changes WHERE ?1 IS NULL ORDER BY seq DESC LIMIT ?2"
+            ))?,
+        };
         let rows = stmt.query_map(params![story, limit], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -427,6 +442,7 @@ impl Store {
     /// When the newest change of `story` was recorded (RFC 3339 UTC); `None` when the log
     /// has none (a story analysed before the log existed).
     pub fn story_updated(&self, story: &str) -> Result<Option<String>> {
+        self.needs(CHANGES_MIGRATION, "the change log")?;
         Ok(self
             .conn
             .prepare_cached("SELECT MAX(at) FROM story_changes WHERE story = ?1")?
@@ -439,6 +455,7 @@ impl Store {
     /// at most `limit` (1–100), each with its brief and when its newest change was
     /// recorded.
     pub fn story_feed(&self, limit: i64) -> Result<Vec<FeedStory>> {
+        self.needs(crate::FACETS_MIGRATION, "the feed of stories")?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.id, s.title, s.articles, s.facts, s.corroborated, s.contested, s.last_seq,
                     json_extract(s.dossier, '$.stories[0].brief'),
@@ -480,6 +497,7 @@ impl Store {
 
     /// When the newest change of all was recorded.
     pub fn last_change_at(&self) -> Result<Option<String>> {
+        self.needs(CHANGES_MIGRATION, "the change log")?;
         Ok(self
             .conn
             .query_row("SELECT MAX(at) FROM story_changes", [], |r| r.get(0))?)
@@ -487,6 +505,7 @@ impl Store {
 
     /// The delivery log, newest first, at most `limit` entries.
     pub fn deliveries(&self, limit: i64) -> Result<Vec<Delivery>> {
+        self.needs(CHANGES_MIGRATION, "the webhook delivery log")?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries ORDER BY id DESC LIMIT ?1"
         ))?;
@@ -495,7 +514,7 @@ impl Store {
     }
 
     /// Deliveries due now to one of `urls`, oldest first, at most `limit`.
-    fn due(&self, urls: &[&str], limit: i64) -> Result<Vec<Delivery>> {
+    pub(crate) fn due(&self, urls: &[&str], limit: i64) -> Result<Vec<Delivery>> {
         let urls = serde_json::to_string(urls).unwrap_or_else(|_| "[]".into());
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries
@@ -505,6 +524,24 @@ impl Store {
         ))?;
         let rows = stmt.query_map(params![urls, limit], Delivery::from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Takes `delivery` for one attempt: moves its next attempt [`CLAIM_SECS`] ahead, if no
+    /// other process did since it was read as due, so two deliverers never send it both.
+    /// A process that dies holding it leaves it due again when the claim runs out.
+    pub(crate) fn claim(&mut self, delivery: &Delivery) -> Result<bool> {
+        let Some(due) = &delivery.next_attempt_at else {
+            return Ok(false);
+        };
+        let changed = self.conn.execute(
+            &format!(
+                "UPDATE webhook_deliveries
+                 SET next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+{CLAIM_SECS} seconds')
+                 WHERE id = ?1 AND next_attempt_at = ?2 AND delivered_at IS NULL"
+            ),
+            params![delivery.id, due],
+        )?;
+        Ok(changed == 1)
     }
 
     /// Records one attempt of `delivery` to `hook`: delivered on a 2xx answer, else
@@ -561,26 +598,32 @@ impl Store {
     pub fn deliver_due(
         &mut self,
         until: Instant,
+        stop: &std::sync::atomic::AtomicBool,
         mut send: impl FnMut(&Delivery, &Webhook) -> Attempt,
     ) -> Result<DeliveryRound> {
+        let stopped = || stop.load(std::sync::atomic::Ordering::SeqCst);
         let mut round = DeliveryRound::default();
         let hooks = self.webhooks.clone();
         if hooks.is_empty() {
             return Ok(round);
         }
         let urls: Vec<&str> = hooks.iter().map(|h| h.url.as_str()).collect();
-        while Instant::now() < until {
+        while Instant::now() < until && !stopped() {
             let due = self.due(&urls, 16)?;
             if due.is_empty() {
                 break;
             }
             for d in &due {
-                if Instant::now() >= until {
+                if Instant::now() >= until || stopped() {
                     break;
                 }
                 let Some(hook) = hooks.iter().find(|h| h.url == d.url) else {
                     continue;
                 };
+                // another process delivering the same outbox took it first
+                if !self.claim(d)? {
+                    continue;
+                }
                 let attempt = send(d, hook);
                 match self.record_attempt(d, hook, &attempt)? {
                     DeliveryState::Delivered => round.delivered += 1,
@@ -594,6 +637,7 @@ impl Store {
 
     /// Deliveries not yet delivered nor given up.
     pub fn pending_deliveries(&self) -> Result<i64> {
+        self.needs(CHANGES_MIGRATION, "the webhook outbox")?;
         Ok(self.conn.query_row(
             "SELECT COUNT(*) FROM webhook_deliveries WHERE next_attempt_at IS NOT NULL",
             [],

@@ -70,6 +70,14 @@ pub enum StoreError {
     },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A read-only database of an older schema lacks what was asked for; a writer (any
+    /// `ingest`, or `serve` on a writable file) upgrades it.
+    #[error("this database has schema version {found}; {what} needs version {needed}: open it writable once (corroborate ingest, or serve on a writable copy) to upgrade it")]
+    OlderSchema {
+        found: i64,
+        needed: i64,
+        what: &'static str,
+    },
     /// The file was written by a newer version of corroborate.
     #[error("the database has schema version {found}, newer than the {supported} this version understands")]
     NewerSchema { found: i64, supported: i64 },
@@ -388,15 +396,17 @@ impl std::str::FromStr for StatusFilter {
 }
 
 impl StoryFilter {
-    /// Whether nothing is filtered.
+    /// Whether nothing is filtered (a query with no word in it filters nothing).
     pub fn is_empty(&self) -> bool {
-        let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
-        blank(&self.q)
-            && blank(&self.from)
-            && blank(&self.to)
-            && blank(&self.outlet)
-            && blank(&self.language)
+        self.q.as_deref().is_none_or(|q| fts_query(q).is_empty())
+            && !self.uses_facets()
             && self.status.is_none()
+    }
+
+    /// Whether a filter reads the stories' facets (dates, outlet, language).
+    fn uses_facets(&self) -> bool {
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
+        !(blank(&self.from) && blank(&self.to) && blank(&self.outlet) && blank(&self.language))
     }
 
     /// The `WHERE` clause over `stories` and its parameters (`?1`, `?2`, … in order).
@@ -418,14 +428,23 @@ impl StoryFilter {
                         UNION SELECT story FROM facts_fts WHERE facts_fts MATCH ?{n})"
             ));
         }
-        if let Some(from) = given(&self.from) {
-            args.push(Value::Text(from));
-            conditions.push(format!("last_published >= ?{}", args.len()));
-        }
-        if let Some(to) = given(&self.to) {
-            // the whole day: a timestamp on that day sorts after the bare date
-            args.push(Value::Text(format!("{to}\u{10FFFF}")));
-            conditions.push(format!("first_published <= ?{}", args.len()));
+        // an article published within the range (each article's date is a facet)
+        let (from, to) = (given(&self.from), given(&self.to));
+        if from.is_some() || to.is_some() {
+            let mut bounds = Vec::new();
+            if let Some(from) = from {
+                args.push(Value::Text(from));
+                bounds.push(format!("value >= ?{}", args.len()));
+            }
+            if let Some(to) = to {
+                // the whole day: a timestamp on that day sorts after the bare date
+                args.push(Value::Text(format!("{to}\u{10FFFF}")));
+                bounds.push(format!("value <= ?{}", args.len()));
+            }
+            conditions.push(format!(
+                "id IN (SELECT story FROM story_facets WHERE kind = 'published' AND {})",
+                bounds.join(" AND ")
+            ));
         }
         for (kind, value) in [
             ("outlet", given(&self.outlet)),
@@ -476,14 +495,7 @@ fn primary_language(tag: &str) -> String {
 
 /// The story's facets, read off its own dossier: outlets, languages, and the span of its
 /// articles' publication dates.
-fn story_facets(
-    scoped: &Dossier,
-) -> (
-    BTreeSet<String>,
-    BTreeSet<String>,
-    Option<String>,
-    Option<String>,
-) {
+fn story_facets(scoped: &Dossier) -> (BTreeSet<String>, BTreeSet<String>, Vec<&str>) {
     let credited = corroborate_model::credited_outlets(&scoped.copies);
     let mut outlets = BTreeSet::new();
     let mut languages = BTreeSet::new();
@@ -514,14 +526,14 @@ fn story_facets(
         }
     }
     dates.sort_unstable();
-    let first = dates.first().map(|d| d.to_string());
-    let last = dates.last().map(|d| d.to_string());
-    (outlets, languages, first, last)
+    dates.dedup();
+    (outlets, languages, dates)
 }
 
 /// Writes story `id`'s facets (its rows in `story_facets`, its date span on `stories`).
 fn write_facets(tx: &rusqlite::Transaction, id: &str, scoped: &Dossier) -> Result<()> {
-    let (outlets, languages, first, last) = story_facets(scoped);
+    let (outlets, languages, dates) = story_facets(scoped);
+    let (first, last) = (dates.first().copied(), dates.last().copied());
     let mut ins = tx.prepare_cached(
         "INSERT OR IGNORE INTO story_facets (story, kind, value) VALUES (?1, ?2, ?3)",
     )?;
@@ -530,6 +542,9 @@ fn write_facets(tx: &rusqlite::Transaction, id: &str, scoped: &Dossier) -> Resul
     }
     for l in &languages {
         ins.execute(params![id, "language", l])?;
+    }
+    for d in &dates {
+        ins.execute(params![id, "published", d])?;
     }
     tx.prepare_cached(
         "UPDATE stories SET first_published = ?2, last_published = ?3 WHERE id = ?1",
@@ -620,6 +635,10 @@ pub struct Store {
     /// Where [`Store::replace_analysis`] enqueues a delivery for each fact that becomes
     /// corroborated or contested (see [`Store::set_webhooks`]).
     webhooks: Vec<Webhook>,
+    /// The schema version of the file: this code's, once a writer migrated it; a reader
+    /// may hold an older one, whose missing tables and columns it reports as
+    /// [`StoreError::OlderSchema`] when asked for them.
+    schema: i64,
 }
 
 impl Store {
@@ -695,8 +714,8 @@ impl Store {
                 }
             }
         };
-        // an older schema reads as it is: migrations only add tables, which readers of
-        // the older ones never need
+        // an older schema reads as it is; what it lacks (the change log, the story list's
+        // facets) is refused by name, see `Store::needs`
         if found > STORE_SCHEMA_VERSION {
             return Err(StoreError::NewerSchema {
                 found,
@@ -728,11 +747,28 @@ impl Store {
             conn,
             write,
             webhooks: Vec::new(),
+            schema: STORE_SCHEMA_VERSION,
         };
         if write {
             store.migrate()?;
+        } else {
+            store.schema = store.schema_version()?;
         }
         Ok(store)
+    }
+
+    /// `Ok` when the file's schema has migration `needed`, else [`StoreError::OlderSchema`]
+    /// naming `what` needs it.
+    pub(crate) fn needs(&self, needed: i64, what: &'static str) -> Result<()> {
+        if self.schema >= needed {
+            Ok(())
+        } else {
+            Err(StoreError::OlderSchema {
+                found: self.schema,
+                needed,
+                what,
+            })
+        }
     }
 
     fn schema_version(&self) -> Result<i64> {
@@ -1114,7 +1150,19 @@ impl Store {
         let page = page.max(1);
         let per_page = per_page.clamp(1, 100);
         let offset = (page - 1).saturating_mul(per_page);
+        let faceted = self.schema >= FACETS_MIGRATION;
+        if !faceted && filter.uses_facets() {
+            self.needs(
+                FACETS_MIGRATION,
+                "filtering stories by date, outlet or language",
+            )?;
+        }
         let (clause, mut args) = filter.clause();
+        let published = if faceted {
+            "first_published, last_published"
+        } else {
+            "NULL, NULL"
+        };
         let total: i64 = self
             .conn
             .prepare_cached(&format!("SELECT COUNT(*) FROM stories {clause}"))?
@@ -1123,7 +1171,7 @@ impl Store {
         args.push(rusqlite::types::Value::Integer(per_page));
         args.push(rusqlite::types::Value::Integer(offset));
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT id, title, articles, facts, corroborated, contested, last_seq, first_published, last_published
+            "SELECT id, title, articles, facts, corroborated, contested, last_seq, {published}
              FROM stories {clause}
              ORDER BY last_seq DESC, position LIMIT ?{} OFFSET ?{}",
             n + 1,
@@ -1146,8 +1194,17 @@ impl Store {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        if !faceted {
+            return Ok(StoryPage {
+                stories,
+                total,
+                page,
+                per_page,
+            });
+        }
         let mut facets = self.conn.prepare_cached(
-            "SELECT kind, value FROM story_facets WHERE story = ?1 ORDER BY kind, value",
+            "SELECT kind, value FROM story_facets WHERE story = ?1 AND kind IN ('outlet', 'language')
+             ORDER BY kind, value",
         )?;
         for story in &mut stories {
             let rows = facets.query_map([&story.id], |r| {
@@ -1174,6 +1231,9 @@ impl Store {
     /// dossier with the number of stories that have it, most stories first (then by name),
     /// at most `limit` of each.
     pub fn facet_values(&self, limit: i64) -> Result<FacetValues> {
+        if self.schema < FACETS_MIGRATION {
+            return Ok(FacetValues::default());
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT value, COUNT(*) AS n FROM story_facets WHERE kind = ?1
              GROUP BY value ORDER BY n DESC, value LIMIT ?2",

@@ -549,17 +549,21 @@ fn facts_that_become_corroborated_or_contested_are_enqueued_for_each_webhook_tha
     let mut sent = Vec::new();
     let mut a_calls = 0;
     let round = store
-        .deliver_due(Instant::now() + Duration::from_secs(5), |d, _| {
-            sent.push(d.url.clone());
-            if d.url.contains("a.test") {
-                a_calls += 1;
-                if a_calls == 1 {
-                    return Attempt::Answered(500);
+        .deliver_due(
+            Instant::now() + Duration::from_secs(5),
+            &no_stop(),
+            |d, _| {
+                sent.push(d.url.clone());
+                if d.url.contains("a.test") {
+                    a_calls += 1;
+                    if a_calls == 1 {
+                        return Attempt::Answered(500);
+                    }
+                    return Attempt::Answered(204);
                 }
-                return Attempt::Answered(204);
-            }
-            Attempt::Failed("connection refused".into())
-        })
+                Attempt::Failed("connection refused".into())
+            },
+        )
         .unwrap();
     assert_eq!(
         round,
@@ -583,9 +587,11 @@ fn facts_that_become_corroborated_or_contested_are_enqueued_for_each_webhook_tha
     assert_eq!(store.pending_deliveries().unwrap(), 0);
     // nothing is due any more
     let round = store
-        .deliver_due(Instant::now() + Duration::from_secs(5), |_, _| {
-            panic!("nothing is due")
-        })
+        .deliver_due(
+            Instant::now() + Duration::from_secs(5),
+            &no_stop(),
+            |_, _| panic!("nothing is due"),
+        )
         .unwrap();
     assert_eq!(round, DeliveryRound::default());
 }
@@ -605,10 +611,12 @@ fn a_failed_delivery_waits_for_its_retry_and_unconfigured_urls_stay_pending() {
     analysed(&mut store, &a, &d);
     let until = Instant::now() + Duration::from_secs(5);
     let round = store
-        .deliver_due(until, |_, _| Attempt::Answered(503))
+        .deliver_due(until, &no_stop(), |_, _| Attempt::Answered(503))
         .unwrap();
     assert_eq!(round.retrying, 1);
-    let round = store.deliver_due(until, |_, _| panic!("not due")).unwrap();
+    let round = store
+        .deliver_due(until, &no_stop(), |_, _| panic!("not due"))
+        .unwrap();
     assert_eq!(round, DeliveryRound::default());
     let log = store.deliveries(10).unwrap();
     assert_eq!(log[0].state, DeliveryState::Pending);
@@ -617,7 +625,7 @@ fn a_failed_delivery_waits_for_its_retry_and_unconfigured_urls_stay_pending() {
     // a store that no longer has the webhook configured sends nothing
     store.set_webhooks(vec![]);
     let round = store
-        .deliver_due(until, |_, _| panic!("no webhook"))
+        .deliver_due(until, &no_stop(), |_, _| panic!("no webhook"))
         .unwrap();
     assert_eq!(round, DeliveryRound::default());
     assert_eq!(store.pending_deliveries().unwrap(), 1);
@@ -741,5 +749,118 @@ fn a_store_migrated_from_before_the_facets_gets_them_from_its_stories() {
         ..StoryFilter::default()
     };
     assert_eq!(listed(&store, filter), ["a"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn no_stop() -> std::sync::atomic::AtomicBool {
+    std::sync::atomic::AtomicBool::new(false)
+}
+
+#[test]
+fn a_delivery_another_deliverer_took_is_not_sent_twice_and_a_stop_sends_nothing() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_webhooks(vec![
+        serde_json::from_str(r#"{"url": "https://x.test/h"}"#).unwrap()
+    ]);
+    let d = dossier_of(&[article("a", "Syria foiled two plots.")]);
+    let mut d1 = d.clone();
+    d1.facts = vec![status_fact(
+        &d,
+        "f-1",
+        "Plots foiled.",
+        Status::Corroborated,
+    )];
+    analysed(&mut store, &[article("a", "Syria foiled two plots.")], &d1);
+    assert_eq!(store.pending_deliveries().unwrap(), 1);
+    let until = Instant::now() + Duration::from_secs(5);
+    // a stop set before the round sends nothing
+    let stop = std::sync::atomic::AtomicBool::new(true);
+    store
+        .deliver_due(until, &stop, |_, _| panic!("stopped"))
+        .unwrap();
+    // a delivery read as due but claimed by another process meanwhile is skipped
+    let due = store.due(&["https://x.test/h"], 16).unwrap();
+    assert!(store.claim(&due[0]).unwrap());
+    assert!(!store.claim(&due[0]).unwrap(), "claimed once only");
+    let round = store
+        .deliver_due(until, &no_stop(), |_, _| panic!("claimed"))
+        .unwrap();
+    assert_eq!(round, DeliveryRound::default());
+}
+
+#[test]
+fn a_date_range_needs_an_article_inside_it_not_only_a_span_around_it() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut a = article("a", "Syria foiled two plots.");
+    a.published = Some("2025-11-01".into());
+    let mut b = article("b", "Raids in Idlib.");
+    b.published = Some("2025-11-30T10:00:00Z".into());
+    let articles = vec![a, b];
+    store.add_articles(articles.clone()).unwrap();
+    store.replace_analysis(&dossier_of(&articles), 2).unwrap();
+    let range = |from: &str, to: &str| StoryFilter {
+        from: Some(from.into()),
+        to: Some(to.into()),
+        ..StoryFilter::default()
+    };
+    assert!(listed(&store, range("2025-11-10", "2025-11-12")).is_empty());
+    assert_eq!(listed(&store, range("2025-11-10", "2025-11-30")).len(), 1);
+    assert_eq!(listed(&store, range("2025-10-01", "2025-11-01")).len(), 1);
+    // a query with no word filters nothing
+    assert!(query("!!!").is_empty());
+    assert!(!query("syria").is_empty());
+}
+
+#[test]
+fn a_read_only_store_of_an_older_schema_lists_stories_and_names_what_it_lacks() {
+    let dir = std::env::temp_dir().join(format!("corroborate-old-ro-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("v3.db");
+    let _ = std::fs::remove_file(&path);
+    {
+        let mut store = Store::open(&path).unwrap();
+        let (articles, d) = faceted();
+        store.add_articles(articles).unwrap();
+        store.replace_analysis(&d, 3).unwrap();
+        store
+            .conn
+            .execute_batch(
+                "DROP TABLE story_facets; ALTER TABLE stories DROP COLUMN first_published;
+                 ALTER TABLE stories DROP COLUMN last_published; DROP TABLE story_changes;
+                 DROP TABLE webhook_deliveries; PRAGMA user_version = 3;",
+            )
+            .unwrap();
+    }
+    let reader = Store::open_read_only(&path).unwrap();
+    let all = reader.stories(&StoryFilter::default(), 1, 20).unwrap();
+    assert_eq!(all.total, 2);
+    assert!(all.stories[0].outlets.is_empty() && all.stories[0].first_published.is_none());
+    let by_outlet = StoryFilter {
+        outlet: Some("UNN".into()),
+        ..StoryFilter::default()
+    };
+    let e = reader.stories(&by_outlet, 1, 20).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::OlderSchema {
+                found: 3,
+                needed: 5,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains("open it writable once"), "{e}");
+    assert!(matches!(
+        reader.changes(None, 10),
+        Err(StoreError::OlderSchema { needed: 4, .. })
+    ));
+    assert_eq!(reader.facet_values(10).unwrap(), FacetValues::default());
+    drop(reader);
+    // a writer upgrades it, filling the facets from the stories
+    let store = Store::open(&path).unwrap();
+    assert_eq!(listed(&store, by_outlet), ["a"]);
+    assert!(store.changes(None, 10).unwrap().is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
