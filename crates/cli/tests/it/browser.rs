@@ -343,6 +343,20 @@ fn story_page_expands_evidence_and_shows_the_highlighted_quote() {
     );
     let submit = session.find("form.filters button[type='submit']");
     session.cmd("POST", &format!("/element/{submit}/click"), Some(json!({})));
+    // the click starts the form's navigation; wait until the filtered page has loaded
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let url = session.cmd("GET", "/url", None);
+        let ready = session.script("return document.readyState");
+        if url.as_str().is_some_and(|u| u.contains("outlet=UNN")) && ready == "complete" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the form did not load the filtered list: {url}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     assert_eq!(rows(), 1, "the outlet filter keeps the seeds' story only");
     let listed = session.text(&session.find("table.stories tbody tr a"));
     assert_eq!(listed, dossier.stories[0].title);
