@@ -40,8 +40,10 @@ pub fn day_number(published: &str) -> Option<i64> {
 /// One dot per dated article on its outlet's row, outlets in the order they first
 /// published; hovering a dot names the article. `members` in story order.
 pub fn timeline(labels: &Labels, members: &[String]) -> Markup {
-    // (key, label, dots): an outlet's row, or an unnamed article's own
-    let mut rows: Vec<(String, String, Vec<(i64, &str)>)> = Vec::new();
+    // (key, label, dots): an outlet's row, or an unnamed article's own; each dot a day
+    // and an article id
+    type Row<'a> = (String, String, Vec<(i64, &'a str)>);
+    let mut rows: Vec<Row> = Vec::new();
     for id in members {
         let Some(day) = labels
             .article(id)
