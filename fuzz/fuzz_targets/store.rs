@@ -18,8 +18,14 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = store.health();
     let _ = store.dossier();
-    let _ = store.stories(Some("syria attack"), 1, 20);
-    if let Ok(page) = store.stories(None, 1, 5) {
+    let query = corroborate_store::StoryFilter {
+        q: Some("syria attack".into()),
+        outlet: Some("UNN".into()),
+        from: Some("2025-11-01".into()),
+        ..Default::default()
+    };
+    let _ = store.stories(&query, 1, 20);
+    if let Ok(page) = store.stories(&corroborate_store::StoryFilter::default(), 1, 5) {
         for story in page.stories {
             let _ = store.story_json(&story.id);
             let _ = store.story(&story.id);
