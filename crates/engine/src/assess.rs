@@ -296,7 +296,7 @@ fn fact(
 ) -> Fact {
     let docs = ctx.docs;
     let members: Vec<&Claim> = draft.claims.iter().map(|&c| &story.claims[c]).collect();
-    let rep = representative(&members, ctx.prov, story.docs);
+    let rep = representative(&members, &story.claims[draft.central], ctx.prov, story.docs);
     let evidence: Vec<Evidence> = members
         .iter()
         .map(|c| evidence(docs, ctx.prov, c))
@@ -336,14 +336,21 @@ fn fact(
     }
 }
 
-/// The claim whose sentence states the fact: an article's own words before a copy's, an
-/// assertion before a report before a denial, then the earliest in story order.
-fn representative<'c>(members: &[&'c Claim], prov: &Provenance, story_docs: &[usize]) -> &'c Claim {
+/// The claim whose sentence states the fact: an article's own words before a copy's, the
+/// fact's most central claim (most like the others), an assertion before a report before a
+/// denial, then the earliest in story order.
+fn representative<'c>(
+    members: &[&'c Claim],
+    central: &Claim,
+    prov: &Provenance,
+    story_docs: &[usize],
+) -> &'c Claim {
     members
         .iter()
         .min_by_key(|c| {
             (
                 prov.copied.contains(&c.doc),
+                (c.doc, c.start) != (central.doc, central.start),
                 stance_rank(c.stance),
                 story_docs.iter().position(|&d| d == c.doc),
                 c.start,

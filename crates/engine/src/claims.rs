@@ -14,7 +14,7 @@
 //! nothing against one published on 3 March (that article could not have known of the 9th),
 //! so the two are different happenings, neither aligned nor in conflict.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 // foldhash, not SipHash: term weights are looked up for every pair of claims compared
 use foldhash::HashMap;
@@ -23,7 +23,7 @@ use corroborate_model::EvidenceStance;
 use corroborate_text::dates::{different_happenings, find_dates, DateValue};
 use corroborate_text::quantity::{quantities, Quantity};
 use corroborate_text::token::TokenKind;
-use corroborate_text::{lexicon, sparse};
+use corroborate_text::{lexicon, sparse, ParaKind};
 
 use crate::config::ClaimsConfig;
 use crate::doc::Doc;
@@ -68,7 +68,15 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
     let mentions = &ents.mentions[doc_idx];
     let mut out: Vec<Claim> = Vec::new();
     let mut last_attribution: Option<Attribution> = None;
-    for (si, s) in doc.prose() {
+    // the article's own headline, when its text opens with it, states what the article
+    // reports ("Lindsay Lohan checks into Betty Ford Center"); later short lines are
+    // sub-heads and links, not claims
+    let opening = doc
+        .sentences
+        .first()
+        .filter(|s| s.kind == ParaKind::Headline && s.para == 0)
+        .map(|s| (0, s));
+    for (si, s) in opening.into_iter().chain(doc.prose()) {
         let word_count = s
             .words
             .iter()
@@ -282,9 +290,12 @@ pub struct FactDraft {
     pub claims: Vec<usize>,
     /// Other drafts (indices) this one contradicts.
     pub conflicts: BTreeSet<usize>,
+    /// The member most like the others (highest summed similarity to them): the one whose
+    /// sentence best states the fact.
+    pub central: usize,
 }
 
-/// IDF weights of a story's claim terms, and the largest of them.
+/// IDF weights of a story's claim terms (from the run's frequencies), and the largest of them.
 pub struct Weights<'a> {
     map: HashMap<&'a str, f64>,
     max: f64,
@@ -294,25 +305,6 @@ impl Weights<'_> {
     fn get(&self, t: &str) -> f64 {
         self.map.get(t).copied().unwrap_or(1.0)
     }
-}
-
-fn weights(claims: &[Claim]) -> Weights<'_> {
-    let map = idf(claims);
-    let max = map.values().copied().fold(1.0, f64::max);
-    Weights { map, max }
-}
-
-fn idf(claims: &[Claim]) -> HashMap<&str, f64> {
-    let mut df: HashMap<&str, f64> = HashMap::default();
-    for c in claims {
-        for t in &c.terms {
-            *df.entry(t.as_str()).or_default() += 1.0;
-        }
-    }
-    let n = claims.len() as f64;
-    df.into_iter()
-        .map(|(t, d)| (t, (1.0 + n / d).ln()))
-        .collect()
 }
 
 fn quantity_relation(a: &Claim, b: &Claim) -> (usize, bool) {
@@ -387,98 +379,295 @@ fn similarity(a: &Claim, b: &Claim, w: &Weights) -> (f64, Values) {
     (sim, values)
 }
 
-/// Terms of a claim looked up in the fact index.
+/// Terms of a claim looked up in the claim index.
 const LOOKUP_TERMS: usize = 6;
-/// Facts taken per looked-up term (the most recent).
+/// Earlier claims taken per looked-up term (the most recent).
 const MAX_CANDIDATES: usize = 64;
-/// Members of a fact compared with a new claim.
-const MAX_MEMBERS: usize = 8;
 
-/// Aligns the claims of one story into facts. Claims must be in story order.
-pub fn align(claims: &[Claim], cfg: &ClaimsConfig) -> Vec<FactDraft> {
-    let w = weights(claims);
-    let mut facts: Vec<FactDraft> = Vec::new();
-    let mut fact_of: Vec<usize> = vec![usize::MAX; claims.len()];
-    let mut index: HashMap<&str, Vec<usize>> = HashMap::default();
-    let mut numeric_conflicts: Vec<(usize, usize)> = Vec::new();
-    for (ci, c) in claims.iter().enumerate() {
-        // a denial right after a denial in the same article continues it ("The source
-        // confirmed that all the circulated information is false")
-        if c.is_denial() && ci > 0 {
-            let p = &claims[ci - 1];
-            if p.doc == c.doc && p.is_denial() && c.sentence <= p.sentence + 2 {
-                let f = fact_of[ci - 1];
-                facts[f].claims.push(ci);
-                fact_of[ci] = f;
-                continue;
+/// How often each claim term occurs over a run's claims: the weights of every story's
+/// alignment, so that a story's central words (its people, its event word) count as what
+/// they are, rare in the news at large, and not as common because the story repeats them.
+pub struct TermFrequencies {
+    df: HashMap<String, f64>,
+    claims: f64,
+}
+
+impl TermFrequencies {
+    /// Counts the terms of the claims of every story of a run.
+    pub fn of<'c>(stories: impl IntoIterator<Item = &'c [Claim]>) -> TermFrequencies {
+        let mut df: HashMap<String, f64> = HashMap::default();
+        let mut n = 0.0;
+        for story in stories {
+            for c in story {
+                n += 1.0;
+                for t in &c.terms {
+                    *df.entry(t.clone()).or_default() += 1.0;
+                }
             }
         }
+        TermFrequencies { df, claims: n }
+    }
+
+    fn weights<'a>(&self, claims: &'a [Claim]) -> Weights<'a> {
+        let map: HashMap<&str, f64> = claims
+            .iter()
+            .flat_map(|c| c.terms.iter())
+            .map(|t| {
+                let d = self.df.get(t).copied().unwrap_or(1.0);
+                (t.as_str(), (1.0 + self.claims / d).ln())
+            })
+            .collect();
+        let max = map.values().copied().fold(1.0, f64::max);
+        Weights { map, max }
+    }
+}
+
+/// Aligns the claims of one story into facts, with term weights from the story's own
+/// claims (a story read alone). Claims must be in story order.
+pub fn align(claims: &[Claim], cfg: &ClaimsConfig) -> Vec<FactDraft> {
+    align_weighted(claims, &TermFrequencies::of([claims]), cfg)
+}
+
+/// Aligns the claims of one story into facts: average-link agglomeration of claims
+/// (several sentences of one article may tell one happening), merging the closest groups
+/// first while their mean pairwise similarity reaches `align_threshold`. Only pairs
+/// found through the index of distinctive terms are compared; a pair never compared
+/// counts as similarity 0, so work is bounded per claim however large the story. A pair
+/// that may never share a fact (a denial and what it denies, clashing values, another
+/// day's happening) keeps their groups apart.
+pub fn align_weighted(
+    claims: &[Claim],
+    run: &TermFrequencies,
+    cfg: &ClaimsConfig,
+) -> Vec<FactDraft> {
+    let w = run.weights(claims);
+    let mut groups = Agglomeration::new(claims.len());
+    // a denial right after a denial in the same article continues it ("The source
+    // confirmed that all the circulated information is false")
+    for ci in 1..claims.len() {
+        let (p, c) = (&claims[ci - 1], &claims[ci]);
+        if c.is_denial() && p.doc == c.doc && p.is_denial() && c.sentence <= p.sentence + 2 {
+            groups.join(ci - 1, ci);
+        }
+    }
+    let mut numeric_conflicts: Vec<(usize, usize)> = Vec::new();
+    let mut compared: Vec<(usize, usize, f64)> = Vec::new();
+    let mut index: HashMap<&str, Vec<usize>> = HashMap::default();
+    for (ci, c) in claims.iter().enumerate() {
         // a paraphrase shares at least one of the claim's distinctive terms, so only those
         // are looked up (bounded work per claim however large the story)
         let mut distinctive: Vec<&String> = c.terms.iter().collect();
         distinctive.sort_by(|x, y| w.get(y).total_cmp(&w.get(x)).then(x.cmp(y)));
         distinctive.truncate(LOOKUP_TERMS);
         let mut candidates: BTreeSet<usize> = BTreeSet::new();
-        for t in distinctive {
+        for t in &distinctive {
             if let Some(list) = index.get(t.as_str()) {
                 candidates.extend(list.iter().rev().take(MAX_CANDIDATES).copied());
             }
         }
-        let mut best: Option<(f64, usize)> = None;
-        for f in candidates {
-            let members = &facts[f].claims;
-            if members.iter().any(|&m| claims[m].doc == c.doc)
-                || claims[members[0]].is_denial() != c.is_denial()
-            {
+        for m in candidates {
+            let other = &claims[m];
+            if other.is_denial() != c.is_denial() {
+                groups.forbid(m, ci);
                 continue;
             }
-            let mut score: f64 = 0.0;
-            let (mut clash, mut distinct) = (false, false);
-            for &m in members.iter().take(MAX_MEMBERS) {
-                let (s, values) = similarity(c, &claims[m], &w);
-                clash |= values == Values::Clash;
-                distinct |= values == Values::Distinct;
-                score = score.max(s);
-            }
-            // another day's happening: a fact of its own, not a contradiction
-            if distinct {
-                continue;
-            }
-            if clash {
-                if score >= cfg.numeric_conflict_threshold {
-                    numeric_conflicts.push((ci, f));
+            match similarity(c, other, &w) {
+                (sim, Values::Compatible) => {
+                    compared.push((m, ci, sim));
+                    groups.link(m, ci, sim)
                 }
-                continue;
-            }
-            if best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, f));
+                (sim, Values::Clash) => {
+                    if sim >= cfg.numeric_conflict_threshold && other.doc != c.doc {
+                        numeric_conflicts.push((m, ci));
+                    }
+                    groups.forbid(m, ci);
+                }
+                (_, Values::Distinct) => groups.forbid(m, ci),
             }
         }
-        let f = match best {
-            Some((s, f)) if s >= cfg.align_threshold => f,
-            _ => {
-                facts.push(FactDraft::default());
-                facts.len() - 1
-            }
-        };
-        facts[f].claims.push(ci);
-        fact_of[ci] = f;
         for t in &c.terms {
-            let list = index.entry(t.as_str()).or_default();
-            if list.last() != Some(&f) {
-                list.push(f);
-            }
+            index.entry(t.as_str()).or_default().push(ci);
         }
     }
-    for (ci, f) in numeric_conflicts {
-        let g = fact_of[ci];
-        if g != f {
+    let fact_of = groups.run(cfg.align_threshold);
+    let mut facts: Vec<FactDraft> = Vec::new();
+    let mut draft_of: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut fact_index = vec![0; claims.len()];
+    for (ci, &root) in fact_of.iter().enumerate() {
+        let f = *draft_of.entry(root).or_insert_with(|| {
+            facts.push(FactDraft::default());
+            facts.len() - 1
+        });
+        facts[f].claims.push(ci);
+        fact_index[ci] = f;
+    }
+    let mut centrality = vec![0.0; claims.len()];
+    for (a, b, sim) in compared {
+        if fact_index[a] == fact_index[b] {
+            centrality[a] += sim;
+            centrality[b] += sim;
+        }
+    }
+    for f in &mut facts {
+        // the most central; ties go to the earliest in story order
+        f.central = f.claims.iter().copied().fold(f.claims[0], |best, c| {
+            if centrality[c] > centrality[best] {
+                c
+            } else {
+                best
+            }
+        });
+    }
+    for (a, b) in numeric_conflicts {
+        let (f, g) = (fact_index[a], fact_index[b]);
+        if f != g {
             facts[f].conflicts.insert(g);
             facts[g].conflicts.insert(f);
         }
     }
     denial_conflicts(claims, &mut facts, &w, cfg);
     facts
+}
+
+/// Average-link agglomerative clustering over a sparse set of compared pairs.
+struct Agglomeration {
+    /// The group each item is in (a group is named by its first item).
+    group: Vec<usize>,
+    /// Members of each group, by its name.
+    members: BTreeMap<usize, Vec<usize>>,
+    /// Per group, its compared neighbours: summed similarity, and whether some pair is
+    /// forbidden to share a group.
+    links: BTreeMap<usize, BTreeMap<usize, (f64, bool)>>,
+}
+
+impl Agglomeration {
+    fn new(n: usize) -> Agglomeration {
+        Agglomeration {
+            group: (0..n).collect(),
+            members: (0..n).map(|i| (i, vec![i])).collect(),
+            links: BTreeMap::new(),
+        }
+    }
+
+    fn add(&mut self, a: usize, b: usize, sim: f64, forbidden: bool) {
+        let (a, b) = (self.group[a], self.group[b]);
+        if a == b {
+            return;
+        }
+        for (x, y) in [(a, b), (b, a)] {
+            let e = self.links.entry(x).or_default().entry(y).or_default();
+            e.0 += sim;
+            e.1 |= forbidden;
+        }
+    }
+
+    fn link(&mut self, a: usize, b: usize, sim: f64) {
+        self.add(a, b, sim, false);
+    }
+
+    fn forbid(&mut self, a: usize, b: usize) {
+        self.add(a, b, 0.0, true);
+    }
+
+    /// Puts two items' groups together now (before any link is added).
+    fn join(&mut self, a: usize, b: usize) {
+        let (keep, gone) = (
+            self.group[a].min(self.group[b]),
+            self.group[a].max(self.group[b]),
+        );
+        if keep == gone {
+            return;
+        }
+        let moved = self.members.remove(&gone).unwrap_or_default();
+        for &m in &moved {
+            self.group[m] = keep;
+        }
+        self.members.entry(keep).or_default().extend(moved);
+    }
+
+    fn mean(&self, a: usize, b: usize, sum: f64) -> f64 {
+        sum / (self.members[&a].len() * self.members[&b].len()) as f64
+    }
+
+    /// Merges the closest pair of groups while their mean similarity reaches `threshold`
+    /// and no pair between them is forbidden; returns each item's group.
+    fn run(mut self, threshold: f64) -> Vec<usize> {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        // (mean, the pair as Reverse so that ties merge the earliest groups first)
+        let mut heap: BinaryHeap<(Mean, Reverse<(usize, usize)>)> = BinaryHeap::new();
+        for (&a, near) in &self.links {
+            for (&b, &(sum, forbidden)) in near {
+                if a < b && !forbidden && self.mean(a, b, sum) >= threshold {
+                    heap.push((Mean(self.mean(a, b, sum)), Reverse((a, b))));
+                }
+            }
+        }
+        while let Some((Mean(m), Reverse((a, b)))) = heap.pop() {
+            // stale: a group is gone, or the pair's mean has changed since it was queued
+            let current = self
+                .links
+                .get(&a)
+                .and_then(|near| near.get(&b))
+                .filter(|&&(_, forbidden)| !forbidden)
+                .map(|&(sum, _)| self.mean(a, b, sum));
+            if current != Some(m) {
+                continue;
+            }
+            // b joins a
+            let moved = self.members.remove(&b).unwrap_or_default();
+            for &x in &moved {
+                self.group[x] = a;
+            }
+            self.members.entry(a).or_default().extend(moved);
+            let b_links = self.links.remove(&b).unwrap_or_default();
+            if let Some(near) = self.links.get_mut(&a) {
+                near.remove(&b);
+            }
+            for (c, (sum, forbidden)) in b_links {
+                if c == a {
+                    continue;
+                }
+                if let Some(near) = self.links.get_mut(&c) {
+                    near.remove(&b);
+                }
+                for (x, y) in [(a, c), (c, a)] {
+                    let e = self.links.entry(x).or_default().entry(y).or_default();
+                    e.0 += sum;
+                    e.1 |= forbidden;
+                }
+            }
+            // every neighbour of the grown group has a new mean
+            let near: Vec<(usize, f64, bool)> = self.links.get(&a).map_or(Vec::new(), |n| {
+                n.iter().map(|(&c, &(s, f))| (c, s, f)).collect()
+            });
+            for (c, sum, forbidden) in near {
+                let mean = self.mean(a, c, sum);
+                if !forbidden && mean >= threshold {
+                    heap.push((Mean(mean), Reverse((a.min(c), a.max(c)))));
+                }
+            }
+        }
+        self.group
+    }
+}
+
+/// A similarity ordered totally, for the merge queue.
+#[derive(Clone, Copy, PartialEq)]
+struct Mean(f64);
+
+impl Eq for Mean {}
+
+impl PartialOrd for Mean {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Mean {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }
 
 /// A denial contradicts the facts whose content it names: enough shared weight, and no
@@ -633,5 +822,42 @@ mod tests {
         let (_, facts) = claims_published(&[("2025-03-10", first), ("2025-03-10", second)]);
         assert_eq!(facts.len(), 2, "{facts:?}");
         assert!(facts[0].conflicts.contains(&1), "{facts:?}");
+    }
+
+    #[test]
+    fn agglomeration_merges_by_mean_similarity_and_never_across_a_forbidden_pair() {
+        // 0-1 close, 2 close to 1 only: the mean of {0,1} to 2 is (0.1 + 0.5) / 2 = 0.3
+        let mut g = Agglomeration::new(4);
+        g.link(0, 1, 0.9);
+        g.link(0, 2, 0.1);
+        g.link(1, 2, 0.5);
+        // 3 is close to 0 but may never share a group with 1
+        g.link(0, 3, 0.8);
+        g.forbid(1, 3);
+        let groups = g.run(0.3);
+        assert_eq!(groups[0], groups[1]);
+        assert_eq!(groups[0], groups[2]);
+        assert_ne!(groups[0], groups[3]);
+        let mut g = Agglomeration::new(3);
+        g.link(0, 1, 0.9);
+        g.link(0, 2, 0.1);
+        g.link(1, 2, 0.5);
+        let groups = g.run(0.31);
+        assert_eq!(groups[0], groups[1]);
+        assert_ne!(groups[0], groups[2]);
+    }
+
+    #[test]
+    fn one_articles_sentences_of_one_happening_join_its_fact_and_the_central_one_states_it() {
+        let (claims, facts) = claims_of(&[
+            "Gunmen attacked an army checkpoint in Mayadin, killing four soldiers. \
+             The attack on the Mayadin checkpoint left four soldiers dead.",
+            "Four soldiers died when gunmen attacked their checkpoint in Mayadin.",
+        ]);
+        assert_eq!(claims.len(), 3);
+        assert_eq!(facts.len(), 1, "{facts:?}");
+        // the second article's sentence shares the most with both of the first's (gunmen,
+        // attacked, checkpoint / four, soldiers, checkpoint)
+        assert_eq!(facts[0].central, 2, "{facts:?}");
     }
 }

@@ -224,7 +224,7 @@ impl Default for ClaimsConfig {
     fn default() -> Self {
         ClaimsConfig {
             min_words: 6,
-            align_threshold: 0.42,
+            align_threshold: 0.2,
             conflict_threshold: 0.2,
             numeric_conflict_threshold: 0.5,
         }

@@ -13,7 +13,7 @@
 //! no event whose facts give only other days, however alike the words. Two attacks on the
 //! same checkpoint on 3 and 9 March are two events; facts that name no day join freely.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use corroborate_text::dates::DateValue;
 
@@ -86,12 +86,9 @@ pub fn group(
     let fact_terms: Vec<Vec<&str>> = drafts
         .iter()
         .map(|d| {
-            // a fact is compared by its first claim: the union of many rewordings dilutes it
-            let mut t: Vec<&str> = claims[d.claims[0]]
-                .terms
-                .iter()
-                .map(String::as_str)
-                .collect();
+            // a fact is compared by its central claim (the one its statement quotes): the
+            // union of many rewordings dilutes it
+            let mut t: Vec<&str> = claims[d.central].terms.iter().map(String::as_str).collect();
             t.sort_unstable();
             t.dedup();
             t
@@ -154,12 +151,24 @@ pub fn group(
     }
     // A fact no event took joins the event of a fact some article states in the sentence
     // next to it: a writer going on from one to the other tells one happening.
+    // an event holds `min_facts` facts, or one fact grown into a happening: several
+    // articles tell it, and one of them in several sentences
+    let is_event = |members: &[usize]| {
+        members.len() >= cfg.min_facts
+            || members.iter().any(|&f| {
+                let mut per_doc: HashMap<usize, usize> = HashMap::new();
+                for &c in &drafts[f].claims {
+                    *per_doc.entry(claims[c].doc).or_default() += 1;
+                }
+                per_doc.len() >= 2 && per_doc.values().any(|&n| n >= cfg.min_facts)
+            })
+    };
     let kept: Vec<usize> = (0..events.len())
-        .filter(|&e| events[e].0.len() >= cfg.min_facts)
+        .filter(|&e| is_event(&events[e].0))
         .collect();
     let lone: Vec<usize> = events
         .iter()
-        .filter(|(m, _)| m.len() < cfg.min_facts)
+        .filter(|(m, _)| !is_event(m))
         .flat_map(|(m, _)| m.iter().copied())
         .collect();
     for f in lone {
@@ -175,9 +184,12 @@ pub fn group(
             join(&mut events[e], f, &fact_days[f]);
         }
     }
+    let kept: BTreeSet<usize> = kept.into_iter().collect();
     events
         .into_iter()
-        .filter(|(m, _)| m.len() >= cfg.min_facts)
+        .enumerate()
+        .filter(|(e, _)| kept.contains(e))
+        .map(|(_, event)| event)
         .map(|(facts, _)| EventDraft { facts })
         .collect()
 }
@@ -210,6 +222,7 @@ mod tests {
         FactDraft {
             claims: vec![c],
             conflicts: BTreeSet::new(),
+            central: c,
         }
     }
 

@@ -207,14 +207,21 @@ pub fn run_counted(
     lap(Step::Cluster, &mut timings);
 
     let counter = Counter::start(Step::Claims, n, progress);
-    let per_story: Vec<(Vec<claims::Claim>, Vec<claims::FactDraft>)> = stories
+    let extracted: Vec<Vec<claims::Claim>> = stories
         .par_iter()
         .map(|members| {
-            let story_claims: Vec<claims::Claim> = members
+            members
                 .iter()
                 .flat_map(|&d| claims::extract(d, &docs[d], &ents, &config.claims))
-                .collect();
-            let drafts = claims::align(&story_claims, &config.claims);
+                .collect()
+        })
+        .collect();
+    let run = claims::TermFrequencies::of(extracted.iter().map(Vec::as_slice));
+    let per_story: Vec<(Vec<claims::Claim>, Vec<claims::FactDraft>)> = extracted
+        .into_par_iter()
+        .zip(stories.par_iter())
+        .map(|(story_claims, members)| {
+            let drafts = claims::align_weighted(&story_claims, &run, &config.claims);
             counter.add(members.len());
             (story_claims, drafts)
         })
