@@ -387,21 +387,21 @@ const MAX_CANDIDATES: usize = 64;
 /// How often each claim term occurs over a run's claims: the weights of every story's
 /// alignment, so that a story's central words (its people, its event word) count as what
 /// they are, rare in the news at large, and not as common because the story repeats them.
-pub struct TermFrequencies {
-    df: HashMap<String, f64>,
+pub struct TermFrequencies<'c> {
+    df: HashMap<&'c str, f64>,
     claims: f64,
 }
 
-impl TermFrequencies {
+impl<'c> TermFrequencies<'c> {
     /// Counts the terms of the claims of every story of a run.
-    pub fn of<'c>(stories: impl IntoIterator<Item = &'c [Claim]>) -> TermFrequencies {
-        let mut df: HashMap<String, f64> = HashMap::default();
+    pub fn of(stories: impl IntoIterator<Item = &'c [Claim]>) -> TermFrequencies<'c> {
+        let mut df: HashMap<&str, f64> = HashMap::default();
         let mut n = 0.0;
         for story in stories {
             for c in story {
                 n += 1.0;
                 for t in &c.terms {
-                    *df.entry(t.clone()).or_default() += 1.0;
+                    *df.entry(t.as_str()).or_default() += 1.0;
                 }
             }
         }
@@ -413,7 +413,7 @@ impl TermFrequencies {
             .iter()
             .flat_map(|c| c.terms.iter())
             .map(|t| {
-                let d = self.df.get(t).copied().unwrap_or(1.0);
+                let d = self.df.get(t.as_str()).copied().unwrap_or(1.0);
                 (t.as_str(), (1.0 + self.claims / d).ln())
             })
             .collect();
@@ -530,22 +530,25 @@ pub fn align_weighted(
 }
 
 /// Average-link agglomerative clustering over a sparse set of compared pairs.
+///
+/// Merges are decided by the queue's total order (mean, then the pair), and each merge adds
+/// one sum per neighbour, so the result does not depend on the maps' iteration order.
 struct Agglomeration {
-    /// The group each item is in (a group is named by its first item).
+    /// The group each item is in (a group is named by one of its items).
     group: Vec<usize>,
-    /// Members of each group, by its name.
-    members: BTreeMap<usize, Vec<usize>>,
+    /// Members of each group, by its name (empty once merged away).
+    members: Vec<Vec<usize>>,
     /// Per group, its compared neighbours: summed similarity, and whether some pair is
     /// forbidden to share a group.
-    links: BTreeMap<usize, BTreeMap<usize, (f64, bool)>>,
+    links: Vec<HashMap<usize, (f64, bool)>>,
 }
 
 impl Agglomeration {
     fn new(n: usize) -> Agglomeration {
         Agglomeration {
             group: (0..n).collect(),
-            members: (0..n).map(|i| (i, vec![i])).collect(),
-            links: BTreeMap::new(),
+            members: (0..n).map(|i| vec![i]).collect(),
+            links: (0..n).map(|_| HashMap::default()).collect(),
         }
     }
 
@@ -555,7 +558,7 @@ impl Agglomeration {
             return;
         }
         for (x, y) in [(a, b), (b, a)] {
-            let e = self.links.entry(x).or_default().entry(y).or_default();
+            let e = self.links[x].entry(y).or_default();
             e.0 += sim;
             e.1 |= forbidden;
         }
@@ -578,15 +581,15 @@ impl Agglomeration {
         if keep == gone {
             return;
         }
-        let moved = self.members.remove(&gone).unwrap_or_default();
+        let moved = std::mem::take(&mut self.members[gone]);
         for &m in &moved {
             self.group[m] = keep;
         }
-        self.members.entry(keep).or_default().extend(moved);
+        self.members[keep].extend(moved);
     }
 
     fn mean(&self, a: usize, b: usize, sum: f64) -> f64 {
-        sum / (self.members[&a].len() * self.members[&b].len()) as f64
+        sum / (self.members[a].len() * self.members[b].len()) as f64
     }
 
     /// Merges the closest pair of groups while their mean similarity reaches `threshold`
@@ -596,7 +599,7 @@ impl Agglomeration {
         use std::collections::BinaryHeap;
         // (mean, the pair as Reverse so that ties merge the earliest groups first)
         let mut heap: BinaryHeap<(Mean, Reverse<(usize, usize)>)> = BinaryHeap::new();
-        for (&a, near) in &self.links {
+        for (a, near) in self.links.iter().enumerate() {
             for (&b, &(sum, forbidden)) in near {
                 if a < b && !forbidden && self.mean(a, b, sum) >= threshold {
                     heap.push((Mean(self.mean(a, b, sum)), Reverse((a, b))));
@@ -605,43 +608,34 @@ impl Agglomeration {
         }
         while let Some((Mean(m), Reverse((a, b)))) = heap.pop() {
             // stale: a group is gone, or the pair's mean has changed since it was queued
-            let current = self
-                .links
-                .get(&a)
-                .and_then(|near| near.get(&b))
+            let current = self.links[a]
+                .get(&b)
                 .filter(|&&(_, forbidden)| !forbidden)
                 .map(|&(sum, _)| self.mean(a, b, sum));
             if current != Some(m) {
                 continue;
             }
             // b joins a
-            let moved = self.members.remove(&b).unwrap_or_default();
+            let moved = std::mem::take(&mut self.members[b]);
             for &x in &moved {
                 self.group[x] = a;
             }
-            self.members.entry(a).or_default().extend(moved);
-            let b_links = self.links.remove(&b).unwrap_or_default();
-            if let Some(near) = self.links.get_mut(&a) {
-                near.remove(&b);
-            }
+            self.members[a].extend(moved);
+            let b_links = std::mem::take(&mut self.links[b]);
+            self.links[a].remove(&b);
             for (c, (sum, forbidden)) in b_links {
                 if c == a {
                     continue;
                 }
-                if let Some(near) = self.links.get_mut(&c) {
-                    near.remove(&b);
-                }
+                self.links[c].remove(&b);
                 for (x, y) in [(a, c), (c, a)] {
-                    let e = self.links.entry(x).or_default().entry(y).or_default();
+                    let e = self.links[x].entry(y).or_default();
                     e.0 += sum;
                     e.1 |= forbidden;
                 }
             }
             // every neighbour of the grown group has a new mean
-            let near: Vec<(usize, f64, bool)> = self.links.get(&a).map_or(Vec::new(), |n| {
-                n.iter().map(|(&c, &(s, f))| (c, s, f)).collect()
-            });
-            for (c, sum, forbidden) in near {
+            for (&c, &(sum, forbidden)) in &self.links[a] {
                 let mean = self.mean(a, c, sum);
                 if !forbidden && mean >= threshold {
                     heap.push((Mean(mean), Reverse((a.min(c), a.max(c)))));

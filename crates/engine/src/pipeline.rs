@@ -217,15 +217,18 @@ pub fn run_counted(
         })
         .collect();
     let run = claims::TermFrequencies::of(extracted.iter().map(Vec::as_slice));
-    let per_story: Vec<(Vec<claims::Claim>, Vec<claims::FactDraft>)> = extracted
-        .into_par_iter()
+    let drafts: Vec<Vec<claims::FactDraft>> = extracted
+        .par_iter()
         .zip(stories.par_iter())
         .map(|(story_claims, members)| {
-            let drafts = claims::align_weighted(&story_claims, &run, &config.claims);
+            let drafts = claims::align_weighted(story_claims, &run, &config.claims);
             counter.add(members.len());
-            (story_claims, drafts)
+            drafts
         })
         .collect();
+    drop(run);
+    let per_story: Vec<(Vec<claims::Claim>, Vec<claims::FactDraft>)> =
+        extracted.into_iter().zip(drafts).collect();
     lap(Step::Claims, &mut timings);
 
     let counter = Counter::start(Step::Assess, n, progress);
