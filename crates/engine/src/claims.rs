@@ -82,7 +82,7 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
             .iter()
             .filter(|w| w.kind != TokenKind::Punct)
             .count();
-        if word_count < cfg.min_words {
+        if word_count < cfg.min_words || is_question(&text[s.start..s.end]) {
             continue;
         }
         let in_sentence: Vec<_> = mentions.iter().filter(|m| m.sentence == si).collect();
@@ -196,6 +196,16 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
         });
     }
     out
+}
+
+/// A question asks; it states nothing to corroborate ("Is the deal good for Syria?").
+/// A quoted question inside a statement ("…?” she asked.") still ends the sentence with
+/// the statement's own punctuation, so only the sentence's last mark counts.
+fn is_question(sentence: &str) -> bool {
+    sentence
+        .trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', ')', '»'])
+        .ends_with('?')
 }
 
 fn has_phrase(words: &[crate::doc::Word], phrase: &[&str]) -> bool {
@@ -853,5 +863,16 @@ mod tests {
         // the second article's sentence shares the most with both of the first's (gunmen,
         // attacked, checkpoint / four, soldiers, checkpoint)
         assert_eq!(facts[0].central, 2, "{facts:?}");
+    }
+
+    #[test]
+    fn questions_are_not_claims_but_a_statement_quoting_one_is() {
+        let (claims, _) = claims_of(&[
+            "Will the new coalition agreement change anything for Syria's army? \
+             “Will they keep their word?” the minister asked reporters in Damascus on Monday. \
+             The minister signed the coalition agreement in Damascus on Monday.",
+        ]);
+        let sentences: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
+        assert_eq!(sentences, [1, 2], "{claims:?}");
     }
 }
