@@ -82,7 +82,10 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
             .iter()
             .filter(|w| w.kind != TokenKind::Punct)
             .count();
-        if word_count < cfg.min_words || is_question(&text[s.start..s.end]) {
+        if word_count < cfg.min_words
+            || is_question(&text[s.start..s.end])
+            || addresses_the_reader(text, s)
+        {
             continue;
         }
         let in_sentence: Vec<_> = mentions.iter().filter(|m| m.sentence == si).collect();
@@ -206,6 +209,22 @@ fn is_question(sentence: &str) -> bool {
         .trim_end()
         .trim_end_matches(['"', '\'', '”', '’', ')', '»'])
         .ends_with('?')
+}
+
+/// A sentence that speaks to the reader outside any quotation ("You'll need one of its
+/// cameras", "Serve your soup warm") advises or sells; it reports nothing to corroborate.
+/// Inside quotation marks the "you" is a speaker's, and the sentence reports what was said.
+fn addresses_the_reader(text: &str, s: &crate::doc::SentenceInfo) -> bool {
+    s.words.iter().any(|w| {
+        let second_person = matches!(
+            w.norm.as_str(),
+            "you" | "your" | "yours" | "yourself" | "yourselves"
+        ) || w.norm.starts_with("you'");
+        second_person && {
+            let before = &text[s.start..w.start];
+            before.matches(['"', '“', '”']).count() % 2 == 0
+        }
+    })
 }
 
 fn has_phrase(words: &[crate::doc::Word], phrase: &[&str]) -> bool {
@@ -871,6 +890,17 @@ mod tests {
             "Will the new coalition agreement change anything for Syria's army? \
              “Will they keep their word?” the minister asked reporters in Damascus on Monday. \
              The minister signed the coalition agreement in Damascus on Monday.",
+        ]);
+        let sentences: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
+        assert_eq!(sentences, [1, 2], "{claims:?}");
+    }
+
+    #[test]
+    fn a_sentence_to_the_reader_is_no_claim_unless_it_quotes_a_speaker() {
+        let (claims, _) = claims_of(&[
+            "You will need one of the company's cameras to connect the kit to the internet. \
+             “You cannot hide from us,” the militia's commander told villagers in Daraa province. \
+             The company sold two million cameras in the United States last year.",
         ]);
         let sentences: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
         assert_eq!(sentences, [1, 2], "{claims:?}");
