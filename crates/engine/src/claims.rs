@@ -222,7 +222,7 @@ fn addresses_the_reader(text: &str, s: &crate::doc::SentenceInfo) -> bool {
         ) || w.norm.starts_with("you'");
         second_person && {
             let before = &text[s.start..w.start];
-            before.matches(['"', '“', '”']).count() % 2 == 0
+            before.matches(['"', '“', '”']).count().is_multiple_of(2)
         }
     })
 }
