@@ -636,15 +636,26 @@ impl Agglomeration {
             }
         }
         while let Some((Mean(m), Reverse((a, b)))) = heap.pop() {
-            // stale: a group is gone, or the pair's mean has changed since it was queued
-            let current = self.links[a]
-                .get(&b)
-                .filter(|&&(_, forbidden)| !forbidden)
-                .map(|&(sum, _)| self.mean(a, b, sum));
-            if current != Some(m) {
+            // a group is gone, or some pair between them is forbidden
+            let Some(&(sum, false)) = self.links[a].get(&b) else {
+                continue;
+            };
+            // queued before one of them grew: its mean is lower now; queue it again at
+            // that (lazily, so a merge need not touch every neighbour of the grown group)
+            let current = self.mean(a, b, sum);
+            if current != m {
+                if current >= threshold && current < m {
+                    heap.push((Mean(current), Reverse((a, b))));
+                }
                 continue;
             }
-            // b joins a
+            // the group with fewer neighbours joins the other (each merge then touches the
+            // smaller neighbour list, so merging is O(pairs · log) however big a fact grows)
+            let (a, b) = if self.links[a].len() >= self.links[b].len() {
+                (a, b)
+            } else {
+                (b, a)
+            };
             let moved = std::mem::take(&mut self.members[b]);
             for &x in &moved {
                 self.group[x] = a;
@@ -662,10 +673,10 @@ impl Agglomeration {
                     e.0 += sum;
                     e.1 |= forbidden;
                 }
-            }
-            // every neighbour of the grown group has a new mean
-            for (&c, &(sum, forbidden)) in &self.links[a] {
-                let mean = self.mean(a, c, sum);
+                // b's neighbours now link to a with a new sum; a's other neighbours keep
+                // their sum and their queued (now too high) mean, corrected when popped
+                let (total, forbidden) = self.links[a][&c];
+                let mean = self.mean(a, c, total);
                 if !forbidden && mean >= threshold {
                     heap.push((Mean(mean), Reverse((a.min(c), a.max(c)))));
                 }
