@@ -49,16 +49,21 @@ fn stages(c: &mut Criterion) {
         b.iter(|| cluster::cluster(&docs, &ents, &cfg.cluster))
     });
     g.bench_function("claims", |b| {
+        // as the pipeline does: every story's claims, the run's term counts, then alignment
         b.iter(|| {
-            stories
+            let extracted: Vec<Vec<claims::Claim>> = stories
                 .iter()
                 .map(|members| {
-                    let cl: Vec<claims::Claim> = members
+                    members
                         .iter()
                         .flat_map(|&d| claims::extract(d, &docs[d], &ents, &cfg.claims))
-                        .collect();
-                    claims::align(&cl, &cfg.claims).len()
+                        .collect()
                 })
+                .collect();
+            let run = claims::TermFrequencies::of(extracted.iter().map(Vec::as_slice));
+            extracted
+                .iter()
+                .map(|cl| claims::align(cl, &run, &cfg.claims).len())
                 .sum::<usize>()
         })
     });

@@ -451,24 +451,16 @@ impl<'c> TermFrequencies<'c> {
     }
 }
 
-/// Aligns the claims of one story into facts, with term weights from the story's own
-/// claims (a story read alone). Claims must be in story order.
-pub fn align(claims: &[Claim], cfg: &ClaimsConfig) -> Vec<FactDraft> {
-    align_weighted(claims, &TermFrequencies::of([claims]), cfg)
-}
-
-/// Aligns the claims of one story into facts: average-link agglomeration of claims
+/// Aligns the claims of one story (in story order) into facts, with term weights from
+/// `run` (`TermFrequencies::of` the run's stories; of `[claims]` for a story read alone):
+/// average-link agglomeration of claims
 /// (several sentences of one article may tell one happening), merging the closest groups
 /// first while their mean pairwise similarity reaches `align_threshold`. Only pairs
 /// found through the index of distinctive terms are compared; a pair never compared
 /// counts as similarity 0, so work is bounded per claim however large the story. A pair
 /// that may never share a fact (a denial and what it denies, clashing values, another
 /// day's happening) keeps their groups apart.
-pub fn align_weighted(
-    claims: &[Claim],
-    run: &TermFrequencies,
-    cfg: &ClaimsConfig,
-) -> Vec<FactDraft> {
+pub fn align(claims: &[Claim], run: &TermFrequencies, cfg: &ClaimsConfig) -> Vec<FactDraft> {
     let w = run.weights(claims);
     let mut groups = Agglomeration::new(claims.len());
     // a denial right after a denial in the same article continues it ("The source
@@ -788,7 +780,7 @@ mod tests {
             .enumerate()
             .flat_map(|(i, d)| extract(i, d, &ents, &cfg))
             .collect();
-        let facts = align(&claims, &cfg);
+        let facts = align(&claims, &TermFrequencies::of([claims.as_slice()]), &cfg);
         (claims, facts)
     }
 

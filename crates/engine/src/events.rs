@@ -13,7 +13,7 @@
 //! no event whose facts give only other days, however alike the words. Two attacks on the
 //! same checkpoint on 3 and 9 March are two events; facts that name no day join freely.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use corroborate_text::dates::DateValue;
 
@@ -149,10 +149,8 @@ pub fn group(
             _ => events.push((vec![f], fact_days[f].clone())),
         }
     }
-    // A fact no event took joins the event of a fact some article states in the sentence
-    // next to it: a writer going on from one to the other tells one happening.
-    // an event holds `min_facts` facts, or one fact grown into a happening: several
-    // articles tell it, and one of them in several sentences
+    // An event holds `min_facts` facts, or one fact grown into a happening: several
+    // articles tell it, and one of them in several sentences.
     let is_event = |members: &[usize]| {
         members.len() >= cfg.min_facts
             || members.iter().any(|&f| {
@@ -171,6 +169,8 @@ pub fn group(
         .filter(|(m, _)| !is_event(m))
         .flat_map(|(m, _)| m.iter().copied())
         .collect();
+    // A fact no event took joins the event of a fact some article states in the sentence
+    // next to it: a writer going on from one to the other tells one happening.
     for f in lone {
         let best = kept
             .iter()
@@ -184,12 +184,10 @@ pub fn group(
             join(&mut events[e], f, &fact_days[f]);
         }
     }
-    let kept: BTreeSet<usize> = kept.into_iter().collect();
+    // joining only grows events, so the ones kept are still events and the rest still not
     events
         .into_iter()
-        .enumerate()
-        .filter(|(e, _)| kept.contains(e))
-        .map(|(_, event)| event)
+        .filter(|(m, _)| is_event(m))
         .map(|(facts, _)| EventDraft { facts })
         .collect()
 }

@@ -221,7 +221,7 @@ pub fn run_counted(
         .par_iter()
         .zip(stories.par_iter())
         .map(|(story_claims, members)| {
-            let drafts = claims::align_weighted(story_claims, &run, &config.claims);
+            let drafts = claims::align(story_claims, &run, &config.claims);
             counter.add(members.len());
             drafts
         })
