@@ -876,9 +876,9 @@ mod tests {
     #[test]
     fn one_articles_sentences_of_one_happening_join_its_fact_and_the_central_one_states_it() {
         let (claims, facts) = claims_of(&[
-            "Gunmen attacked an army checkpoint in Mayadin, killing four soldiers. \
-             The attack on the Mayadin checkpoint left four soldiers dead.",
-            "Four soldiers died when gunmen attacked their checkpoint in Mayadin.",
+            "Gunmen attacked an army checkpoint in Tarsenn, killing four soldiers. \
+             The attack on the Tarsenn checkpoint left four soldiers dead.",
+            "Four soldiers died when gunmen attacked their checkpoint in Tarsenn.",
         ]);
         assert_eq!(claims.len(), 3);
         assert_eq!(facts.len(), 1, "{facts:?}");
@@ -890,9 +890,9 @@ mod tests {
     #[test]
     fn questions_are_not_claims_but_a_statement_quoting_one_is() {
         let (claims, _) = claims_of(&[
-            "Will the new coalition agreement change anything for Syria's army? \
-             “Will they keep their word?” the minister asked reporters in Damascus on Monday. \
-             The minister signed the coalition agreement in Damascus on Monday.",
+            "Will the new coalition agreement change anything for the country's army? \
+             “Will they keep their word?” the minister asked reporters in Halvik on Monday. \
+             The minister signed the coalition agreement in Halvik on Monday.",
         ]);
         let sentences: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
         assert_eq!(sentences, [1, 2], "{claims:?}");
@@ -902,7 +902,7 @@ mod tests {
     fn a_sentence_to_the_reader_is_no_claim_unless_it_quotes_a_speaker() {
         let (claims, _) = claims_of(&[
             "You will need one of the company's cameras to connect the kit to the internet. \
-             “You cannot hide from us,” the militia's commander told villagers in Daraa province. \
+             “You cannot hide from us,” the militia's commander told villagers in Halvik province. \
              The company sold two million cameras in the United States last year.",
         ]);
         let sentences: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
