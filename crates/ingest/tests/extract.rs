@@ -586,3 +586,19 @@ fn a_stop_ends_a_warc_between_two_records_keeping_those_read() {
     assert!(read.stopped && read.articles.is_empty());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A data table inside a `<figure>` (how WordPress wraps every table) is body; a
+/// figure holding only an image and its caption is not.
+#[test]
+fn a_table_in_a_figure_is_body_a_captioned_image_is_not() {
+    let para = "Water use in the district fell for the third year running, the utility's annual report shows, as leaks were fixed and meters installed.";
+    let page = format!(
+        r#"<html><body><article><h1>Water use</h1><p>{para}</p><p>{para}</p>
+<figure class="wp-block-table"><table><tr><th>Year</th><th>Megalitres</th></tr><tr><td>2023</td><td>41,200</td></tr><tr><td>2024</td><td>39,850</td></tr></table></figure>
+<figure><img src="dam.jpg"><figcaption>The reservoir in June. Photo: the utility</figcaption></figure>
+<p>{para}</p></article></body></html>"#
+    );
+    let e = extract_html(page.as_bytes(), None).unwrap();
+    assert!(e.text.contains("39,850"), "{}", e.text);
+    assert!(!e.text.contains("reservoir in June"), "{}", e.text);
+}
