@@ -220,6 +220,11 @@ const STATED_FACTOR: f64 = 3.0;
 fn stated_body(doc: &Document, ld_body: Option<&str>) -> Option<String> {
     let mut best: Option<(usize, String)> = None;
     let mut offer = |lines: Vec<String>| {
+        // cleaning only removes words: a candidate that cannot beat the best is skipped
+        let raw: usize = lines.iter().map(|l| words(l)).sum();
+        if raw <= best.as_ref().map_or(0, |b| b.0) {
+            return;
+        }
         let text = clean_lines(lines.iter().map(String::as_str).collect()).join("\n\n");
         let n = words(&text);
         if n > best.as_ref().map_or(0, |b| b.0) {
@@ -434,6 +439,7 @@ fn readability_text(doc: Document, max_elements: usize) -> Result<String, ReadEr
     let cfg = Config {
         text_mode: TextMode::Formatted,
         max_elements_to_parse: max_elements,
+        disable_json_ld: true,
         ..Config::default()
     };
     let mut reader = Readability::with_document(doc, None, Some(cfg))
@@ -583,9 +589,12 @@ fn is_sentence(line: &str) -> bool {
 }
 
 fn is_chrome(line: &str) -> bool {
-    let l = line.trim().to_lowercase();
     corroborate_text::segment::is_furniture(line)
-        || (words(line) < 30 && DATE_STAMPS.iter().any(|p| l.starts_with(p)))
+        || (line.split_whitespace().nth(29).is_none() && {
+            let head: String = line.trim_start().chars().take(12).collect();
+            let head = head.to_lowercase();
+            DATE_STAMPS.iter().any(|p| head.starts_with(p))
+        })
 }
 
 /// Drops chrome lines anywhere, and short non-sentences (kickers, datelines, credits) at

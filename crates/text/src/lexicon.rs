@@ -164,6 +164,12 @@ pub fn is_boilerplate_line(bare: &str) -> bool {
     boilerplate().0.contains(bare)
 }
 
+/// The length in bytes of the longest whole furniture line.
+pub fn longest_boilerplate_line() -> usize {
+    static LONGEST: OnceLock<usize> = OnceLock::new();
+    *LONGEST.get_or_init(|| boilerplate().0.iter().map(|l| l.len()).max().unwrap_or(0))
+}
+
 /// The openings of lines that are site furniture ("read more", "sign up for").
 pub fn boilerplate_openings() -> &'static [&'static str] {
     &boilerplate().1

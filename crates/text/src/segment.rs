@@ -52,7 +52,16 @@ fn ends_like_prose(line: &str) -> bool {
 /// line, or a line under 30 words opens like one. Compared lower case, trailing `:`, `.`,
 /// `»`, `›`, `>` cut.
 pub fn is_furniture(line: &str) -> bool {
-    let lower = line.trim().to_lowercase();
+    let line = line.trim();
+    // Too long for a furniture line (lower-casing shrinks a text to a third at most) and
+    // over 30 words even with trailing punctuation cut: neither rule can match, and
+    // lower-casing a paragraph would be the costliest step here.
+    if line.len() > 3 * lexicon::longest_boilerplate_line()
+        && line.split_whitespace().nth(30).is_some()
+    {
+        return false;
+    }
+    let lower = line.to_lowercase();
     let bare = lower.trim_end_matches([':', '.', '»', '›', '>']).trim();
     lexicon::is_boilerplate_line(bare)
         || (word_count(bare) < 30
