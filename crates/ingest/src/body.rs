@@ -597,10 +597,25 @@ fn is_chrome(line: &str) -> bool {
         })
 }
 
+/// Cuts a tail heading (references, tags, the author box, related links) in the second
+/// half of the body's words, and everything after it.
+fn cut_tail(lines: &mut Vec<&str>) {
+    let total: usize = lines.iter().map(|l| words(l)).sum();
+    let mut seen = 0;
+    for (i, l) in lines.iter().enumerate() {
+        if seen * 2 >= total && corroborate_text::lexicon::is_tail_heading(l) {
+            lines.truncate(i);
+            return;
+        }
+        seen += words(l);
+    }
+}
+
 /// Drops chrome lines anywhere, and short non-sentences (kickers, datelines, credits) at
 /// the head and tail of the body.
 fn clean_lines(lines: Vec<&str>) -> Vec<&str> {
     let mut lines: Vec<&str> = lines.into_iter().filter(|l| !is_chrome(l)).collect();
+    cut_tail(&mut lines);
     let stray = |l: &str| !is_sentence(l) && words(l) < 6;
     while lines.len() > 1 && stray(lines[0]) {
         lines.remove(0);
@@ -665,6 +680,15 @@ mod tests {
         let doc = Document::from(page.as_str());
         let node = prose_container(&doc).unwrap();
         assert_eq!(node.attr("id").as_deref(), Some("guide"));
+    }
+
+    #[test]
+    fn a_tail_heading_in_the_second_half_ends_the_body() {
+        let lines = vec![PARA, PARA, "About the author:", COMMENT, COMMENT];
+        assert_eq!(clean_lines(lines), vec![PARA, PARA]);
+        // in the first half it is a section of the body
+        let lines = vec![PARA, "Tags", PARA, PARA];
+        assert_eq!(clean_lines(lines.clone()), lines);
     }
 
     #[test]

@@ -164,6 +164,32 @@ pub fn is_boilerplate_line(bare: &str) -> bool {
     boilerplate().0.contains(bare)
 }
 
+const TAIL_HEADINGS: &str = include_str!("../data/tail-headings.txt");
+
+/// Whether `line` is a heading that opens the page's own material after an article
+/// (`data/tail-headings.txt`): references, tags, the author box, related links.
+pub fn is_tail_heading(line: &str) -> bool {
+    static LISTS: OnceLock<(HashSet<&'static str>, Vec<&'static str>)> = OnceLock::new();
+    let (whole, openings) = LISTS.get_or_init(|| {
+        let (mut whole, mut openings) = (HashSet::default(), Vec::new());
+        for e in entries(TAIL_HEADINGS) {
+            match e.strip_suffix('…') {
+                Some(opening) => openings.push(opening),
+                None => {
+                    whole.insert(e);
+                }
+            }
+        }
+        (whole, openings)
+    });
+    if line.len() > 80 || line.split_whitespace().nth(6).is_some() {
+        return false;
+    }
+    let lower = line.trim().to_lowercase();
+    let bare = lower.trim_end_matches([':', '.']).trim();
+    whole.contains(bare) || openings.iter().any(|o| bare.starts_with(o))
+}
+
 /// The length in bytes of the longest whole furniture line.
 pub fn longest_boilerplate_line() -> usize {
     static LONGEST: OnceLock<usize> = OnceLock::new();
