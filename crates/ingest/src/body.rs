@@ -51,6 +51,10 @@ const DROP_CLASS_WORDS: &[&str] = &[
 /// same; 0.5 deletes more body text, and no guard at all deletes whole post bodies).
 const MAX_SHARE: f64 = 0.2;
 
+/// A furniture element (by tag or role) holding more than this share of the page's
+/// visible text is kept: it was left open around the body.
+const MAX_FURNITURE_SHARE: f64 = 0.5;
+
 /// Links-only paragraphs and list items up to this many words are navigation.
 const LINK_BLOCK_MAX_WORDS: usize = 25;
 
@@ -551,7 +555,12 @@ fn prune(doc: &Document) -> usize {
         deepest = deepest.max(depth);
         if node.is_element() {
             let drop = match verdict(&node) {
-                Verdict::Drop => true,
+                // a furniture element holding most of the page is a tag left open
+                // around the body (an unclosed `<aside>` banner)
+                Verdict::Drop => {
+                    let total = *page_len.get_or_insert_with(|| visible_len(&root));
+                    (visible_len(&node) as f64) <= MAX_FURNITURE_SHARE * total as f64
+                }
                 Verdict::DropIfSmall => {
                     let total = *page_len.get_or_insert_with(|| visible_len(&root));
                     (visible_len(&node) as f64) < MAX_SHARE * total as f64
@@ -689,6 +698,19 @@ mod tests {
         // in the first half it is a section of the body
         let lines = vec![PARA, "Tags", PARA, PARA];
         assert_eq!(clean_lines(lines.clone()), lines);
+    }
+
+    /// A banner `<aside>` left open swallows the page: it is kept, and its own
+    /// furniture inside is still pruned.
+    #[test]
+    fn an_unclosed_aside_around_the_body_is_kept() {
+        let page = format!(
+            r#"<body><aside class="banner"><a href="/x">Join us</a><main><article><p>{PARA}</p><p>{PARA}</p><nav><a href="/">Home</a></nav></article></main></body>"#
+        );
+        let doc = Document::from(page.as_str());
+        let text = main_text(doc, 10_000, None).unwrap();
+        assert!(text.contains("night buses"), "{text}");
+        assert!(!text.contains("Home"), "{text}");
     }
 
     #[test]
