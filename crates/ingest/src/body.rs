@@ -113,7 +113,7 @@ pub fn raw_nesting_depth(html: &str) -> usize {
     let bytes = html.as_bytes();
     let (mut depth, mut deepest) = (0usize, 0usize);
     let mut i = 0;
-    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+    while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         i += off + 1;
         let closing = bytes.get(i) == Some(&b'/');
         let start = i + usize::from(closing);
@@ -125,8 +125,10 @@ pub fn raw_nesting_depth(html: &str) -> usize {
         if name_len == 0 || !bytes[start].is_ascii_alphabetic() {
             continue;
         }
-        let name = bytes[start..start + name_len].to_ascii_lowercase();
-        if NOT_NESTING.contains(&name.as_slice()) {
+        let mut name = [0u8; 16];
+        name[..name_len].copy_from_slice(&bytes[start..start + name_len]);
+        name.make_ascii_lowercase();
+        if NOT_NESTING.contains(&&name[..name_len]) {
             continue;
         }
         if closing {
@@ -223,28 +225,27 @@ const STATED_FACTOR: f64 = 3.0;
 /// child paragraphs hold the most words.
 fn stated_body(doc: &Document, ld_body: Option<&str>) -> Option<String> {
     let mut best: Option<(usize, String)> = None;
-    let mut offer = |lines: Vec<String>| {
-        // cleaning only removes words: a candidate that cannot beat the best is skipped
-        let raw: usize = lines.iter().map(|l| words(l)).sum();
-        if raw <= best.as_ref().map_or(0, |b| b.0) {
-            return;
-        }
+    let offer = |best: &mut Option<(usize, String)>, lines: Vec<String>| {
         let text = clean_lines(lines.iter().map(String::as_str).collect()).join("\n\n");
         let n = words(&text);
         if n > best.as_ref().map_or(0, |b| b.0) {
-            best = Some((n, text));
+            *best = Some((n, text));
         }
     };
+    let mut elements: Vec<NodeRef> = Vec::new();
     for sel in ["[itemprop=articleBody]", "article", "main"] {
-        for node in doc.select(sel).nodes() {
-            offer(block_lines(node));
-        }
+        elements.extend(doc.select(sel).nodes().iter().copied());
     }
-    if let Some(parent) = densest_parent(doc) {
-        offer(block_lines(&parent));
+    elements.extend(densest_parent(doc));
+    for node in elements {
+        // cleaning only removes words: an element that cannot beat the best is not read
+        if block_words(&node) > best.as_ref().map_or(0, |b| b.0) {
+            offer(&mut best, block_lines(&node));
+        }
     }
     if let Some(b) = ld_body {
         offer(
+            &mut best,
             b.lines()
                 .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
                 .filter(|l| !l.is_empty())
@@ -389,12 +390,49 @@ const BLOCK_TAGS: &[&str] = &[
     "hr",
 ];
 
-/// The text under `node`, one line per block element.
-fn block_lines(node: &NodeRef) -> Vec<String> {
+/// What [`walk_blocks`] meets, in document order.
+enum Visit<'a> {
+    Text(&'a str),
+    /// The start or the end of a block element.
+    Break,
+}
+
+/// Walks the text under `node` as a reader sees it: not script, style or form options,
+/// not an `<article>` nested in it (HTML's nested-article rule: a comment or a teaser; the
+/// candidate's own text is judged without it).
+fn walk_blocks(node: &NodeRef, mut visit: impl FnMut(Visit)) {
     enum Step<'a> {
         Enter(NodeRef<'a>),
         Break,
     }
+    let mut stack = vec![Step::Enter(*node)];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Break => visit(Visit::Break),
+            Step::Enter(n) if n.is_text() => visit(Visit::Text(&n.text())),
+            Step::Enter(n) if n.is_element() => {
+                let name = n.node_name().unwrap_or_default();
+                if matches!(
+                    &*name,
+                    "script" | "style" | "noscript" | "template" | "select"
+                ) || (&*name == "article" && n.id != node.id)
+                {
+                    continue;
+                }
+                if BLOCK_TAGS.contains(&&*name) {
+                    visit(Visit::Break);
+                    stack.push(Step::Break);
+                }
+                let children: Vec<_> = n.children_it(false).collect();
+                stack.extend(children.into_iter().rev().map(Step::Enter));
+            }
+            Step::Enter(_) => {}
+        }
+    }
+}
+
+/// The text under `node`, one line per block element.
+fn block_lines(node: &NodeRef) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = String::new();
     let flush = |cur: &mut String, lines: &mut Vec<String>| {
@@ -404,39 +442,26 @@ fn block_lines(node: &NodeRef) -> Vec<String> {
         }
         cur.clear();
     };
-    let mut stack = vec![Step::Enter(*node)];
-    while let Some(step) = stack.pop() {
-        match step {
-            Step::Break => flush(&mut cur, &mut lines),
-            Step::Enter(n) if n.is_text() => {
-                cur.push_str(&n.text());
-                cur.push(' ');
-            }
-            Step::Enter(n) if n.is_element() => {
-                let name = n.node_name().unwrap_or_default();
-                if matches!(
-                    &*name,
-                    "script" | "style" | "noscript" | "template" | "select"
-                ) {
-                    continue;
-                }
-                // an article inside the candidate is a comment or a teaser (HTML's
-                // nested-article rule); the candidate's own text is judged without it
-                if &*name == "article" && n.id != node.id {
-                    continue;
-                }
-                if BLOCK_TAGS.contains(&&*name) {
-                    flush(&mut cur, &mut lines);
-                    stack.push(Step::Break);
-                }
-                let children: Vec<_> = n.children_it(false).collect();
-                stack.extend(children.into_iter().rev().map(Step::Enter));
-            }
-            Step::Enter(_) => {}
+    walk_blocks(node, |v| match v {
+        Visit::Text(t) => {
+            cur.push_str(t);
+            cur.push(' ');
         }
-    }
+        Visit::Break => flush(&mut cur, &mut lines),
+    });
     flush(&mut cur, &mut lines);
     lines
+}
+
+/// The words of [`block_lines`] of `node`, counted without building them.
+fn block_words(node: &NodeRef) -> usize {
+    let mut n = 0;
+    walk_blocks(node, |v| {
+        if let Visit::Text(t) = v {
+            n += words(t);
+        }
+    });
+    n
 }
 
 fn readability_text(doc: Document, max_elements: usize) -> Result<String, ReadError> {

@@ -31,17 +31,20 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, Option<String>), ReadError> 
             .map(|s| (s, None))
             .map_err(|e| ReadError::Encoding(format!("bad UTF-16: {e}")));
     }
-    if bytes.iter().filter(|b| **b == 0).count() > bytes.len() / 10 {
+    // random bytes have few NULs (1 in 256) but about one C0 control byte in nine; text
+    // has none beyond tab, newline, carriage return and form feed (one pass counts both)
+    let (mut nuls, mut controls) = (0usize, 0usize);
+    for &b in bytes {
+        if b < 0x20 || b == 0x7f {
+            nuls += usize::from(b == 0);
+            controls += usize::from(!matches!(b, b'\t' | b'\n' | b'\r' | 0x0c));
+        }
+    }
+    if nuls > bytes.len() / 10 {
         return Err(ReadError::Encoding(
             "binary data (NUL bytes), not text".into(),
         ));
     }
-    // random bytes have few NULs (1 in 256) but about one C0 control byte in nine; text
-    // has none beyond tab, newline, carriage return and form feed
-    let controls = bytes
-        .iter()
-        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f)
-        .count();
     if controls > bytes.len() / 50 {
         return Err(ReadError::Encoding(format!(
             "binary data ({controls} control bytes in {}), not text",
