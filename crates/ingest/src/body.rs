@@ -188,6 +188,8 @@ pub fn main_text(
     }
     match (prose, readability) {
         (Some(p), Ok(r)) if prose_wins(&p, &r) => Ok(p),
+        // Readability found nothing (or refused the page), and the page states no body
+        (Some(p), Err(_)) if words(&p) >= STATED_MIN_WORDS => Ok(p),
         (_, readability) => readability,
     }
 }
@@ -490,7 +492,12 @@ fn readability_text(doc: Document, max_elements: usize) -> Result<String, ReadEr
     };
     let mut reader = Readability::with_document(doc, None, Some(cfg))
         .map_err(|e| ReadError::Html(e.to_string()))?;
-    let article = reader.parse().map_err(|e| ReadError::Html(e.to_string()))?;
+    let article = reader.parse().map_err(|e| match e {
+        dom_smoothie::ReadabilityError::GrabFailed => {
+            ReadError::NoText("the page has no readable body".into())
+        }
+        e => ReadError::Html(e.to_string()),
+    })?;
     let lines = clean_lines(
         article
             .text_content
