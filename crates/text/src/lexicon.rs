@@ -141,22 +141,27 @@ lookup!(
     is_abbreviation,
     ABBREVIATIONS
 );
-/// Site furniture of `boilerplate.txt`: the whole lines, and the openings (entries ending
+/// A list of whole lines and openings: the whole lines, and the openings (entries ending
 /// in "…", without it).
-fn boilerplate() -> &'static (HashSet<&'static str>, Vec<&'static str>) {
-    static LISTS: OnceLock<(HashSet<&'static str>, Vec<&'static str>)> = OnceLock::new();
-    LISTS.get_or_init(|| {
-        let (mut lines, mut openings) = (HashSet::default(), Vec::new());
-        for e in entries(BOILERPLATE) {
-            match e.strip_suffix('…') {
-                Some(opening) => openings.push(opening),
-                None => {
-                    lines.insert(e);
-                }
+type LinesAndOpenings = (HashSet<&'static str>, Vec<&'static str>);
+
+fn lines_and_openings(file: &'static str) -> LinesAndOpenings {
+    let (mut lines, mut openings) = (HashSet::default(), Vec::new());
+    for e in entries(file) {
+        match e.strip_suffix('…') {
+            Some(opening) => openings.push(opening),
+            None => {
+                lines.insert(e);
             }
         }
-        (lines, openings)
-    })
+    }
+    (lines, openings)
+}
+
+/// Site furniture of `boilerplate.txt`.
+fn boilerplate() -> &'static LinesAndOpenings {
+    static LISTS: OnceLock<LinesAndOpenings> = OnceLock::new();
+    LISTS.get_or_init(|| lines_and_openings(BOILERPLATE))
 }
 
 /// A whole line (lower case, trailing punctuation cut) that is site furniture.
@@ -169,19 +174,8 @@ const TAIL_HEADINGS: &str = include_str!("../data/tail-headings.txt");
 /// Whether `line` is a heading that opens the page's own material after an article
 /// (`data/tail-headings.txt`): references, tags, the author box, related links.
 pub fn is_tail_heading(line: &str) -> bool {
-    static LISTS: OnceLock<(HashSet<&'static str>, Vec<&'static str>)> = OnceLock::new();
-    let (whole, openings) = LISTS.get_or_init(|| {
-        let (mut whole, mut openings) = (HashSet::default(), Vec::new());
-        for e in entries(TAIL_HEADINGS) {
-            match e.strip_suffix('…') {
-                Some(opening) => openings.push(opening),
-                None => {
-                    whole.insert(e);
-                }
-            }
-        }
-        (whole, openings)
-    });
+    static LISTS: OnceLock<LinesAndOpenings> = OnceLock::new();
+    let (whole, openings) = LISTS.get_or_init(|| lines_and_openings(TAIL_HEADINGS));
     if line.len() > 80 || line.split_whitespace().nth(6).is_some() {
         return false;
     }
