@@ -8,6 +8,66 @@ const CP1252_HIGH: [char; 32] = [
     '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
 ];
 
+/// The byte a Windows-1252 (or Latin-1) reader turned into `c`, if there is one.
+fn cp1252_byte(c: char) -> Option<u8> {
+    match u32::from(c) {
+        u @ 0x80..=0xFF => u8::try_from(u).ok(),
+        _ => CP1252_HIGH
+            .iter()
+            .position(|&h| h == c)
+            .and_then(|i| u8::try_from(0x80 + i).ok()),
+    }
+}
+
+/// Text that was UTF-8, read once as Windows-1252 and stored again ("itâ€™s" for "it’s",
+/// "Â " for a no-break space), repaired: within each run of characters a Windows-1252
+/// reader could have made of single bytes, every whole UTF-8 sequence those bytes spell
+/// is read back as UTF-8; the other characters stay. Plain Latin-1 text ("Café", "SÃO")
+/// spells no whole sequence and is left as it is.
+pub fn repair_double_utf8(text: &str) -> std::borrow::Cow<'_, str> {
+    // every mis-read sequence opens with a lead byte 0xC2–0xF4 read as Â…ô
+    if !text.chars().any(|c| ('\u{c2}'..='\u{f4}').contains(&c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run: Vec<(char, u8)> = Vec::new();
+    let flush = |run: &mut Vec<(char, u8)>, out: &mut String| {
+        let bytes: Vec<u8> = run.iter().map(|r| r.1).collect();
+        let mut i = 0;
+        while i < run.len() {
+            let len = match bytes[i] {
+                0xC2..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF4 => 4,
+                _ => 0,
+            };
+            let seq = bytes.get(i..i + len).filter(|_| len > 0);
+            match seq.and_then(|s| std::str::from_utf8(s).ok()) {
+                Some(decoded) => {
+                    out.push_str(decoded);
+                    i += len;
+                }
+                None => {
+                    out.push(run[i].0);
+                    i += 1;
+                }
+            }
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        match cp1252_byte(c) {
+            Some(b) => run.push((c, b)),
+            None => {
+                flush(&mut run, &mut out);
+                out.push(c);
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Decodes `bytes`; the second value is a warning when a fallback was used.
 pub fn decode_text(bytes: &[u8]) -> Result<(String, Option<String>), ReadError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
@@ -114,4 +174,19 @@ pub fn decode_html(bytes: &[u8]) -> Result<(String, Option<String>), ReadError> 
         return Ok((text.into_owned(), warning));
     }
     decode_text(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::repair_double_utf8;
+
+    #[test]
+    fn utf8_read_as_windows_1252_is_repaired_and_latin_1_text_is_not() {
+        assert_eq!(repair_double_utf8("itâ€™s Â£5, cafÃ©"), "it’s £5, café");
+        // a right double quote's third byte (0x9D) has no Windows-1252 character
+        assert_eq!(repair_double_utf8("â€œyesâ€\u{9d}"), "“yes”");
+        for plain in ["Café São Tomé", "SÃO PAULO", "naïve façade", "price: 5 €"] {
+            assert_eq!(repair_double_utf8(plain), plain);
+        }
+    }
 }

@@ -535,10 +535,11 @@ fn make_ids_unique(outcome: &mut ReadOutcome) {
 pub(crate) fn clean_text(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let t = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let t = crate::decode::repair_double_utf8(t);
     let t = if t.contains('\r') {
         std::borrow::Cow::Owned(t.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
-        std::borrow::Cow::Borrowed(t)
+        t
     };
     // most text is already NFC, and the quick check says so without building a copy
     if unicode_normalization::is_nfc_quick(t.chars()) == unicode_normalization::IsNormalized::Yes {
