@@ -152,8 +152,9 @@ pub fn extract_html(bytes: &[u8], url: Option<&str>) -> Result<Extracted, ReadEr
     Ok(out)
 }
 
-/// Largest number of elements Readability scores; beyond it a page is rejected rather
-/// than taking seconds.
+/// Largest number of elements Readability scores; beyond it Readability refuses the page
+/// rather than take seconds, and only the page's stated body or its prose container (both
+/// linear in the page) can stand for its body.
 const MAX_ELEMENTS: usize = 200_000;
 
 pub(crate) fn extract_html_str(html: &str, url: Option<&str>) -> Result<Extracted, ReadError> {
