@@ -327,10 +327,7 @@ fn prose_container(doc: &Document) -> Option<NodeRef<'_>> {
             continue;
         }
         let name = n.node_name().unwrap_or_default();
-        if matches!(
-            &*name,
-            "script" | "style" | "noscript" | "template" | "select" | "head"
-        ) {
+        if is_unread(&name) {
             continue;
         }
         let block = if BLOCK_TAGS.contains(&&*name) {
@@ -409,6 +406,14 @@ const BLOCK_TAGS: &[&str] = &[
     "hr",
 ];
 
+/// Elements whose text no reader sees as the page's text.
+fn is_unread(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "noscript" | "template" | "select" | "head"
+    )
+}
+
 /// What [`walk_blocks`] meets, in document order.
 enum Visit<'a> {
     Text(&'a str),
@@ -431,11 +436,7 @@ fn walk_blocks(node: &NodeRef, mut visit: impl FnMut(Visit)) {
             Step::Enter(n) if n.is_text() => visit(Visit::Text(&n.text())),
             Step::Enter(n) if n.is_element() => {
                 let name = n.node_name().unwrap_or_default();
-                if matches!(
-                    &*name,
-                    "script" | "style" | "noscript" | "template" | "select"
-                ) || (&*name == "article" && n.id != node.id)
-                {
+                if is_unread(&name) || (&*name == "article" && n.id != node.id) {
                     continue;
                 }
                 if BLOCK_TAGS.contains(&&*name) {
@@ -655,8 +656,8 @@ fn is_chrome(line: &str) -> bool {
         })
 }
 
-/// Cuts a tail heading (references, tags, the author box, related links) in the second
-/// half of the body's words, and everything after it.
+/// Cuts a tail heading (tags, the author box, related links, a comment form) in the
+/// second half of the body's words, and everything after it.
 fn cut_tail(lines: &mut Vec<&str>) {
     let total: usize = lines.iter().map(|l| words(l)).sum();
     let mut seen = 0;

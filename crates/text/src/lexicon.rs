@@ -172,7 +172,7 @@ pub fn is_boilerplate_line(bare: &str) -> bool {
 const TAIL_HEADINGS: &str = include_str!("../data/tail-headings.txt");
 
 /// Whether `line` is a heading that opens the page's own material after an article
-/// (`data/tail-headings.txt`): references, tags, the author box, related links.
+/// (`data/tail-headings.txt`): tags, the author box, related links, a comment form.
 pub fn is_tail_heading(line: &str) -> bool {
     static LISTS: OnceLock<LinesAndOpenings> = OnceLock::new();
     let (whole, openings) = LISTS.get_or_init(|| lines_and_openings(TAIL_HEADINGS));
@@ -362,6 +362,7 @@ mod tests {
         ("org-words.txt", ORG_WORDS),
         ("abbreviations.txt", ABBREVIATIONS),
         ("boilerplate.txt", BOILERPLATE),
+        ("tail-headings.txt", TAIL_HEADINGS),
         ("name-particles.txt", NAME_PARTICLES),
         (
             "news-agencies.txt",
