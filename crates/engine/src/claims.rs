@@ -216,11 +216,7 @@ fn is_question(sentence: &str) -> bool {
 /// Inside quotation marks the "you" is a speaker's, and the sentence reports what was said.
 fn addresses_the_reader(text: &str, s: &crate::doc::SentenceInfo) -> bool {
     s.words.iter().any(|w| {
-        let second_person = matches!(
-            w.norm.as_str(),
-            "you" | "your" | "yours" | "yourself" | "yourselves"
-        ) || w.norm.starts_with("you'");
-        second_person && {
+        lexicon::is_second_person(&w.norm) && {
             let before = &text[s.start..w.start];
             before.matches(['"', '“', '”']).count().is_multiple_of(2)
         }

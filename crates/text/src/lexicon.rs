@@ -83,6 +83,7 @@ pub const CUE_LISTS: &[&str] = &[
     "refuting",
     "hedge",
     "hedging",
+    "reader",
 ];
 
 fn set(files: &[&'static str]) -> HashSet<&'static str> {
@@ -254,6 +255,11 @@ pub fn is_refuting(word: &str) -> bool {
 /// A word that leaves a claim open: a hedge, or a wider word such as "may" or "unclear".
 pub fn is_hedging(word: &str) -> bool {
     is_hedge(word) || cue(word, "hedging")
+}
+
+/// A second-person word ("you", "your", "you'll"): the sentence speaks to the reader.
+pub fn is_second_person(word: &str) -> bool {
+    cue(word, "reader")
 }
 
 /// A word that hedges a statement: the outlet passes it on without vouching for it.
