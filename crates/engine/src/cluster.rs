@@ -226,6 +226,9 @@ struct StoryState {
     years: Vec<(i16, u32)>,
     /// Members whose lead mentions a year.
     members_with_years: u32,
+    /// The languages of its members, as the stream's language ids, with how many members
+    /// are in each, by id.
+    languages: Vec<(u16, u32)>,
 }
 
 impl StoryState {
@@ -288,7 +291,24 @@ impl StoryState {
             sum: Vec::new(),
             years: Vec::new(),
             members_with_years: 0,
+            languages: Vec::new(),
         }
+    }
+
+    fn add_languages(&mut self, languages: &[(u16, u32)]) {
+        for &(l, n) in languages {
+            match self.languages.binary_search_by_key(&l, |(x, _)| *x) {
+                Ok(i) => self.languages[i].1 += n,
+                Err(i) => self.languages.insert(i, (l, n)),
+            }
+        }
+    }
+
+    /// Members in language `l`.
+    fn members_in(&self, l: u16) -> u32 {
+        self.languages
+            .binary_search_by_key(&l, |(x, _)| *x)
+            .map_or(0, |i| self.languages[i].1)
     }
 }
 
@@ -322,6 +342,10 @@ struct Semantic {
     planes: Vec<f32>,
     /// LSH buckets: (band, signature) to the most recent documents that fell in it.
     buckets: HashMap<u64, VecDeque<u32>>,
+    /// Sum of every embedding pushed, and how many: their mean pairwise cosine is the
+    /// background a cosine is read against ([`Semantic::background`]).
+    all_sum: Vec<f64>,
+    all_count: u64,
 }
 
 /// Most LSH bands used, whatever the config asks: each band costs `lsh_bits × dim` floats
@@ -349,7 +373,29 @@ impl Semantic {
             story_sum: Vec::new(),
             planes,
             buckets: HashMap::new(),
+            all_sum: vec![0.0; dim],
+            all_count: 0,
         }
+    }
+
+    /// The mean cosine of two different embeddings pushed so far (0 before two):
+    /// `(|Σv|² − n) / (n(n − 1))` for `n` unit vectors. Encoders differ in how close
+    /// unrelated texts sit (about 0.1 for all-MiniLM-L6-v2, 0.75 for multilingual-e5-small);
+    /// reading a cosine as its distance above this background puts both on one scale.
+    fn background(&self) -> f32 {
+        let n = self.all_count as f64;
+        if n < 2.0 {
+            return 0.0;
+        }
+        let sq: f64 = self.all_sum.iter().map(|x| x * x).sum();
+        ((sq - n) / (n * (n - 1.0))).clamp(0.0, 0.95) as f32
+    }
+
+    /// `cosine` read against the background: 0 at the background, 1 at identity (negative
+    /// below the background).
+    fn calibrated(&self, cosine: f32) -> f32 {
+        let b = self.background();
+        (cosine - b) / (1.0 - b)
     }
 
     /// The bucket keys of `v`, one per band.
@@ -427,6 +473,9 @@ pub struct StoryStream<'c> {
     semantic: Option<Semantic>,
     /// The years the current article's lead mentions.
     years: Vec<i16>,
+    /// Language codes as ids (in order of first sight), and the current article's.
+    language_ids: HashMap<String, u16>,
+    language: Option<u16>,
 }
 
 #[derive(Clone, Copy)]
@@ -470,6 +519,8 @@ impl<'c> StoryStream<'c> {
             touched_stories: Vec::new(),
             semantic: None,
             years: Vec::new(),
+            language_ids: HashMap::new(),
+            language: None,
         }
     }
 
@@ -540,22 +591,32 @@ impl<'c> StoryStream<'c> {
         published: Option<DateValue>,
         embedding: Option<&[f32]>,
     ) -> u32 {
-        self.push_article(counts, published, &[], embedding)
+        self.push_article(counts, published, &[], None, embedding)
     }
 
     /// [`StoryStream::push_embedded`] with the years the article's lead mentions
     /// ([`lead_years`], sorted), which the story it joins counts: two stories whose core
     /// years are known and disjoint have their average link scaled by
-    /// `year_conflict_consolidate`.
+    /// `year_conflict_consolidate`, and with the article's language (an ISO 639-1 code, as
+    /// declared or detected), which lets an embedding join a story told in other languages
+    /// only (`embedding.cross_lingual_join_threshold`).
     pub fn push_article(
         &mut self,
         counts: &[(u32, f32)],
         published: Option<DateValue>,
         years: &[i16],
+        language: Option<&str>,
         embedding: Option<&[f32]>,
     ) -> u32 {
         self.years.clear();
         self.years.extend_from_slice(years);
+        self.language = language.map(|l| {
+            let next = self.language_ids.len() as u16;
+            *self
+                .language_ids
+                .entry(l.to_ascii_lowercase())
+                .or_insert(next)
+        });
         let doc = self.docs.len() as u32;
         let embedding = match &self.semantic {
             Some(sem) => embedding.filter(|e| e.len() == sem.dim),
@@ -732,20 +793,36 @@ impl<'c> StoryStream<'c> {
                     continue;
                 }
             }
-            let k = k.min(st.members.len()).max(1);
+            // a story told in several languages: the article's words can only meet those of
+            // its own language's members, so those are the ones averaged
+            let same_language = match self.language {
+                Some(l) if !st.languages.is_empty() => st.members_in(l) as usize,
+                _ => st.members.len(),
+            };
+            let k = k.min(same_language).max(1);
             let lexical = top.iter().take(k).sum::<f32>() / k as f32;
             let link = match (&self.semantic, embedding) {
                 (Some(sem), Some(e)) => {
                     let centroid = sem.story_vector(story);
                     let norm = dot(centroid, centroid).sqrt();
                     let semantic = if norm > 0.0 {
-                        dot(e, centroid) / norm
+                        sem.calibrated(dot(e, centroid) / norm)
                     } else {
                         0.0
                     };
                     let w = ecfg.weight as f32;
                     let blend = (1.0 - w) * lexical + w * semantic;
-                    if f64::from(semantic) >= ecfg.semantic_join_threshold {
+                    // told only in other languages: the terms cannot show it, the meaning can
+                    let other_languages = self
+                        .language
+                        .is_some_and(|l| !st.languages.is_empty() && st.members_in(l) == 0);
+                    let bar = if other_languages {
+                        ecfg.semantic_join_threshold
+                            .min(ecfg.cross_lingual_join_threshold)
+                    } else {
+                        ecfg.semantic_join_threshold
+                    };
+                    if f64::from(semantic) >= bar {
                         blend.max(ecfg.join_threshold as f32)
                     } else {
                         blend
@@ -835,6 +912,9 @@ impl<'c> StoryStream<'c> {
             u32::from(!self.years.is_empty()),
         );
         st.add_days(day.and_then(|d| i32::try_from(d).ok()).map(|d| (d, d)));
+        if let Some(l) = self.language {
+            st.add_languages(&[(l, 1)]);
+        }
         self.docs.push(DocSlot {
             story,
             score: 0.0,
@@ -880,6 +960,12 @@ impl<'c> StoryStream<'c> {
             for (sum, x) in sem.story_sum[at..at + dim].iter_mut().zip(e) {
                 *sum += x;
             }
+            if embedding.is_some() {
+                for (sum, x) in sem.all_sum.iter_mut().zip(e) {
+                    *sum += f64::from(*x);
+                }
+                sem.all_count += 1;
+            }
             for sig in signatures {
                 let bucket = sem.buckets.entry(sig).or_default();
                 if bucket.len() >= cfg.max_postings {
@@ -902,12 +988,14 @@ impl<'c> StoryStream<'c> {
         let days = self.stories[young as usize].days;
         let young_years = std::mem::take(&mut self.stories[young as usize].years);
         let young_with_years = self.stories[young as usize].members_with_years;
+        let young_languages = std::mem::take(&mut self.stories[young as usize].languages);
         let young_sum = std::mem::take(&mut self.stories[young as usize].sum);
         let st = &mut self.stories[old as usize];
         st.members.extend(moved); // sorted once, when the stories are read
         st.merged.push(young);
         st.add_days(days);
         st.add_years(young_years, young_with_years);
+        st.add_languages(&young_languages);
         add_capped(
             &mut st.sum,
             &young_sum,
@@ -943,11 +1031,32 @@ impl<'c> StoryStream<'c> {
             if a.years_conflict(&b.core_years(cfg.year_core_share), cfg.year_core_share) {
                 average *= cfg.year_conflict_consolidate;
             }
-            if average >= cfg.consolidate_threshold {
+            if average >= cfg.consolidate_threshold || self.told_in_other_languages(story, other) {
                 story = self.merge(story, other);
             }
         }
         story
+    }
+
+    /// Whether stories `a` and `b` have no language in common (both known) and embeddings
+    /// that meet `embedding.cross_lingual_join_threshold`, centroid to centroid: one story
+    /// told in two languages, which its terms cannot show.
+    fn told_in_other_languages(&self, a: u32, b: u32) -> bool {
+        let Some(sem) = &self.semantic else {
+            return false;
+        };
+        let (sa, sb) = (&self.stories[a as usize], &self.stories[b as usize]);
+        if sa.languages.is_empty()
+            || sb.languages.is_empty()
+            || sa.languages.iter().any(|&(l, _)| sb.members_in(l) > 0)
+        {
+            return false;
+        }
+        let (ca, cb) = (sem.story_vector(a), sem.story_vector(b));
+        let norms = (dot(ca, ca) * dot(cb, cb)).sqrt();
+        norms > 0.0
+            && f64::from(sem.calibrated(dot(ca, cb) / norms))
+                >= self.cfg.embedding.cross_lingual_join_threshold
     }
 
     /// Whether two stories were published more than the cold window apart (an undated
@@ -1057,7 +1166,13 @@ pub fn cluster_counted(
     for (i, (counts, d)) in all.iter().zip(docs).enumerate() {
         let embedding = embeddings.and_then(|e| e.get(i)).map(Vec::as_slice);
         let years = lead_years(d, cfg.year_lead_sentences);
-        stream.push_article(counts, d.published, &years, embedding);
+        stream.push_article(
+            counts,
+            d.published,
+            &years,
+            d.article.language.as_deref(),
+            embedding,
+        );
         assigned(i + 1);
     }
     stream.clustering()
@@ -1157,7 +1272,7 @@ mod tests {
         let run = |cfg: &ClusterConfig, years: [&[i16]; 3]| {
             let mut s = StoryStream::new(cfg);
             for (v, y) in [&a, &b, &x].into_iter().zip(years) {
-                s.push_article(v, None, y, None);
+                s.push_article(v, None, y, None, None);
             }
             s.clustering().stories
         };
@@ -1302,10 +1417,81 @@ mod tests {
     }
 
     #[test]
+    fn a_report_in_another_language_joins_on_its_embedding_alone() {
+        let mut cfg = stream_cfg();
+        cfg.embedding.lsh_bands = 16;
+        cfg.embedding.cross_lingual_join_threshold = 0.45;
+        let terms = |from: u32| -> Vec<(u32, f32)> { (from..from + 8).map(|t| (t, 1.0)).collect() };
+        let story = unit(&[1.0, 0.0, 0.0, 0.0]);
+        let near = unit(&[0.95, 0.3, 0.0, 0.0]);
+        let run = |language: Option<&str>| {
+            let mut s = StoryStream::with_embeddings(&cfg, 4);
+            s.push_article(
+                &terms(100),
+                None,
+                &[],
+                Some("en"),
+                Some(&unit(&[0.0, 0.0, 1.0, 0.0])),
+            );
+            s.push_article(
+                &terms(200),
+                None,
+                &[],
+                Some("en"),
+                Some(&unit(&[0.0, 0.0, 0.0, 1.0])),
+            );
+            let first = s.push_article(&terms(1), None, &[], Some("en"), Some(&story));
+            // no term in common with the story: only the embedding can tell
+            let second = s.push_article(&terms(300), None, &[], language, Some(&near));
+            (first, second)
+        };
+        let (story_id, german) = run(Some("de"));
+        assert_eq!(
+            german, story_id,
+            "told in German, it joins the English story"
+        );
+        let (story_id, english) = run(Some("en"));
+        assert_ne!(
+            english, story_id,
+            "in the story's own language the terms decide"
+        );
+        let (story_id, unknown) = run(None);
+        assert_ne!(
+            unknown, story_id,
+            "an article of unknown language is not taken as another"
+        );
+    }
+
+    #[test]
+    fn a_cosine_is_read_against_the_mean_cosine_of_the_stream() {
+        let cfg = stream_cfg();
+        let mut s = StoryStream::with_embeddings(&cfg, 3);
+        let vectors = [
+            unit(&[1.0, 0.2, 0.0]),
+            unit(&[0.3, 1.0, 0.1]),
+            unit(&[0.5, 0.5, 1.0]),
+        ];
+        for (i, v) in vectors.iter().enumerate() {
+            s.push_embedded(&[(i as u32 * 10, 1.0)], None, Some(v));
+        }
+        let pairs = [(0, 1), (0, 2), (1, 2)];
+        let mean = pairs
+            .iter()
+            .map(|&(a, b)| dot(&vectors[a], &vectors[b]))
+            .sum::<f32>()
+            / 3.0;
+        let sem = s.semantic.as_ref().unwrap();
+        assert!((sem.background() - mean).abs() < 1e-5);
+        assert!(sem.calibrated(mean).abs() < 1e-5);
+        assert!((sem.calibrated(1.0) - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
     fn lsh_finds_a_candidate_that_shares_no_term() {
         let mut cfg = stream_cfg();
         cfg.embedding.weight = 1.0;
         cfg.embedding.join_threshold = 0.9;
+        cfg.embedding.lsh_bands = 0;
         let a: Vec<(u32, f32)> = (1..=8).map(|t| (t, 1.0)).collect();
         let b: Vec<(u32, f32)> = (21..=28).map(|t| (t, 1.0)).collect();
         let v = unit(&[0.3, -0.2, 0.9, 0.1]);
