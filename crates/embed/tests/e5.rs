@@ -3,22 +3,12 @@
 //! fail under CI (`CI=true`, where `scripts/install-test-deps.sh` fetches it) and are
 //! skipped with a message elsewhere.
 
-use std::path::PathBuf;
-
 use corroborate_embed::{cosine, Embedder};
 
+mod common;
+
 fn embedder() -> Option<Embedder> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/multilingual-e5-small");
-    match Embedder::load(&dir) {
-        Ok(e) => Some(e),
-        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI=true but the model is not usable: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipped: {e}");
-            None
-        }
-    }
+    common::model("multilingual-e5-small")
 }
 
 #[test]

@@ -6,18 +6,10 @@ use std::path::PathBuf;
 
 use corroborate_embed::{article_text, cosine, Embedder, ARTICLE_BODY_BYTES};
 
+mod common;
+
 fn embedder() -> Option<Embedder> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/all-MiniLM-L6-v2");
-    match Embedder::load(&dir) {
-        Ok(e) => Some(e),
-        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI=true but the model is not usable: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipped: {e}");
-            None
-        }
-    }
+    common::model("all-MiniLM-L6-v2")
 }
 
 #[test]

@@ -110,6 +110,19 @@ pub fn term_counts(
     let mut m = 0; // mentions are in sentence order
     let mut entity_key = String::new();
     let mut prose = 0usize;
+    // terms come from English rules; another language's function words are dropped here,
+    // or two articles in that language would look alike for their "der", "und" and "die"
+    let foreign = doc
+        .article
+        .language
+        .as_deref()
+        .filter(|l| !l.eq_ignore_ascii_case("en"))
+        .map(str::to_ascii_lowercase);
+    let function_word = |norm: &str| {
+        foreign
+            .as_deref()
+            .is_some_and(|l| lexicon::is_stopword_in(l, norm))
+    };
     for (si, s) in doc.sentences.iter().enumerate() {
         if !matches!(s.kind, ParaKind::Prose | ParaKind::Headline) {
             continue;
@@ -134,7 +147,7 @@ pub fn term_counts(
         }
         let covered = Coverage::new(&mentions[first..m]);
         for w in &s.words {
-            if w.term.is_empty() || covered.covers(w.start, w.end) {
+            if w.term.is_empty() || covered.covers(w.start, w.end) || function_word(&w.norm) {
                 continue;
             }
             *counts.entry(terms.id(&w.term)).or_default() += boost;
@@ -147,7 +160,7 @@ pub fn term_counts(
             }
             let raw = t.text(title);
             let norm = normalize_word(raw);
-            if lexicon::is_stopword(&norm) || lexicon::is_reporting(&norm) {
+            if lexicon::is_stopword(&norm) || lexicon::is_reporting(&norm) || function_word(&norm) {
                 continue;
             }
             let term = if raw.chars().next().is_some_and(char::is_uppercase) {

@@ -111,6 +111,33 @@ pub fn is_stopword(word: &str) -> bool {
     })
     .contains(word)
 }
+/// A function word of the language with ISO 639-1 code `language`, compared in the ASCII
+/// lower case of [`crate::token::normalize_word`] ("für" as "fur"): the NLTK stop list of
+/// that language from the `stop-words` crate (Arabic, German, Spanish, French, Italian,
+/// Russian, Turkish and about twenty more). English, and any language the crate has no list
+/// for, fall back to [`is_stopword`].
+pub fn is_stopword_in(language: &str, word: &str) -> bool {
+    static SETS: OnceLock<HashMap<&'static str, HashSet<String>>> = OnceLock::new();
+    let sets = SETS.get_or_init(|| {
+        stop_words::available_languages()
+            .iter()
+            .filter(|&&code| code != "en")
+            .filter_map(|&code| {
+                let words = stop_words::lookup(code)?;
+                let set = words
+                    .iter()
+                    .map(|w| deunicode::deunicode(&w.to_lowercase()))
+                    .collect();
+                Some((code, set))
+            })
+            .collect()
+    });
+    match sets.get(language) {
+        Some(set) => set.contains(word),
+        None => is_stopword(word),
+    }
+}
+
 lookup!(
     /// A title or office that precedes a person's name.
     is_title,
@@ -352,6 +379,20 @@ mod tests {
         assert_eq!(term("assassination"), term("assassinate"));
         assert_eq!(term("ambushes"), "attack");
         assert_eq!(term("governments"), term("government"));
+    }
+
+    #[test]
+    fn another_languages_function_words_are_its_own_in_ascii() {
+        assert!(is_stopword_in("de", "und"));
+        assert!(is_stopword_in("de", "fur")); // "für", as normalised words are written
+        assert!(is_stopword_in("es", "los"));
+        assert!(is_stopword_in("tr", "ve"));
+        assert!(!is_stopword_in("de", "regen"));
+        // an English content word that is a German function word stays a term in English
+        assert!(is_stopword_in("de", "war"));
+        assert!(!is_stopword_in("en", "war"));
+        // a language without a list falls back to English
+        assert!(is_stopword_in("xx", "the"));
     }
 
     /// Every data file, by name.

@@ -141,23 +141,36 @@ fn a_model_folder_without_the_model_is_a_clear_error() {
     }
 }
 
+/// `models/{folder}` when it holds `file`; else `None` with a message, and a failure under
+/// CI (`CI=true`), where `scripts/install-test-deps.sh` runs `scripts/{script}`.
+#[cfg(feature = "embeddings")]
+fn model_folder(folder: &str, file: &str, script: &str) -> Option<PathBuf> {
+    let model = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../models")
+        .join(folder);
+    if model.join(file).is_file() {
+        return Some(model);
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "CI=true but {} has no model (scripts/install-test-deps.sh fetches it)",
+        model.display()
+    );
+    eprintln!(
+        "skipped: no model in {} (run scripts/{script})",
+        model.display()
+    );
+    None
+}
+
 /// The real model on the example corpus: the five reports stay one story.
 #[cfg(feature = "embeddings")]
 #[test]
 fn the_five_seeds_stay_one_story_with_the_model() {
-    let model = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/all-MiniLM-L6-v2");
-    if !model.join("model.safetensors").is_file() {
-        assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "CI=true but {} has no model (scripts/install-test-deps.sh fetches it)",
-            model.display()
-        );
-        eprintln!(
-            "skipped: no model in {} (run scripts/fetch-minilm.sh)",
-            model.display()
-        );
+    let Some(model) = model_folder("all-MiniLM-L6-v2", "model.safetensors", "fetch-minilm.sh")
+    else {
         return;
-    }
+    };
     let found = stories(&corroborate(&[
         "analyze",
         crate::examples().to_str().unwrap(),
@@ -169,4 +182,52 @@ fn the_five_seeds_stay_one_story_with_the_model() {
     ]));
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].len(), 5, "{found:?}");
+}
+
+/// multilingual-e5-small on one flood told in English, German and Spanish, beside an
+/// English and a German article about other things: the three reports are one story, and
+/// neither stranger joins it (the German one shares only function words with the German
+/// report, the English one only the encoder's background).
+#[cfg(feature = "embeddings")]
+#[test]
+fn one_story_told_in_three_languages_is_one_story_with_the_multilingual_model() {
+    let Some(model) = model_folder("multilingual-e5-small", "e5-small-q4.bin", "fetch-e5.sh")
+    else {
+        return;
+    };
+    let dir = tempdir("multilingual");
+    let articles = dir.join("articles.jsonl");
+    std::fs::write(
+        &articles,
+        [
+            r#"{"id": "watch", "language": "en", "text": "Apple unveiled a new watch with a larger screen and a longer battery life at its autumn event in Cupertino on Wednesday. The company said the device would go on sale next month at a higher price than last year's model."}"#,
+            r#"{"id": "haushalt", "language": "de", "text": "Der Bundestag hat am Freitag den Haushalt für das kommende Jahr verabschiedet. Die Regierung plant höhere Ausgaben für Bildung und Verteidigung, die Opposition kritisierte die neue Verschuldung scharf."}"#,
+            r#"{"id": "flood-en", "language": "en", "text": "Heavy rain flooded Paris on Tuesday, closing three metro lines and the Louvre museum for the day. The Seine rose by two metres overnight and the city's mayor asked residents to stay away from the river banks."}"#,
+            r#"{"id": "flood-de", "language": "de", "text": "Starker Regen hat Paris am Dienstag überflutet: Drei Metrolinien und der Louvre blieben den ganzen Tag geschlossen. Die Seine stieg über Nacht um zwei Meter, und die Bürgermeisterin bat die Bewohner, das Flussufer zu meiden."}"#,
+            r#"{"id": "flood-es", "language": "es", "text": "Las fuertes lluvias inundaron París el martes y cerraron tres líneas de metro y el museo del Louvre durante todo el día. El Sena subió dos metros durante la noche y la alcaldía pidió a los vecinos alejarse de las orillas del río."}"#,
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let found = stories(&corroborate(&[
+        "analyze",
+        articles.to_str().unwrap(),
+        "--format",
+        "json",
+        "-q",
+        "--embeddings",
+        model.to_str().unwrap(),
+    ]));
+    assert_eq!(
+        found,
+        vec![
+            vec!["watch".to_string()],
+            vec!["haushalt".to_string()],
+            vec![
+                "flood-en".to_string(),
+                "flood-de".to_string(),
+                "flood-es".to_string()
+            ],
+        ]
+    );
 }
