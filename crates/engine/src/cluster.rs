@@ -146,7 +146,15 @@ pub fn term_counts(
             m += 1;
         }
         let covered = Coverage::new(&mentions[first..m]);
+        let mut pairs = UnspacedPairs::default();
         for w in &s.words {
+            if let Some(unspaced) = pairs.next(doc.text(), w.start, w.end) {
+                if let Some(pair) = unspaced {
+                    *counts.entry(terms.id(pair)).or_default() +=
+                        boost * cfg.unspaced_pair_weight as f32;
+                }
+                continue;
+            }
             if w.term.is_empty() || covered.covers(w.start, w.end) || function_word(&w.norm) {
                 continue;
             }
@@ -154,8 +162,17 @@ pub fn term_counts(
         }
     }
     if let Some(title) = &doc.article.title {
+        let mut pairs = UnspacedPairs::default();
         for t in tokenize(title) {
             if t.kind != TokenKind::Word {
+                pairs.next(title, t.start, t.end);
+                continue;
+            }
+            if let Some(unspaced) = pairs.next(title, t.start, t.end) {
+                if let Some(pair) = unspaced {
+                    *counts.entry(terms.id(pair)).or_default() +=
+                        (cfg.title_weight * cfg.unspaced_pair_weight) as f32;
+                }
                 continue;
             }
             let raw = t.text(title);
@@ -166,7 +183,10 @@ pub fn term_counts(
             let term = if raw.chars().next().is_some_and(char::is_uppercase) {
                 fold::name_key(raw)
             } else {
-                lexicon::term(&norm)
+                foreign
+                    .as_deref()
+                    .and_then(|l| lexicon::term_in(l, raw))
+                    .unwrap_or_else(|| lexicon::term(&norm))
             };
             if !term.is_empty() {
                 *counts.entry(terms.id(&term)).or_default() += cfg.title_weight as f32;
@@ -176,6 +196,32 @@ pub fn term_counts(
     let mut v: Vec<(u32, f32)> = counts.into_iter().collect();
     v.sort_unstable_by_key(|(t, _)| *t);
     v
+}
+
+/// Terms of a script written without spaces (Chinese characters, kana; a word token each,
+/// see `token::is_unspaced`): every two adjacent characters make one term, as overlapping
+/// bigrams stand for words where no word list splits the text. One character alone says
+/// too little: the common ones are in every article, and a story of them swallows them all.
+#[derive(Default)]
+struct UnspacedPairs {
+    /// Start and end of the previous token when it was an unspaced character.
+    previous: Option<(usize, usize)>,
+}
+
+impl UnspacedPairs {
+    /// For the token `text[start..end]`: `None` when it is not an unspaced character;
+    /// `Some(pair)` when it is, with the bigram it closes with the character just before.
+    fn next<'t>(&mut self, text: &'t str, start: usize, end: usize) -> Option<Option<&'t str>> {
+        let unspaced = text[start..end]
+            .chars()
+            .next()
+            .is_some_and(corroborate_text::token::is_unspaced);
+        let previous = std::mem::replace(&mut self.previous, unspaced.then_some((start, end)));
+        if !unspaced {
+            return None;
+        }
+        Some(previous.and_then(|(s, e)| (e == start).then(|| &text[s..end])))
+    }
 }
 
 /// The years an article's headline and first `sentences` prose or headline sentences
@@ -1579,6 +1625,35 @@ mod tests {
             .find(|s| s.articles.contains(&"a0".to_string()))
             .unwrap();
         assert_eq!(paris.articles, ["a0", "a2", "a5"]);
+    }
+
+    /// Text written without spaces clusters on its character pairs: two Chinese reports of
+    /// a flood and two of petrol prices make two stories (as whole clauses, each token was
+    /// unique and every article stood alone; as single characters, all four shared a story).
+    #[test]
+    fn chinese_reports_cluster_on_character_pairs() {
+        let texts = [
+            "周二暴雨导致上海多条地铁线路停运，市政府表示，洪水淹没了数百条街道。",
+            "美国汽油价格今年可能保持稳定，每加仑平均价格预计为二点六美元，能源信息署表示。",
+            "上海周二遭遇暴雨，洪水淹没街道，地铁线路停运，市政府呼吁居民留在家中。",
+            "能源信息署预测，美国汽油价格明年将保持稳定，司机每加仑支付约二点六美元。",
+        ];
+        let articles: Vec<Article> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut a = Article::new(format!("a{i}"), "test", *t);
+                a.language = Some("zh".into());
+                a
+            })
+            .collect();
+        let mut stories: Vec<Vec<String>> = run(&articles)
+            .stories
+            .into_iter()
+            .map(|s| s.articles)
+            .collect();
+        stories.sort();
+        assert_eq!(stories, [["a0", "a2"], ["a1", "a3"]]);
     }
 
     proptest::proptest! {

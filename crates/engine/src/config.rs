@@ -99,6 +99,9 @@ pub struct ClusterConfig {
     pub lead_weight: f64,
     /// Weight of each headline word relative to one occurrence in the body.
     pub title_weight: f64,
+    /// Weight of one pair of adjacent characters of a script written without spaces
+    /// (Chinese, Japanese kana), the terms such text gives, where a word counts 1.
+    pub unspaced_pair_weight: f64,
     /// Where document frequencies come from: the whole input (`corpus`, for analysing a
     /// given set of articles) or only the articles seen so far (`stream`, for live input).
     pub idf: IdfSource,
@@ -208,6 +211,7 @@ impl Default for ClusterConfig {
             lead_sentences: 3,
             lead_weight: 2.0,
             title_weight: 1.0,
+            unspaced_pair_weight: 0.5,
             idf: IdfSource::Corpus,
             min_df: 2,
             year_lead_sentences: 2,

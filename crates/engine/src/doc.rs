@@ -77,7 +77,13 @@ impl Doc {
     }
 }
 
-fn word_term(raw: &str, norm: &str, capitalized: bool, sentence_initial: bool) -> String {
+fn word_term(
+    raw: &str,
+    norm: &str,
+    capitalized: bool,
+    sentence_initial: bool,
+    language: Option<&str>,
+) -> String {
     if norm.is_empty() || lexicon::is_stopword(norm) || lexicon::is_reporting(norm) {
         return String::new();
     }
@@ -100,12 +106,20 @@ fn word_term(raw: &str, norm: &str, capitalized: bool, sentence_initial: bool) -
     {
         return norm.replace(',', "");
     }
-    lexicon::term(norm)
+    // another language's words stem by its own rules; the paraphrase classes are English
+    language
+        .and_then(|l| lexicon::term_in(l, raw))
+        .unwrap_or_else(|| lexicon::term(norm))
 }
 
 /// Analyses one article. Pure; runs in parallel across articles.
 pub fn analyze(article: Article) -> Doc {
     let text = &article.text;
+    let language = article
+        .language
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .filter(|l| l != "en");
     let mut sentences = Vec::new();
     let mut toks: Vec<Token> = Vec::new();
     for s in segment(text) {
@@ -128,7 +142,7 @@ pub fn analyze(article: Article) -> Doc {
             }
             let norm = normalize_word(raw);
             let capitalized = t.kind == TokenKind::Word && is_capitalized(raw);
-            let term = word_term(raw, &norm, capitalized, first_word);
+            let term = word_term(raw, &norm, capitalized, first_word, language.as_deref());
             first_word = false;
             words.push(Word {
                 start: t.start,

@@ -368,6 +368,43 @@ pub fn term(word: &str) -> String {
     stem
 }
 
+/// The Snowball stemmer for a language (ISO 639-1 code), for the languages rust-stemmers
+/// covers other than English (which [`term`] stems, after its paraphrase classes).
+fn foreign_stemmer(language: &str) -> Option<Algorithm> {
+    Some(match language {
+        "ar" => Algorithm::Arabic,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "no" | "nb" | "nn" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    })
+}
+
+/// A word of a text in `language` (ISO 639-1, lower case) → its term: the word, lower-cased
+/// in its own script, stemmed by that language's Snowball stemmer, then written in ASCII as
+/// normalised words are (`"Regierungen"` and `"Regierung"` → `"regier"`, `"путина"` →
+/// `"putin"`). `None` for English and for languages without a stemmer, whose words take
+/// [`term`].
+pub fn term_in(language: &str, raw: &str) -> Option<String> {
+    let algorithm = foreign_stemmer(language)?;
+    let lower = raw.to_lowercase();
+    let stem = Stemmer::create(algorithm).stem(&lower).into_owned();
+    Some(deunicode::deunicode(&stem).to_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,6 +430,19 @@ mod tests {
         assert!(!is_stopword_in("en", "war"));
         // a language without a list falls back to English
         assert!(is_stopword_in("xx", "the"));
+    }
+
+    #[test]
+    fn foreign_words_take_their_own_language_stem() {
+        assert_eq!(term_in("de", "Regierungen"), term_in("de", "Regierung"));
+        assert_eq!(term_in("es", "elecciones"), term_in("es", "elección"));
+        assert_eq!(term_in("ru", "Путина").as_deref(), Some("putin"));
+        assert_eq!(term_in("ru", "Путин").as_deref(), Some("putin"));
+        assert!(term_in("tr", "seçimler").is_some_and(|t| t.is_ascii()));
+        // English keeps its own path (paraphrase classes, then Porter2)
+        assert_eq!(term_in("en", "elections"), None);
+        // a language without a stemmer falls back too
+        assert_eq!(term_in("pl", "wyborach"), None);
     }
 
     /// Every data file, by name.

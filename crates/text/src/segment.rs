@@ -35,15 +35,49 @@ impl Sentence {
     }
 }
 
+/// Words of `s`: its whitespace-separated words, with a script written without spaces
+/// counted at two characters a word (a Chinese word averages about that).
 fn word_count(s: &str) -> usize {
-    s.split_whitespace().count()
+    let unspaced = s.chars().filter(|&c| crate::token::is_unspaced(c)).count();
+    if unspaced == 0 {
+        return s.split_whitespace().count();
+    }
+    let spaced = s
+        .split(|c: char| c.is_whitespace() || crate::token::is_unspaced(c))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    spaced + unspaced.div_ceil(2)
+}
+
+/// Sentence-final punctuation of scripts written without spaces (full-width forms), which
+/// ends a sentence with no space after it.
+fn is_full_stop(c: char) -> bool {
+    matches!(c, '。' | '！' | '？')
 }
 
 fn ends_like_prose(line: &str) -> bool {
     line.chars().last().is_some_and(|c| {
         matches!(
             c,
-            '.' | '!' | '?' | '…' | '"' | '”' | '’' | '\'' | ')' | ']' | ':' | ';'
+            '.' | '!'
+                | '?'
+                | '…'
+                | '"'
+                | '”'
+                | '’'
+                | '\''
+                | ')'
+                | ']'
+                | ':'
+                | ';'
+                | '。'
+                | '！'
+                | '？'
+                | '」'
+                | '』'
+                | '）'
+                | '：'
+                | '；'
         )
     })
 }
@@ -98,7 +132,10 @@ pub fn classify_line(line: &str) -> ParaKind {
 }
 
 fn is_closing(c: char) -> bool {
-    matches!(c, '"' | '”' | '’' | '\'' | ')' | ']' | '»')
+    matches!(
+        c,
+        '"' | '”' | '’' | '\'' | ')' | ']' | '»' | '」' | '』' | '）'
+    )
 }
 
 fn starts_sentence(c: char) -> bool {
@@ -113,6 +150,22 @@ fn split_sentences(text: &str, from: usize, to: usize, para: u32, out: &mut Vec<
     let mut i = 0;
     while i < chars.len() {
         let (pos, c) = chars[i];
+        if is_full_stop(c) {
+            let mut j = i + 1;
+            while j < chars.len() && (is_closing(chars[j].1) || is_full_stop(chars[j].1)) {
+                j += 1;
+            }
+            let end = chars.get(j).map_or(s.len(), |&(p, _)| p);
+            while j < chars.len() && chars[j].1.is_whitespace() {
+                j += 1;
+            }
+            if j < chars.len() {
+                push_trimmed(text, from + begin, from + end, para, ParaKind::Prose, out);
+                begin = chars[j].0;
+                i = j;
+                continue;
+            }
+        }
         if matches!(c, '.' | '!' | '?' | '…') {
             let mut j = i + 1;
             while j < chars.len()
@@ -235,6 +288,26 @@ mod tests {
                 ("Second line here.", ParaKind::Prose),
             ]
         );
+    }
+
+    #[test]
+    fn splits_chinese_sentences_without_spaces() {
+        let text = "根据节油应用的年度预测，美国人可能会平均支付每加仑2.60美元的费用。总体而言，汽油价格自2014年以来一直保持稳定！";
+        assert_eq!(
+            sentences(text),
+            vec![
+                (
+                    "根据节油应用的年度预测，美国人可能会平均支付每加仑2.60美元的费用。",
+                    ParaKind::Prose
+                ),
+                (
+                    "总体而言，汽油价格自2014年以来一直保持稳定！",
+                    ParaKind::Prose
+                ),
+            ]
+        );
+        // a short line of characters without a full stop is a heading, as in English
+        assert_eq!(classify_line("汽油价格可能保持稳定"), ParaKind::Headline);
     }
 
     #[test]

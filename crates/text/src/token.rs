@@ -22,6 +22,18 @@ impl Token {
     }
 }
 
+/// A character of a script written without spaces between words (Chinese characters,
+/// Japanese kana). Each is a word token of its own: a run of them up to the next
+/// punctuation is a whole clause, not a word, and as one token it would match nothing.
+pub fn is_unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF // hiragana, katakana
+        | 0x3400..=0x4DBF // CJK unified ideographs, extension A
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xF900..=0xFAFF // CJK compatibility ideographs
+        | 0x20000..=0x3134F) // CJK extensions B to G
+}
+
 fn is_joiner(c: char) -> bool {
     matches!(c, '-' | '\'' | '’' | '‐' | '‑')
 }
@@ -63,6 +75,9 @@ pub fn tokenize_range(text: &str, from: usize, to: usize, out: &mut Vec<Token>) 
             if j > i && !at(j).is_some_and(|d| d.is_alphanumeric()) {
                 i = j;
             }
+        } else if is_unspaced(c) {
+            kind = TokenKind::Word;
+            i += 1;
         } else if c.is_alphabetic() {
             kind = TokenKind::Word;
             // dotted initialism: U.S. / U.K. / e.g.
@@ -82,9 +97,13 @@ pub fn tokenize_range(text: &str, from: usize, to: usize, out: &mut Vec<Token>) 
             } else {
                 i += 1;
                 while let Some(d) = at(i) {
-                    if d.is_alphanumeric() {
+                    if is_unspaced(d) {
+                        break;
+                    } else if d.is_alphanumeric() {
                         i += 1;
-                    } else if is_joiner(d) && at(i + 1).is_some_and(|e| e.is_alphanumeric()) {
+                    } else if is_joiner(d)
+                        && at(i + 1).is_some_and(|e| e.is_alphanumeric() && !is_unspaced(e))
+                    {
                         i += 2;
                     } else {
                         break;
@@ -149,6 +168,13 @@ mod tests {
 
     fn words(s: &str) -> Vec<&str> {
         tokenize(s).iter().map(|t| t.text(s)).collect()
+    }
+
+    #[test]
+    fn unspaced_scripts_are_a_word_a_character() {
+        let text = "美国人GasBuddy的预测";
+        let words: Vec<&str> = tokenize(text).iter().map(|t| t.text(text)).collect();
+        assert_eq!(words, ["美", "国", "人", "GasBuddy", "的", "预", "测"]);
     }
 
     #[test]
