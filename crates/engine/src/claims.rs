@@ -65,6 +65,7 @@ const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we"];
 /// Extracts the claims of one document, in sentence order.
 pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig) -> Vec<Claim> {
     let text = doc.text();
+    let quotes = Quotes::of(text);
     let mentions = &ents.mentions[doc_idx];
     let mut out: Vec<Claim> = Vec::new();
     let mut last_attribution: Option<Attribution> = None;
@@ -84,7 +85,8 @@ pub fn extract(doc_idx: usize, doc: &Doc, ents: &EntityIndex, cfg: &ClaimsConfig
             .count();
         if word_count < cfg.min_words
             || is_question(&text[s.start..s.end])
-            || addresses_the_reader(text, s)
+            || addresses_the_reader(&quotes, s)
+            || speaks_for_the_writer(text, &quotes, s)
         {
             continue;
         }
@@ -214,12 +216,79 @@ fn is_question(sentence: &str) -> bool {
 /// A sentence that speaks to the reader outside any quotation ("You'll need one of its
 /// cameras", "Serve your soup warm") advises or sells; it reports nothing to corroborate.
 /// Inside quotation marks the "you" is a speaker's, and the sentence reports what was said.
-fn addresses_the_reader(text: &str, s: &crate::doc::SentenceInfo) -> bool {
-    s.words.iter().any(|w| {
-        lexicon::is_second_person(&w.norm) && {
-            let before = &text[s.start..w.start];
-            before.matches(['"', '“', '”']).count().is_multiple_of(2)
+fn addresses_the_reader(quotes: &Quotes, s: &crate::doc::SentenceInfo) -> bool {
+    s.words
+        .iter()
+        .any(|w| lexicon::is_second_person(&w.norm) && !quotes.inside(w.start))
+}
+
+/// Where a text's quotation marks are: double marks, and single ones that open a
+/// quotation at a word's start or close an open one at a word's end (an apostrophe inside
+/// a word, "I've", or after one with no quotation open, "the Lamas' son", is none).
+struct Quotes {
+    marks: Vec<usize>,
+    /// Where each paragraph starts, after the first.
+    paragraphs: Vec<usize>,
+}
+
+impl Quotes {
+    fn of(text: &str) -> Self {
+        let mut marks = Vec::new();
+        let mut paragraphs = Vec::new();
+        let mut previous = ' ';
+        let mut single_open = false;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let next = chars.peek().map_or(' ', |&(_, n)| n);
+            if matches!(c, '"' | '“' | '”') {
+                marks.push(i);
+            } else if matches!(c, '\'' | '‘' | '’') {
+                let opens = !previous.is_alphanumeric() && next.is_alphanumeric();
+                let closes = single_open && !previous.is_whitespace() && !next.is_alphanumeric();
+                if opens || closes {
+                    marks.push(i);
+                    single_open = opens;
+                }
+            } else if c == '\n' {
+                paragraphs.push(i + 1);
+            }
+            previous = c;
         }
+        Quotes { marks, paragraphs }
+    }
+
+    /// Marks in `from..to`.
+    fn count(&self, from: usize, to: usize) -> usize {
+        self.marks.partition_point(|&m| m < to) - self.marks.partition_point(|&m| m < from)
+    }
+
+    /// Whether byte `at` lies inside a quotation: an odd number of marks stands before it
+    /// in the text, or in its paragraph (a quotation running over several paragraphs
+    /// reopens each one: “… ¶ “… ¶ “…”).
+    fn inside(&self, at: usize) -> bool {
+        let paragraph = match self.paragraphs.partition_point(|&p| p <= at) {
+            0 => 0,
+            n => self.paragraphs[n - 1],
+        };
+        self.count(0, at) % 2 == 1 || self.count(paragraph, at) % 2 == 1
+    }
+}
+
+/// A sentence in which the writer speaks of themself outside any quotation ("I have one
+/// on my desk, and I love it!") tells an experience or an opinion; it reports nothing to
+/// corroborate. Inside quotation marks the "I" is a speaker's.
+fn speaks_for_the_writer(text: &str, quotes: &Quotes, s: &crate::doc::SentenceInfo) -> bool {
+    let capitalised = |w: &crate::doc::Word| text[w.start..w.end].starts_with(char::is_uppercase);
+    s.words.iter().enumerate().any(|(i, w)| {
+        // "World War I", "Henry I": a numeral after a name; "I.R.": an abbreviation
+        let numeral = w.norm == "i"
+            && ((i > 1 && capitalised(&s.words[i - 1]))
+                || text[w.end..].starts_with(['.', '-'])
+                    && text[w.end..]
+                        .chars()
+                        .nth(1)
+                        .is_some_and(char::is_alphabetic));
+        lexicon::is_first_person(&w.norm) && !numeral && !quotes.inside(w.start)
     })
 }
 
@@ -903,5 +972,34 @@ mod tests {
         ]);
         let sentences: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
         assert_eq!(sentences, [1, 2], "{claims:?}");
+    }
+
+    #[test]
+    fn the_writers_own_voice_is_no_claim_but_a_quoted_i_and_a_numeral_are() {
+        let (claims, _) = claims_of(&[
+            "I have one of the old keyboards on my desk, and I love it after all these years. \
+             “I was there when the bridge fell,” the driver told reporters in Halvik on Monday. \
+             “We heard the cables of the old bridge snap first. They took my brother from me for no reason.” \
+             The museum opened a new hall on World War I in Halvik on Monday morning. \
+             The team placed its running back on I.R. after the game in Halvik on Sunday.",
+        ]);
+        let sentences: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
+        assert_eq!(sentences, [1, 2, 3, 4, 5], "{claims:?}");
+    }
+
+    #[test]
+    fn a_quotation_running_over_paragraphs_keeps_its_speakers_i() {
+        let (claims, _) = claims_of(&[
+            "His sister Mara Oslen said the police account of the shooting in Halvik was wrong: \
+             \"He had common sense and never carried a gun in his life.\n\n\
+             They killed my little brother for no reason at all. \"\n\n\
+             I think the city owes the family an apology and a full inquiry now.",
+        ]);
+        let sentences: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
+        assert_eq!(
+            sentences,
+            [0, 1],
+            "the writer's own \"I think\" is left out: {claims:?}"
+        );
     }
 }

@@ -84,6 +84,7 @@ pub const CUE_LISTS: &[&str] = &[
     "hedge",
     "hedging",
     "reader",
+    "writer",
 ];
 
 fn set(files: &[&'static str]) -> HashSet<&'static str> {
@@ -287,6 +288,11 @@ pub fn is_hedging(word: &str) -> bool {
 /// A second-person word ("you", "your", "you'll"): the sentence speaks to the reader.
 pub fn is_second_person(word: &str) -> bool {
     cue(word, "reader")
+}
+
+/// A first-person singular word ("I", "my", "I'm"): the writer speaks of themself.
+pub fn is_first_person(word: &str) -> bool {
+    cue(word, "writer")
 }
 
 /// A word that hedges a statement: the outlet passes it on without vouching for it.
