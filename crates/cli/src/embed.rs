@@ -32,6 +32,13 @@ pub struct EmbedArgs {
     /// Largest input file read, in bytes.
     #[arg(long, default_value_t = corroborate_ingest::Limits::default().max_file_bytes)]
     pub max_file_size: u64,
+    /// No progress display and no throughput line (errors are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Progress on stderr: auto (on a terminal), always (plain lines, at most one a
+    /// second, when stderr is not a terminal) or never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub progress: crate::progress::ProgressMode,
 }
 
 /// One vector per article, in article order, from a model folder or a vectors file.
@@ -55,7 +62,7 @@ pub fn article_embeddings(
 }
 
 /// `corroborate embed`: writes one `{"id","vector"}` line per article and prints the
-/// throughput on stderr.
+/// throughput on stderr (unless `--quiet`).
 pub fn embed(args: &EmbedArgs) -> Result<std::process::ExitCode> {
     let limits = crate::limits(args.max_file_size);
     let outcome = corroborate_ingest::read_paths(&args.paths, &limits);
@@ -66,18 +73,20 @@ pub fn embed(args: &EmbedArgs) -> Result<std::process::ExitCode> {
         bail!("no readable article (see the errors above)");
     }
     let n = outcome.articles.len();
-    let progress = crate::progress::Progress::new(crate::progress::ProgressMode::Auto, false);
+    let progress = crate::progress::Progress::new(args.progress, args.quiet);
     progress.start("embed", "articles", Some(n as u64));
     let (vectors, seconds) = compute(&args.model, &outcome.articles, args.body_bytes, &|done| {
         progress.set(done as u64)
     })?;
     progress.finish();
-    eprintln!(
-        "embedded {n} articles with {} in {seconds:.2} s ({:.1} articles/s, {} threads)",
-        args.model.display(),
-        n as f64 / seconds.max(1e-9),
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    );
+    if !args.quiet {
+        eprintln!(
+            "embedded {n} articles with {} in {seconds:.2} s ({:.1} articles/s, {} threads)",
+            args.model.display(),
+            n as f64 / seconds.max(1e-9),
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        );
+    }
     let mut out = String::new();
     for (a, v) in outcome.articles.iter().zip(&vectors) {
         let line = serde_json::json!({ "id": a.id, "vector": v });

@@ -231,3 +231,28 @@ fn one_story_told_in_three_languages_is_one_story_with_the_multilingual_model() 
         ]
     );
 }
+
+/// `embed -q` writes the vectors and nothing else: no progress and no throughput line.
+#[cfg(feature = "embeddings")]
+#[test]
+fn embed_quiet_writes_vectors_and_says_nothing() {
+    let Some(model) = model_folder("multilingual-e5-small", "e5-small-q4.bin", "fetch-e5.sh")
+    else {
+        return;
+    };
+    let out = corroborate(&[
+        "embed",
+        crate::examples().to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = String::from_utf8_lossy(&out.stdout).lines().count();
+    assert_eq!(lines, 5, "one vector per seed article");
+}
