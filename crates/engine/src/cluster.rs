@@ -36,7 +36,7 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt::Write;
 
 use corroborate_text::dates::DateValue;
-use corroborate_text::token::{normalize_word, tokenize, TokenKind};
+use corroborate_text::token::{is_unspaced, normalize_word, tokenize, TokenKind, UnspacedPairs};
 use corroborate_text::{fold, lexicon, ParaKind};
 
 use crate::config::{ClusterConfig, EmbeddingConfig, IdfSource};
@@ -146,19 +146,17 @@ pub fn term_counts(
             m += 1;
         }
         let covered = Coverage::new(&mentions[first..m]);
-        let mut pairs = UnspacedPairs::default();
         for w in &s.words {
-            if let Some(unspaced) = pairs.next(doc.text(), w.start, w.end) {
-                if let Some(pair) = unspaced {
-                    *counts.entry(terms.id(pair)).or_default() +=
-                        boost * cfg.unspaced_pair_weight as f32;
-                }
-                continue;
-            }
             if w.term.is_empty() || covered.covers(w.start, w.end) || function_word(&w.norm) {
                 continue;
             }
-            *counts.entry(terms.id(&w.term)).or_default() += boost;
+            // a character pair (`doc`'s term for text without spaces) says less than a word
+            let weight = if doc.text()[w.start..w.end].starts_with(is_unspaced) {
+                cfg.unspaced_pair_weight as f32
+            } else {
+                1.0
+            };
+            *counts.entry(terms.id(&w.term)).or_default() += boost * weight;
         }
     }
     if let Some(title) = &doc.article.title {
@@ -196,32 +194,6 @@ pub fn term_counts(
     let mut v: Vec<(u32, f32)> = counts.into_iter().collect();
     v.sort_unstable_by_key(|(t, _)| *t);
     v
-}
-
-/// Terms of a script written without spaces (Chinese characters, kana; a word token each,
-/// see `token::is_unspaced`): every two adjacent characters make one term, as overlapping
-/// bigrams stand for words where no word list splits the text. One character alone says
-/// too little: the common ones are in every article, and a story of them swallows them all.
-#[derive(Default)]
-struct UnspacedPairs {
-    /// Start and end of the previous token when it was an unspaced character.
-    previous: Option<(usize, usize)>,
-}
-
-impl UnspacedPairs {
-    /// For the token `text[start..end]`: `None` when it is not an unspaced character;
-    /// `Some(pair)` when it is, with the bigram it closes with the character just before.
-    fn next<'t>(&mut self, text: &'t str, start: usize, end: usize) -> Option<Option<&'t str>> {
-        let unspaced = text[start..end]
-            .chars()
-            .next()
-            .is_some_and(corroborate_text::token::is_unspaced);
-        let previous = std::mem::replace(&mut self.previous, unspaced.then_some((start, end)));
-        if !unspaced {
-            return None;
-        }
-        Some(previous.and_then(|(s, e)| (e == start).then(|| &text[s..end])))
-    }
 }
 
 /// The years an article's headline and first `sentences` prose or headline sentences

@@ -820,6 +820,27 @@ mod tests {
         assert!(copies.is_empty(), "{copies:?}");
     }
 
+    /// Chinese, compared on character pairs (`doc`'s terms for text without spaces): a copy
+    /// of a report is found, an unrelated report sharing its common characters is not.
+    #[test]
+    fn unrelated_chinese_reports_are_no_copy_but_a_copied_one_is() {
+        let flood = "周二的暴雨导致上海多条地铁线路停运，市政府表示洪水淹没了数百条街道。\n\n\
+            气象部门说，这是该市今年以来最大的一场降雨，部分地区的降雨量超过了两百毫米。\n\n\
+            市政府呼吁居民留在家中，并在全市开放了四十个临时避难所。\n\n\
+            交通部门表示，机场的航班在下午已经恢复正常，但是部分道路仍然关闭。";
+        let strike = "法国的工会在周三呼吁举行更多的罢工，以反对政府提出的养老金改革计划。\n\n\
+            总统在新年讲话中表示，他希望政府能够与工会迅速达成一项协议。\n\n\
+            巴黎的地铁和火车服务在罢工期间受到了严重的影响，很多人只能步行上班。\n\n\
+            工会领导人说，如果政府不撤回计划，罢工将会在一月份继续进行下去。";
+        let docs = [doc("a", flood), doc("b", strike), doc("c", flood)];
+        let copies = find_copies(&docs, &DedupeConfig::default());
+        let pairs: Vec<(&str, &str)> = copies
+            .iter()
+            .map(|c| (c.article.as_str(), c.of.as_str()))
+            .collect();
+        assert_eq!(pairs, [("c", "a")], "{copies:?}");
+    }
+
     #[test]
     fn a_name_said_at_the_end_of_the_lead_gives_no_direction() {
         // two texts that differ only in who said the lead: neither credits an outlet

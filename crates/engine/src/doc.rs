@@ -6,7 +6,7 @@ use compact_str::CompactString;
 use corroborate_model::Article;
 use corroborate_text::dates::{parse_iso, DateValue};
 use corroborate_text::token::{
-    is_all_caps, is_capitalized, normalize_word, tokenize_range, Token, TokenKind,
+    is_all_caps, is_capitalized, normalize_word, tokenize_range, Token, TokenKind, UnspacedPairs,
 };
 use corroborate_text::{fold, lexicon, provenance, segment, ParaKind};
 
@@ -127,8 +127,10 @@ pub fn analyze(article: Article) -> Doc {
         tokenize_range(text, s.start, s.end, &mut toks);
         let mut words = Vec::with_capacity(toks.len());
         let mut first_word = true;
+        let mut pairs = UnspacedPairs::default();
         for t in &toks {
             let raw = t.text(text);
+            let pair = pairs.next(text, t.start, t.end);
             if t.kind == TokenKind::Punct {
                 words.push(Word {
                     start: t.start,
@@ -142,7 +144,11 @@ pub fn analyze(article: Article) -> Doc {
             }
             let norm = normalize_word(raw);
             let capitalized = t.kind == TokenKind::Word && is_capitalized(raw);
-            let term = word_term(raw, &norm, capitalized, first_word, language.as_deref());
+            let term = match pair {
+                // text without spaces: each character with the one before it
+                Some(pair) => pair.map(str::to_string).unwrap_or_default(),
+                None => word_term(raw, &norm, capitalized, first_word, language.as_deref()),
+            };
             first_word = false;
             words.push(Word {
                 start: t.start,
@@ -194,6 +200,26 @@ fn infer_provenance(doc: &mut Doc) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Text without spaces: each character's term is the pair it closes with the one
+    /// before (single characters are in every article and would match everything); a word
+    /// in another script between them breaks the run.
+    #[test]
+    fn chinese_characters_take_pairs_as_terms() {
+        let d = analyze(Article::new("a", "s", "上海暴雨。Reuters报道洪水。"));
+        let terms: Vec<Vec<&str>> = d
+            .sentences
+            .iter()
+            .map(|s| s.words.iter().map(|w| w.term.as_str()).collect())
+            .collect();
+        assert_eq!(
+            terms,
+            [
+                vec!["", "上海", "海暴", "暴雨", ""],
+                vec!["reuter", "", "报道", "道洪", "洪水", ""]
+            ]
+        );
+    }
 
     #[test]
     fn reads_self_attribution() {

@@ -34,6 +34,30 @@ pub fn is_unspaced(c: char) -> bool {
         | 0x20000..=0x3134F) // CJK extensions B to G
 }
 
+/// Terms of a script written without spaces (Chinese characters, kana; a word token each,
+/// see [`is_unspaced`]): every two adjacent characters make one term, as overlapping
+/// bigrams stand for words where no word list splits the text. One character alone says
+/// too little: the common ones are in every article, so stories of them swallow each
+/// other and sentences of them look copied. Fed every token of a text in order.
+#[derive(Default)]
+pub struct UnspacedPairs {
+    /// Start and end of the previous token when it was an unspaced character.
+    previous: Option<(usize, usize)>,
+}
+
+impl UnspacedPairs {
+    /// For the token `text[start..end]`: `None` when it is not an unspaced character;
+    /// `Some(pair)` when it is, with the bigram it closes with the character just before.
+    pub fn next<'t>(&mut self, text: &'t str, start: usize, end: usize) -> Option<Option<&'t str>> {
+        let unspaced = text[start..end].chars().next().is_some_and(is_unspaced);
+        let previous = std::mem::replace(&mut self.previous, unspaced.then_some((start, end)));
+        if !unspaced {
+            return None;
+        }
+        Some(previous.and_then(|(s, e)| (e == start).then(|| &text[s..end])))
+    }
+}
+
 fn is_joiner(c: char) -> bool {
     matches!(c, '-' | '\'' | '’' | '‐' | '‑')
 }
